@@ -1,0 +1,62 @@
+/* eam.h - embedded-atom potentials in LAMMPS eam/fs and eam/alloy (setfl)
+ * formats, tabulated and interpolated exactly as LAMMPS does
+ * (shared/notes/lammps-eam.md), and the force engine built on them.
+ *
+ * pel_eam holds the immutable splined tables: one copy can be shared by any
+ * number of threads.  pel_calc is a per-thread engine (potential + neighbour
+ * list + scratch): MD, minimisers and ART call pel_calc_compute many times on
+ * slightly moved configurations; the neighbour list is rebuilt only when an
+ * atom moved more than skin/2 or the box changed. */
+#ifndef PEL_EAM_H
+#define PEL_EAM_H
+
+#include <stddef.h>
+
+#include "pel/error.h"
+#include "pel/system.h"
+
+typedef enum { PEL_EAM_FS, PEL_EAM_ALLOY } pel_eam_format;
+
+typedef struct pel_eam pel_eam;
+
+/* Default potential shipped by Debian's lammps-data. */
+#define PEL_EAM_DEFAULT_PATH "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
+
+int pel_eam_read(const char *path, pel_eam_format fmt, pel_eam **out, pel_error *err);
+void pel_eam_free(pel_eam **pot);
+double pel_eam_cutoff(const pel_eam *pot);                      /* Å */
+int pel_eam_nelements(const pel_eam *pot);
+const char *pel_eam_element(const pel_eam *pot, int i);        /* symbol */
+double pel_eam_mass(const pel_eam *pot, int i);                 /* g/mol */
+/* Map the system's element names to potential elements; fails naming an
+ * element the potential lacks. map[t] = potential element of type t. */
+int pel_eam_map_types(const pel_eam *pot, const pel_system *sys, int *map, pel_error *err);
+
+/* Result of one force call.  f is caller-owned [3n] (may be NULL when only
+ * the energy is wanted); e_atom optional [n]. */
+typedef struct pel_forces {
+    double *f;         /* eV/Å */
+    double *e_atom;    /* eV, NULL to skip */
+    double energy;     /* total potential energy, eV */
+    double virial[6];  /* sum over pairs r_ij (x) f_ij: xx yy zz xy xz yz, eV */
+} pel_forces;
+
+typedef struct pel_calc pel_calc;
+
+/* Engine for `sys` (its n, ntypes and element names fix the type map).
+ * skin in Å (LAMMPS neighbor skin, default 1.0 in metal units for MD; 0.3 is
+ * enough for minimisers).  nthreads <= 0 means OpenMP's default. */
+int pel_calc_new(pel_calc **out, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
+                 pel_error *err);
+void pel_calc_free(pel_calc **calc);
+/* Energy, forces and virial of sys.  PEL_EBLOWUP for non-finite results or
+ * atoms closer than the table's inner limit.  Deterministic: the result does
+ * not depend on the thread count beyond 1e-12 relative. */
+int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel_error *err);
+/* Number of force calls so far (for ART statistics). */
+long pel_calc_count(const pel_calc *calc);
+
+/* Pressure in bar as LAMMPS `thermo press` (kinetic term if include_kinetic). */
+double pel_system_pressure(const pel_system *sys, const double virial[6], int include_kinetic);
+
+#endif

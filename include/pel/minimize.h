@@ -1,0 +1,46 @@
+/* minimize.h - energy minimisation to an inherent structure: FIRE 2.0
+ * (Guénolé et al. 2020, LAMMPS min_style fire defaults) and nonlinear
+ * conjugate gradient with line search, at fixed box or with isotropic box
+ * relaxation to a target pressure (zero-pressure inherent structure).
+ * Algorithms are pluggable: a const table of function pointers per method. */
+#ifndef PEL_MINIMIZE_H
+#define PEL_MINIMIZE_H
+
+#include "pel/eam.h"
+#include "pel/error.h"
+#include "pel/system.h"
+#include "pel/util.h"
+
+typedef enum { PEL_MIN_FIRE = 0, PEL_MIN_CG = 1 } pel_min_algo;
+typedef enum { PEL_BOX_FIXED = 0, PEL_BOX_ISO = 1 } pel_box_mode;
+
+typedef struct pel_min_params {
+    pel_min_algo algo;     /* default PEL_MIN_FIRE */
+    pel_box_mode box;      /* default PEL_BOX_FIXED */
+    double ftol;           /* converged when max |f_i component| < ftol, eV/Å (default 1e-6) */
+    double ptol_bar;       /* and, with PEL_BOX_ISO, |P - P_target| < ptol_bar (default 1) */
+    double p_target_bar;   /* target pressure for PEL_BOX_ISO, bar (default 0) */
+    long max_force_calls;  /* budget (default 100000) */
+    double dmax;           /* largest displacement per step, Å (default 0.1) */
+    double dt;             /* FIRE initial timestep, ps (default 0.001 .. as LAMMPS metal) */
+    const int *frozen;     /* optional [n] mask: nonzero = atom held fixed */
+} pel_min_params;
+
+typedef struct pel_min_result {
+    double energy;        /* final potential energy, eV */
+    double fmax;          /* final max force component, eV/Å */
+    double pressure_bar;  /* final virial pressure (no kinetic term), bar */
+    long iterations;
+    long force_calls;
+    int converged;        /* 1 if both tolerances met */
+} pel_min_result;
+
+void pel_min_params_default(pel_min_params *p);
+
+/* Minimise sys in place.  Returns PEL_OK when converged, PEL_ENOCONV when
+ * the budget ran out (sys then holds the best state reached, res filled),
+ * PEL_EBLOWUP on non-finite energy.  `progress` may be NULL. */
+int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
+                 pel_progress_fn progress, void *progress_ctx, pel_error *err);
+
+#endif

@@ -1,0 +1,60 @@
+/* system.h - atoms in a periodic orthorhombic box, and LAMMPS data files
+ * (atom_style atomic) as the sample format.  Units: LAMMPS metal
+ * (Å, ps, g/mol, Å/ps).  The caller owns the system; every array has n (or
+ * 3n, xyz interleaved) entries. */
+#ifndef PEL_SYSTEM_H
+#define PEL_SYSTEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pel/error.h"
+
+#define PEL_MAX_TYPES 8
+
+/* Unit conversions of LAMMPS metal units. */
+#define PEL_MVV2E 1.0364269e-4        /* (g/mol)(Å/ps)^2 -> eV, LAMMPS force->mvv2e */
+#define PEL_FTM2V (1.0 / 1.0364269e-4) /* eV/Å / (g/mol) -> Å/ps^2, LAMMPS force->ftm2v */
+#define PEL_NKTV2P 1.6021765e6        /* eV/Å^3 -> bar, LAMMPS force->nktv2p */
+#define PEL_BOLTZ 8.617343e-5         /* eV/K, LAMMPS force->boltz (metal) */
+
+typedef struct pel_system {
+    size_t n;                    /* number of atoms */
+    int ntypes;                  /* number of atom types (1..PEL_MAX_TYPES) */
+    double lo[3];                /* box origin, Å */
+    double len[3];               /* box edge lengths, Å (periodic in x, y, z) */
+    double *x;                   /* [3n] positions, Å */
+    double *v;                   /* [3n] velocities, Å/ps (zeros when none given) */
+    int *type;                   /* [n] type index, 0-based (LAMMPS type - 1) */
+    int64_t *id;                 /* [n] atom ids as in the file */
+    int *image;                  /* [3n] image flags */
+    double mass[PEL_MAX_TYPES];  /* g/mol per type */
+    char elem[PEL_MAX_TYPES][8]; /* element symbol per type ("" if unknown) */
+    int has_velocities;          /* the file had a Velocities section */
+} pel_system;
+
+/* Allocate a system of n atoms and ntypes types, all arrays zeroed.
+ * On failure *out is NULL and nothing is leaked. */
+int pel_system_new(pel_system **out, size_t n, int ntypes, pel_error *err);
+/* Free and NULL the caller's pointer; safe on NULL. */
+void pel_system_free(pel_system **sys);
+/* Deep copy into a new system. */
+int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err);
+
+/* Read a LAMMPS data file (atom_style atomic; Atoms lines "id type x y z"
+ * with or without 3 image flags; optional Masses, Velocities; orthorhombic
+ * box only).  Element names come from `elements` (comma list "Cu,Zr", type
+ * order) or, if NULL, from "# Cu Zr"-style comments after Masses entries.
+ * Errors name the file and line. */
+int pel_system_read_data(const char *path, const char *elements, pel_system **out, pel_error *err);
+/* Write a LAMMPS data file atomically (temp file + rename), %.17g. */
+int pel_system_write_data(const pel_system *sys, const char *path, const char *title, pel_error *err);
+
+/* Wrap positions into the box, updating image flags. */
+void pel_system_wrap(pel_system *sys);
+double pel_system_volume(const pel_system *sys);
+/* Kinetic energy (eV) and the LAMMPS-style temperature (K, 3N-3 dof). */
+double pel_system_kinetic(const pel_system *sys);
+double pel_system_temperature(const pel_system *sys);
+
+#endif

@@ -1,0 +1,54 @@
+/* util.h - small shared services: strict number parsing, atomic output files,
+ * progress callbacks, reproducible per-stream seeds, wall clock.
+ * Nothing here holds global state. */
+#ifndef PEL_UTIL_H
+#define PEL_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pel/error.h"
+
+/* Physical constants (CODATA 2018 / LAMMPS metal units). */
+#define PEL_KB_EV_PER_K 8.617333262e-5 /* Boltzmann constant, eV/K */
+
+/* Parse the whole of `s` as a finite double.  `what` names the quantity in the
+ * error message ("--T", "line 12 of foo.data").  Leading/trailing blanks are
+ * accepted; anything else after the number, NaN, inf or overflow is PEL_EPARSE. */
+int pel_parse_double(const char *s, const char *what, double *out, pel_error *err);
+
+/* Same for a base-10 integer that must fit in long. */
+int pel_parse_long(const char *s, const char *what, long *out, pel_error *err);
+
+/* Atomic output file: data go to "<path>.tmp.<pid>" and only
+ * pel_afile_commit() renames it onto <path> (after fflush + fsync), so a killed
+ * or failed run never leaves a half-written file that looks complete. */
+typedef struct pel_afile {
+    FILE *fp;        /* write here between open and commit/abort */
+    char *path;      /* final name (owned) */
+    char *tmp_path;  /* temporary name (owned) */
+} pel_afile;
+
+int pel_afile_open(pel_afile *af, const char *path, pel_error *err);
+/* Flush, fsync, close and rename; frees the names.  On failure the temporary
+ * file is removed and the target is untouched. */
+int pel_afile_commit(pel_afile *af, pel_error *err);
+/* Close and delete the temporary file; safe to call on a committed/zeroed af. */
+void pel_afile_abort(pel_afile *af);
+
+/* Progress report from a long library computation.  `done` of `total` units;
+ * `note` is a short status string (may be NULL).  Return nonzero to ask the
+ * computation to stop early (it then returns PEL_ESTATE-free partial results
+ * as documented by the caller).  The library never prints: the CLI decides
+ * whether this becomes a terminal bar with ETA or periodic log lines. */
+typedef int (*pel_progress_fn)(void *ctx, double done, double total, const char *note);
+
+/* 64-bit seed for stream `stream` of a run with master seed `seed`
+ * (SplitMix64 finaliser): independent searches/threads get independent,
+ * reproducible seeds regardless of scheduling. */
+uint64_t pel_seed_stream(uint64_t seed, uint64_t stream);
+
+/* Monotonic wall clock in seconds. */
+double pel_wall_seconds(void);
+
+#endif
