@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# setup.sh - install pel's Debian dependencies (as root, only those missing)
+# and build it into $PEL_BUILD (default ./build).  Idempotent.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${PEL_BUILD:-$here/build}
+pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
+      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${PEL_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+echo "setup: built $build/pel" >&2
