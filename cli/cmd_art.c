@@ -1,8 +1,269 @@
-/* cmd_art.c - placeholder until `pel art` is built: says so and fails. */
+/* cmd_art.c - `pel art`: ART nouveau saddle searches on a glass, written to
+ * an event catalog (docs/art.md).  Parses, prepares the minimum, calls
+ * pel_art_run, prints the summary. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "cli.h"
+#include "pel/art_run.h"
+#include "pel/eam.h"
+#include "pel/minimize.h"
+#include "pel/system.h"
+#include "pel/util.h"
+
+/* Stream of the centre draw for random:K (distinct from every search id). */
+#define ART_CENTER_STREAM UINT64_MAX
+
+static void usage(FILE *fp)
+{
+    fputs("usage: pel art --data FILE --out CATALOG.csv [options]\n"
+          "ART nouveau saddle searches from the minimum in FILE (LAMMPS data); one catalog row per search.\n"
+          "  --data FILE               glass sample (minimised first, with a warning, if forces are not ~0)\n"
+          "  --potential FILE          EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
+          "  --elements A,B            element of each atom type (default: from the data file)\n"
+          "  --centers SPEC            all | random:K | ids:ID,ID,...  (default all)\n"
+          "  --searches-per-center N   searches around each centre (default 10)\n"
+          "  --seed S                  master seed (default 1); search k uses stream k\n"
+          "  --threads N               parallel searches (default: OpenMP default)\n"
+          "  --out FILE                catalog CSV (must not exist unless --resume)\n"
+          "  --resume                  continue FILE: skip finished searches, drop a torn last row\n"
+          "  --kick A                  kick norm, Å (0.5)         --kick-radius A  first shell, Å (3.6)\n"
+          "  --eig-threshold L         eV/Å^2 (-0.01)             --force-tol F    saddle |F|, eV/Å (0.05)\n"
+          "  --max-calls N             force calls per search (20000)\n"
+          "  --quiet                   no progress lines\n"
+          "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
+          "  eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,displaced_ids\n",
+          fp);
+}
+
+/* Parse --centers into 0-based atom indices (caller frees *out). */
+static int parse_centers(const char *cmd, const char *spec, const pel_system *sys, uint64_t seed, size_t **out,
+                         size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (strcmp(spec, "all") == 0) {
+        *out = malloc(sys->n * sizeof **out);
+        if (!*out)
+            return cli_errorf(cmd, CLI_FAIL, "out of memory");
+        for (size_t i = 0; i < sys->n; i++)
+            (*out)[i] = i;
+        *n = sys->n;
+        return 0;
+    }
+    if (strncmp(spec, "random:", 7) == 0) {
+        long k;
+        if (cli_long(cmd, "--centers random:K", spec + 7, &k))
+            return CLI_USAGE;
+        if (k <= 0 || (size_t)k > sys->n)
+            return cli_errorf(cmd, CLI_USAGE, "--centers random:%ld: K must be in 1..%zu", k, sys->n);
+        size_t *all = malloc(sys->n * sizeof *all);
+        *out = malloc((size_t)k * sizeof **out);
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!all || !*out || !rng) {
+            free(all);
+            free(*out);
+            *out = NULL;
+            if (rng)
+                gsl_rng_free(rng);
+            return cli_errorf(cmd, CLI_FAIL, "out of memory");
+        }
+        for (size_t i = 0; i < sys->n; i++)
+            all[i] = i;
+        gsl_rng_set(rng, (unsigned long)pel_seed_stream(seed, ART_CENTER_STREAM));
+        gsl_ran_choose(rng, *out, (size_t)k, all, sys->n, sizeof *all);
+        gsl_rng_free(rng);
+        free(all);
+        *n = (size_t)k;
+        return 0;
+    }
+    if (strncmp(spec, "ids:", 4) == 0) {
+        char *list = malloc(strlen(spec + 4) + 1);
+        *out = malloc((strlen(spec) + 1) * sizeof **out);
+        if (!list || !*out) {
+            free(list);
+            free(*out);
+            *out = NULL;
+            return cli_errorf(cmd, CLI_FAIL, "out of memory");
+        }
+        strcpy(list, spec + 4);
+        char *save = NULL;
+        int rc = 0;
+        for (char *tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+            long id;
+            if (cli_long(cmd, "--centers ids", tok, &id)) {
+                rc = CLI_USAGE;
+                break;
+            }
+            size_t i = 0;
+            while (i < sys->n && sys->id[i] != id)
+                i++;
+            if (i == sys->n)
+                rc = cli_errorf(cmd, CLI_USAGE, "--centers: unknown centre id %ld (no such atom in the data file)",
+                                id);
+            else
+                (*out)[(*n)++] = i;
+        }
+        free(list);
+        if (!rc && *n == 0)
+            rc = cli_errorf(cmd, CLI_USAGE, "--centers ids: empty list");
+        if (rc) {
+            free(*out);
+            *out = NULL;
+        }
+        return rc;
+    }
+    return cli_errorf(cmd, CLI_USAGE, "--centers '%s': expected all, random:K or ids:LIST", spec);
+}
+
+/* Minimise the sample first if its largest force component exceeds ftol. */
+static int ensure_minimum(const char *cmd, const pel_eam *pot, pel_system *sys, double ftol, pel_error *err)
+{
+    pel_calc *calc = NULL;
+    int st = pel_calc_new(&calc, pot, sys, 0.3, 1, err);
+    if (st)
+        return st;
+    pel_forces fo = {0};
+    fo.f = malloc(3 * sys->n * sizeof *fo.f);
+    st = fo.f ? pel_calc_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "out of memory");
+    double fmax = 0;
+    for (size_t i = 0; !st && i < 3 * sys->n; i++)
+        fmax = fmax > fabs(fo.f[i]) ? fmax : fabs(fo.f[i]);
+    free(fo.f);
+    if (!st && fmax > ftol) {
+        fprintf(stderr, "pel %s: warning: input is not a minimum (max force %.3g eV/A > %.3g); minimising first\n",
+                cmd, fmax, ftol);
+        pel_min_params mp;
+        pel_min_params_default(&mp);
+        mp.box = PEL_BOX_FIXED;
+        mp.ftol = 0.1 * ftol;
+        pel_min_result res;
+        st = pel_minimize(calc, sys, &mp, &res, NULL, NULL, err);
+    }
+    pel_calc_free(&calc);
+    return st;
+}
 
 int cli_cmd_art(int argc, char **argv)
 {
-    (void)argc;
-    return cli_errorf(argv[0], CLI_FAIL, "not implemented yet");
+    const char *cmd = argv[0];
+    const char *data = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *centers = "all";
+    int quiet = 0;
+    long v;
+    pel_art_run_params p;
+    pel_art_run_params_default(&p);
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'},      {"out", required_argument, 0, 'o'},
+        {"potential", required_argument, 0, 'p'}, {"elements", required_argument, 0, 'e'},
+        {"centers", required_argument, 0, 'c'},   {"searches-per-center", required_argument, 0, 'n'},
+        {"seed", required_argument, 0, 's'},      {"threads", required_argument, 0, 't'},
+        {"resume", no_argument, 0, 'r'},          {"kick", required_argument, 0, 'k'},
+        {"kick-radius", required_argument, 0, 'K'}, {"eig-threshold", required_argument, 0, 'L'},
+        {"force-tol", required_argument, 0, 'F'}, {"max-calls", required_argument, 0, 'M'},
+        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'o': out = optarg; break;
+        case 'p': potential = optarg; break;
+        case 'e': elements = optarg; break;
+        case 'c': centers = optarg; break;
+        case 'r': p.resume = 1; break;
+        case 'q': quiet = 1; break;
+        case 'n':
+            if (cli_long(cmd, "--searches-per-center", optarg, &v))
+                return CLI_USAGE;
+            if (v <= 0)
+                return cli_errorf(cmd, CLI_USAGE, "--searches-per-center must be positive (got %ld)", v);
+            p.searches_per_center = v;
+            break;
+        case 's':
+            if (cli_long(cmd, "--seed", optarg, &v))
+                return CLI_USAGE;
+            p.seed = (uint64_t)v;
+            break;
+        case 't':
+            if (cli_long(cmd, "--threads", optarg, &v))
+                return CLI_USAGE;
+            if (v <= 0 || v > 1024)
+                return cli_errorf(cmd, CLI_USAGE, "--threads must be in 1..1024 (got %ld)", v);
+            p.nthreads = (int)v;
+            break;
+        case 'M':
+            if (cli_long(cmd, "--max-calls", optarg, &v))
+                return CLI_USAGE;
+            if (v <= 0)
+                return cli_errorf(cmd, CLI_USAGE, "--max-calls must be positive (got %ld)", v);
+            p.art.max_force_calls = v;
+            break;
+        case 'k': case 'K': case 'L': case 'F': {
+            double d;
+            const char *name = c == 'k' ? "--kick" : c == 'K' ? "--kick-radius" : c == 'L' ? "--eig-threshold" : "--force-tol";
+            if (cli_double(cmd, name, optarg, &d))
+                return CLI_USAGE;
+            if ((c == 'L' && !(d < 0)) || (c != 'L' && !(d > 0)))
+                return cli_errorf(cmd, CLI_USAGE, "%s out of range (got %g; %s)", name, d,
+                                  c == 'L' ? "must be negative" : "must be positive");
+            *(c == 'k' ? &p.art.kick_norm : c == 'K' ? &p.art.kick_radius : c == 'L' ? &p.art.eig_threshold
+                                                                                   : &p.art.force_tol) = d;
+            break;
+        }
+        case 'h': usage(stdout); return CLI_OK;
+        default:
+            return cli_errorf(cmd, CLI_USAGE, "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (!data || !out)
+        return cli_errorf(cmd, CLI_USAGE, "--data and --out are required (see --help)");
+
+    pel_error err = {0};
+    pel_system *sys = NULL;
+    pel_eam *pot = NULL;
+    size_t *idx = NULL;
+    int rc = CLI_FAIL;
+    if (pel_system_read_data(data, elements, &sys, &err) || pel_eam_read_auto(potential, &pot, &err)) {
+        rc = cli_fail(cmd, &err);
+        goto done;
+    }
+    if ((rc = parse_centers(cmd, centers, sys, p.seed, &idx, &p.ncenters)) != 0)
+        goto done;
+    p.centers = idx;
+    if (ensure_minimum(cmd, pot, sys, p.art.min_ftol, &err)) {
+        rc = cli_fail(cmd, &err);
+        goto done;
+    }
+    cli_progress prog;
+    cli_progress_init(&prog, "pel art", 10.0);
+    pel_art_run_stats s;
+    int st = pel_art_run(pot, sys, &p, out, &s, quiet ? NULL : cli_progress_cb, &prog, &err);
+    if (!quiet)
+        cli_progress_end(&prog);
+    if (st) {
+        rc = cli_fail(cmd, &err);
+        goto done;
+    }
+    if (s.truncated)
+        fprintf(stderr, "pel %s: note: removed a torn last row from %s\n", cmd, out);
+    printf("searches %ld (resumed %ld), converged %ld, redundant %ld, failed %ld; force calls per search %.0f, "
+           "per converged search %.0f (%.0f to the saddle); %.1f s\n",
+           s.done, s.skipped, s.converged, s.redundant, s.failed, s.mean_force_calls, s.mean_force_calls_conv,
+           s.mean_force_calls_saddle, s.wall_s);
+    rc = CLI_OK;
+done:
+    free(idx);
+    pel_eam_free(&pot);
+    pel_system_free(&sys);
+    return rc;
 }

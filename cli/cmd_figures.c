@@ -1,8 +1,199 @@
-/* cmd_figures.c - placeholder until `pel figures` is built: says so and fails. */
+/* cmd_figures.c - `pel figures`: the paper's figures for a material (issue 5,
+ * docs/figures.md): spectra, map, hysteresis, truncated, each as image(s)
+ * plus the CSV of every number drawn.  Thin: options -> pel_figures[].run. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "pel/material.h"
+#include "pel/plot.h"
+#include "pel/util.h"
+
+#define CMD "figures"
+#define MAX_EVENTS 64
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: pel figures [--material cu56zr44|FILE] [--out DIR] [--format png,svg,pdf]\n"
+            "                   [--size WxH] [--only NAME,...] [--md COOLING_CSV] [--events CATALOG ...]\n\n"
+            "Draw the paper's figures for a material into DIR (default: figures/), each as\n"
+            "NAME.<format> plus NAME.csv holding every plotted number:\n");
+    for (size_t i = 0; i < pel_nfigures; i++)
+        fprintf(fp, "  %-11s %s\n", pel_figures[i].name, pel_figures[i].what);
+    fprintf(fp, "\noptions:\n"
+                "  --material M   preset name or material INI file (default cu56zr44)\n"
+                "  --out DIR      output directory, created if missing (default figures)\n"
+                "  --format LIST  comma-separated png, svg, pdf (default png)\n"
+                "  --size WxH     page size in pixels (PNG) or points (SVG/PDF), default %dx%d\n"
+                "  --only LIST    draw only these figures (comma-separated names)\n"
+                "  --md CSV       add the MD cooling points of `pel quench` (T_K, E_IS_eV_per_atom) to map\n"
+                "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra\n"
+                "                 (repeatable; further file arguments are catalogs too)\n"
+                "  --help         this text\n",
+            PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
+}
+
+/* "WxH" with both sides in range. */
+static int parse_size(const char *s, int *w, int *h)
+{
+    char buf[64];
+    const char *x = strchr(s, 'x');
+    if (!x || (size_t)(x - s) >= sizeof buf)
+        return cli_errorf(CMD, 1, "--size: '%s' is not of the form WxH", s);
+    memcpy(buf, s, (size_t)(x - s));
+    buf[x - s] = '\0';
+    long lw, lh;
+    if (cli_long(CMD, "--size width", buf, &lw) || cli_long(CMD, "--size height", x + 1, &lh))
+        return 1;
+    if (lw < PEL_PLOT_MIN_SIZE || lw > PEL_PLOT_MAX_SIZE || lh < PEL_PLOT_MIN_SIZE || lh > PEL_PLOT_MAX_SIZE)
+        return cli_errorf(CMD, 1, "--size: %ldx%ld outside %d..%d", lw, lh, PEL_PLOT_MIN_SIZE, PEL_PLOT_MAX_SIZE);
+    *w = (int)lw, *h = (int)lh;
+    return 0;
+}
+
+/* The output directory exists (made if missing) and is writable. */
+static int prepare_dir(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (mkdir(dir, 0777) != 0)
+            return cli_errorf(CMD, 1, "--out: cannot create directory %s: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return cli_errorf(CMD, 1, "--out: %s is not a directory", dir);
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return cli_errorf(CMD, 1, "--out: directory %s is not writable: %s", dir, strerror(errno));
+    return 0;
+}
+
+/* Is figure `name` selected by the comma list `only` (NULL = all)? */
+static int selected(const char *only, const char *name)
+{
+    if (!only)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, name, n))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+/* Every name in `only` is a figure. */
+static int check_only(const char *only)
+{
+    for (const char *p = only; p && *p;) {
+        size_t k = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(k < 63 ? k : 63), p);
+        if (!pel_figure_find(name))
+            return cli_errorf(CMD, 1, "--only: unknown figure '%s' (known: spectra, map, hysteresis, truncated)",
+                              name);
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
 
 int cli_cmd_figures(int argc, char **argv)
 {
-    (void)argc;
-    return cli_errorf(argv[0], CLI_FAIL, "not implemented yet");
+    static const struct option longopts[] = {
+        {"material", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},   {"size", required_argument, NULL, 's'},
+        {"only", required_argument, NULL, 'n'},     {"md", required_argument, NULL, 'd'},
+        {"events", required_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS];
+    pel_figure_opts o;
+    pel_figure_opts_default(&o);
+    o.out_dir = "figures";
+    size_t nev = 0;
+    pel_error err = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': material = optarg; break;
+        case 'o': o.out_dir = optarg; break;
+        case 'f':
+            if (pel_plot_parse_formats(optarg, &o.formats, &err) != PEL_OK)
+                return cli_errorf(CMD, CLI_USAGE, "--format: %s", err.msg);
+            break;
+        case 's':
+            if (parse_size(optarg, &o.width, &o.height))
+                return CLI_USAGE;
+            break;
+        case 'n': only = optarg; break;
+        case 'd': o.md_csv = optarg; break;
+        case 'e':
+            if (nev == MAX_EVENTS)
+                return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
+            events[nev++] = optarg;
+            break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
+        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see pel figures --help)", argv[optind - 1]);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (nev == 0)
+            return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s' (see pel figures --help)", argv[optind]);
+        if (nev == MAX_EVENTS)
+            return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
+        events[nev++] = argv[optind];
+    }
+    o.events = events;
+    o.nevents = nev;
+    if (check_only(only))
+        return CLI_USAGE;
+    /* inputs are checked before any figure is computed */
+    if (o.md_csv && access(o.md_csv, R_OK) != 0)
+        return cli_errorf(CMD, CLI_FAIL, "--md: cannot read %s: %s", o.md_csv, strerror(errno));
+    for (size_t i = 0; i < nev; i++)
+        if (access(events[i], R_OK) != 0)
+            return cli_errorf(CMD, CLI_FAIL, "--events: cannot read %s: %s", events[i], strerror(errno));
+    pel_material mat;
+    if (pel_material_resolve(material, &mat, &err) != PEL_OK)
+        return cli_fail(CMD, &err);
+    if (pel_plot_check_devices(o.formats, &err) != PEL_OK)
+        return cli_fail(CMD, &err);
+    if (prepare_dir(o.out_dir))
+        return CLI_FAIL;
+
+    cli_progress prog;
+    cli_progress_init(&prog, "pel figures", 5.0);
+    size_t nsel = 0, done = 0;
+    for (size_t i = 0; i < pel_nfigures; i++)
+        nsel += selected(only, pel_figures[i].name);
+    for (size_t i = 0; i < pel_nfigures; i++) {
+        const pel_figure *fig = &pel_figures[i];
+        if (!selected(only, fig->name))
+            continue;
+        cli_progress_cb(&prog, (double)done, (double)nsel, fig->name);
+        char notes[1024] = "";
+        if (fig->run(&mat, &o, notes, sizeof notes, &err) != PEL_OK) {
+            cli_progress_end(&prog);
+            return cli_errorf(CMD, CLI_FAIL, "%s: %s", fig->name, err.msg);
+        }
+        done++;
+        if (notes[0])
+            fprintf(stderr, "pel figures: note: %s: %s\n", fig->name, notes);
+        printf("%s/%s.csv\n", o.out_dir, fig->name);
+        for (unsigned b = PEL_PLOT_PNG; b <= PEL_PLOT_PDF; b <<= 1)
+            if (o.formats & b)
+                printf("%s/%s.%s\n", o.out_dir, fig->name,
+                       b == PEL_PLOT_PNG ? "png" : b == PEL_PLOT_SVG ? "svg" : "pdf");
+        fflush(stdout);
+    }
+    cli_progress_cb(&prog, (double)done, (double)nsel, "done");
+    cli_progress_end(&prog);
+    return CLI_OK;
 }

@@ -1,8 +1,453 @@
-/* cmd_fit.c - placeholder until `pel fit` is built: says so and fails. */
+/* cmd_fit.c - `pel fit`: fit eq. 3 (E_A) and eq. 5 (E_R) to one or more event
+ * catalogs and print one row per sample (table or --json); docs/fit.md.
+ * All catalogs are read and fitted before anything is written, so a failure
+ * leaves no partial output. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cli.h"
+#include "pel/calibrate.h"
+#include "pel/fit.h"
+#include "pel/util.h"
+
+static const char *CMD = "fit";
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: pel fit <catalog>... [options]\n"
+            "Maximum-likelihood fit of the activation spectrum (paper eq. 3: W, m free) and of\n"
+            "the relaxation spectrum (eq. 5: e_R) to event catalogs: `pel art` CSV files or\n"
+            "LAMMPS-ARTn log.event files (detected from the content).  One row per catalog.\n\n"
+            "options:\n"
+            "  --free-eA-s        fit e_A and s too (default: fixed)\n"
+            "  --eA <eV>          fixed (or starting) M1 decay energy (default 0.5)\n"
+            "  --s <eV>           fixed (or starting) M2 width (default 0.49)\n"
+            "  --EA-min <eV>      drop E_A below this and fit the truncated density (default 0)\n"
+            "  --bootstrap <B>    percentile bootstrap intervals from B resamples (default 0)\n"
+            "  --ci <level>       confidence level of the intervals (default 0.95)\n"
+            "  --seed <S>         bootstrap seed (default 1)\n"
+            "  --min-events <N>   fewer usable events is an error (default 20)\n"
+            "  --atoms <N>        atoms per sample: E_IS = E_initial of the catalog / N\n"
+            "  --E-IS <list>      IS energies, eV/atom, one per catalog (comma-separated)\n"
+            "  --E-from-catalog   take E_IS from E_initial / N even if the file states E_IS\n"
+            "  --json             JSON instead of the CSV table\n"
+            "  --out <file>       write there (atomically) instead of stdout\n"
+            "  --calibrate <mat>  fit the W(E), m(E) forms of material <mat> (preset or INI) to\n"
+            "                     the rows (needs E_IS of every sample) and write the result to\n"
+            "                     --out as a material INI file; the table goes to stdout\n"
+            "  --calibrate-free <list>  W(E) parameters to fit, from W_inf,W_top,W_E0,W_dE\n"
+            "                     (default W_inf,W_E0; m_0 and m_slope are always fitted)\n"
+            "  --eq-line <cooling.csv>  instead of fitting catalogs: print the equilibrium\n"
+            "                     points (T_K,E_IS_eV_per_atom above T_g + margin) of a cooling table\n"
+            "  --margin <K>       margin above T_g for --eq-line (default 50)\n"
+            "  --help             this text\n\n"
+            "E_IS per sample: --E-IS, else a '# E_IS_eV_per_atom=' comment in the catalog,\n"
+            "else E_initial/N (N from --atoms or a '# n_atoms=' comment), else empty.\n"
+            "Table columns (empty = not available): sample,format,n_events,n_skipped,\n"
+            "E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,m_ci_lo_eV,m_ci_hi_eV,eA_eV,\n"
+            "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p\n");
+}
+
+typedef struct sample {
+    const char *path;
+    int format;
+    size_t n_events, n_skipped;
+    double E_IS; /* NAN if unknown */
+    pel_fit_result res;
+} sample;
+
+/* A number, or an empty field for a value that does not exist (NAN). */
+static void put_num(FILE *fp, double v)
+{
+    if (isfinite(v))
+        fprintf(fp, ",%.10g", v);
+    else
+        fputc(',', fp);
+}
+
+static void put_param(FILE *fp, const pel_fit_param *p, int with_ci)
+{
+    put_num(fp, p->value);
+    put_num(fp, p->se);
+    if (with_ci) {
+        put_num(fp, p->ci_lo);
+        put_num(fp, p->ci_hi);
+    }
+}
+
+static const char *format_name(int f)
+{
+    return f == PEL_EVENTS_ARTN_LOG ? "lammps-artn" : "pel-csv";
+}
+
+static void write_table(FILE *fp, const sample *s, size_t n)
+{
+    fprintf(fp, "sample,format,n_events,n_skipped,E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,"
+                "m_ci_lo_eV,m_ci_hi_eV,eA_eV,eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,"
+                "ks_D,ks_p,ks_R_D,ks_R_p\n");
+    for (size_t i = 0; i < n; i++) {
+        const pel_fit_result *r = &s[i].res;
+        fprintf(fp, "%s,%s,%zu,%zu", s[i].path, format_name(s[i].format), r->n, s[i].n_skipped);
+        put_num(fp, s[i].E_IS);
+        put_param(fp, &r->W, 1);
+        put_param(fp, &r->m, 1);
+        put_param(fp, &r->eA, 0);
+        put_param(fp, &r->s, 0);
+        if (r->n_R > 0) {
+            put_param(fp, &r->eR, 1);
+        } else {
+            fputs(",,,,", fp);
+        }
+        put_num(fp, r->ks_D);
+        put_num(fp, r->ks_p);
+        put_num(fp, r->n_R > 0 ? r->ks_R_D : NAN);
+        put_num(fp, r->n_R > 0 ? r->ks_R_p : NAN);
+        fputc('\n', fp);
+    }
+}
+
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jparam(const pel_fit_param *p)
+{
+    return json_pack("{s:o,s:o,s:o,s:o}", "value", jnum(p->value), "se", jnum(p->se), "ci_lo", jnum(p->ci_lo),
+                     "ci_hi", jnum(p->ci_hi));
+}
+
+static int write_json(FILE *fp, const sample *s, size_t n, const pel_fit_options *o)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const pel_fit_result *r = &s[i].res;
+        json_t *js = json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:f,s:o,s:o}", "sample", s[i].path, "format",
+                               format_name(s[i].format), "n_events", (json_int_t)r->n, "n_skipped",
+                               (json_int_t)s[i].n_skipped, "E_IS_eV_per_atom", jnum(s[i].E_IS), "W", jparam(&r->W),
+                               "m_eV", jparam(&r->m), "eA_eV", jparam(&r->eA), "s_eV", jparam(&r->s), "nll", r->nll,
+                               "ks_D", jnum(r->ks_D), "ks_p", jnum(r->ks_p));
+        if (r->n_R > 0) {
+            json_object_set_new(js, "n_R", json_integer((json_int_t)r->n_R));
+            json_object_set_new(js, "eR_eV", jparam(&r->eR));
+            json_object_set_new(js, "ks_R_D", jnum(r->ks_R_D));
+            json_object_set_new(js, "ks_R_p", jnum(r->ks_R_p));
+        }
+        if (o->bootstrap > 0)
+            json_object_set_new(js, "bootstrap_ok", json_integer((json_int_t)r->n_boot_ok));
+        json_array_append_new(arr, js);
+    }
+    json_t *root = json_pack("{s:{s:b,s:f,s:f,s:f,s:I,s:f,s:I},s:o}", "options", "free_eA_s", o->free_eA_s, "eA_eV",
+                             o->eA, "s_eV", o->s, "EA_min_eV", o->EA_min, "bootstrap", (json_int_t)o->bootstrap,
+                             "ci_level", o->ci_level, "seed", (json_int_t)o->seed, "samples", arr);
+    int rc = root ? json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
+    fputc('\n', fp);
+    json_decref(root);
+    return rc;
+}
+
+/* Comma-separated E_IS list, one finite value per catalog. */
+static int parse_EIS_list(const char *s, double *out, size_t n)
+{
+    char *buf = strdup(s), *save = NULL;
+    size_t k = 0;
+    int bad = !buf;
+    for (char *t = buf ? strtok_r(buf, ",", &save) : NULL; t && !bad; t = strtok_r(NULL, ",", &save)) {
+        if (k == n) {
+            bad = 1;
+            break;
+        }
+        if (cli_double(CMD, "--E-IS", t, &out[k++])) {
+            free(buf); /* message printed */
+            return 1;
+        }
+    }
+    free(buf);
+    if (bad || k != n) {
+        cli_errorf(CMD, CLI_USAGE, "--E-IS: need %zu comma-separated values (one per catalog)", n);
+        return 1;
+    }
+    return 0;
+}
+
+/* "W_inf,W_E0" -> PEL_CALIB_W_* bits; 0 after printing an error. */
+static unsigned parse_free_list(const char *s)
+{
+    static const struct { const char *name; unsigned bit; } names[] = {
+        {"W_inf", PEL_CALIB_W_INF}, {"W_top", PEL_CALIB_W_TOP}, {"W_E0", PEL_CALIB_W_E0}, {"W_dE", PEL_CALIB_W_DE},
+    };
+    unsigned bits = 0;
+    char *buf = strdup(s ? s : ""), *save = NULL;
+    for (char *t = buf ? strtok_r(buf, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        unsigned b = 0;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(t, names[i].name))
+                b = names[i].bit;
+        if (!b) {
+            cli_errorf(CMD, CLI_USAGE, "--calibrate-free: unknown parameter '%s' (W_inf, W_top, W_E0, W_dE)", t);
+            free(buf);
+            return 0;
+        }
+        bits |= b;
+    }
+    free(buf);
+    if (!bits)
+        cli_errorf(CMD, CLI_USAGE, "--calibrate-free: empty list");
+    return bits;
+}
+
+/* --eq-line mode: equilibrium points of a cooling table. */
+static int run_eq_line(const char *path, double margin, const char *out)
+{
+    pel_error err = {0};
+    double *T = NULL, *E = NULL, Tg;
+    size_t n, nk;
+    unsigned char *keep = NULL;
+    int rc = CLI_FAIL;
+    if (pel_calibrate_read_cooling(path, &T, &E, &n, &err) != PEL_OK) {
+        cli_fail(CMD, &err);
+        goto done;
+    }
+    keep = malloc(n ? n : 1);
+    if (!keep) {
+        cli_errorf(CMD, CLI_FAIL, "out of memory");
+        goto done;
+    }
+    if (pel_calibrate_eq_line(T, E, n, margin, &Tg, keep, &nk, &err) != PEL_OK) {
+        cli_errorf(CMD, CLI_FAIL, "%s: %s", path, err.msg);
+        goto done;
+    }
+    pel_afile af = {0};
+    FILE *fp = stdout;
+    if (out) {
+        if (pel_afile_open(&af, out, &err) != PEL_OK) {
+            cli_fail(CMD, &err);
+            goto done;
+        }
+        fp = af.fp;
+    }
+    fprintf(fp, "# T_g_K=%.6g margin_K=%.6g (two-segment fit of %s)\nT_K,E_IS_eV_per_atom\n", Tg, margin, path);
+    for (size_t i = 0; i < n; i++)
+        if (keep[i])
+            fprintf(fp, "%.10g,%.10g\n", T[i], E[i]);
+    if (out ? pel_afile_commit(&af, &err) != PEL_OK : fflush(stdout) != 0) {
+        cli_fail(CMD, &err);
+        goto done;
+    }
+    rc = CLI_OK;
+done:
+    free(T);
+    free(E);
+    free(keep);
+    return rc;
+}
+
+/* --calibrate: W(E), m(E) of `base` fitted to the sample rows, saved to out. */
+static int run_calibrate(const sample *s, size_t n, const char *base_name, unsigned w_free, const char *out)
+{
+    pel_error err = {0};
+    pel_material base, cal;
+    if (pel_material_resolve(base_name, &base, &err) != PEL_OK)
+        return cli_fail(CMD, &err);
+    pel_calib_point *pts = calloc(n, sizeof *pts);
+    if (!pts)
+        return cli_errorf(CMD, CLI_FAIL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const pel_fit_result *r = &s[i].res;
+        if (!isfinite(s[i].E_IS) || !(r->W.se > 0) || !(r->m.se > 0)) {
+            free(pts);
+            return cli_errorf(CMD, CLI_FAIL, "--calibrate: %s has no %s", s[i].path,
+                              isfinite(s[i].E_IS) ? "standard error of W or m" : "IS energy (use --atoms or --E-IS)");
+        }
+        pts[i] = (pel_calib_point){s[i].E_IS, r->W.value, r->W.se, r->m.value, r->m.se};
+    }
+    pel_calib_stats st;
+    int rc = pel_calibrate_spectrum(pts, n, &base, w_free, &cal, &st, &err);
+    free(pts);
+    if (rc != PEL_OK)
+        return cli_errorf(CMD, CLI_FAIL, "--calibrate: %s", err.msg);
+    if (pel_material_save(&cal, out, &err) != PEL_OK)
+        return cli_fail(CMD, &err);
+    fprintf(stderr,
+            "pel fit: calibrated %s -> %s: W_inf=%.6g(%.2g) W_top=%.6g(%.2g) W_E0=%.6g(%.2g) W_dE=%.6g(%.2g) "
+            "m_0=%.6g(%.2g) m_slope=%.6g(%.2g); chi2_W=%.3g/%zu chi2_m=%.3g/%zu\n",
+            base_name, out, cal.W_inf, st.W_inf_se, cal.W_top, st.W_top_se, cal.W_E0, st.W_E0_se, cal.W_dE, st.W_dE_se,
+            cal.m_0, st.m_0_se, cal.m_slope, st.m_slope_se, st.chi2_W, st.dof_W, st.chi2_m, st.dof_m);
+    return CLI_OK;
+}
+
+enum { OPT_FREE = 256, OPT_EA, OPT_S, OPT_EAMIN, OPT_BOOT, OPT_CI, OPT_SEED, OPT_MINEV, OPT_ATOMS, OPT_EIS,
+       OPT_EFROM, OPT_JSON, OPT_OUT, OPT_CAL, OPT_CALFREE, OPT_EQ, OPT_MARGIN };
 
 int cli_cmd_fit(int argc, char **argv)
 {
-    (void)argc;
-    return cli_errorf(argv[0], CLI_FAIL, "not implemented yet");
+    static const struct option longopts[] = {
+        {"free-eA-s", no_argument, 0, OPT_FREE}, {"eA", required_argument, 0, OPT_EA},
+        {"s", required_argument, 0, OPT_S}, {"EA-min", required_argument, 0, OPT_EAMIN},
+        {"bootstrap", required_argument, 0, OPT_BOOT}, {"ci", required_argument, 0, OPT_CI},
+        {"seed", required_argument, 0, OPT_SEED}, {"min-events", required_argument, 0, OPT_MINEV},
+        {"atoms", required_argument, 0, OPT_ATOMS}, {"E-IS", required_argument, 0, OPT_EIS},
+        {"E-from-catalog", no_argument, 0, OPT_EFROM}, {"json", no_argument, 0, OPT_JSON},
+        {"out", required_argument, 0, OPT_OUT}, {"calibrate", required_argument, 0, OPT_CAL},
+        {"calibrate-free", required_argument, 0, OPT_CALFREE}, {"eq-line", required_argument, 0, OPT_EQ},
+        {"margin", required_argument, 0, OPT_MARGIN}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    pel_fit_options o;
+    pel_fit_options_default(&o);
+    long v, atoms = 0;
+    int json = 0, e_from = 0;
+    const char *out = NULL, *eis = NULL, *cal = NULL, *eq = NULL;
+    unsigned w_free = PEL_CALIB_W_INF | PEL_CALIB_W_E0;
+    double margin = 50.0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_FREE: o.free_eA_s = 1; break;
+        case OPT_EA: if (cli_double(CMD, "--eA", optarg, &o.eA)) return CLI_USAGE; break;
+        case OPT_S: if (cli_double(CMD, "--s", optarg, &o.s)) return CLI_USAGE; break;
+        case OPT_EAMIN: if (cli_double(CMD, "--EA-min", optarg, &o.EA_min)) return CLI_USAGE; break;
+        case OPT_CI: if (cli_double(CMD, "--ci", optarg, &o.ci_level)) return CLI_USAGE; break;
+        case OPT_BOOT:
+            if (cli_long(CMD, "--bootstrap", optarg, &v)) return CLI_USAGE;
+            if (v < 0 || v > 1000000) return cli_errorf(CMD, CLI_USAGE, "--bootstrap: %ld is not in 0..1000000", v);
+            o.bootstrap = (size_t)v;
+            break;
+        case OPT_SEED:
+            if (cli_long(CMD, "--seed", optarg, &v)) return CLI_USAGE;
+            if (v < 0) return cli_errorf(CMD, CLI_USAGE, "--seed: %ld must be >= 0", v);
+            o.seed = (uint64_t)v;
+            break;
+        case OPT_MINEV:
+            if (cli_long(CMD, "--min-events", optarg, &v)) return CLI_USAGE;
+            if (v < 3) return cli_errorf(CMD, CLI_USAGE, "--min-events: %ld must be >= 3", v);
+            o.min_events = (size_t)v;
+            break;
+        case OPT_ATOMS:
+            if (cli_long(CMD, "--atoms", optarg, &atoms)) return CLI_USAGE;
+            if (atoms <= 0) return cli_errorf(CMD, CLI_USAGE, "--atoms: %ld must be positive", atoms);
+            break;
+        case OPT_EIS: eis = optarg; break;
+        case OPT_EFROM: e_from = 1; break;
+        case OPT_JSON: json = 1; break;
+        case OPT_OUT: out = optarg; break;
+        case OPT_CAL: cal = optarg; break;
+        case OPT_CALFREE:
+            if (!(w_free = parse_free_list(optarg))) return CLI_USAGE;
+            break;
+        case OPT_EQ: eq = optarg; break;
+        case OPT_MARGIN:
+            if (cli_double(CMD, "--margin", optarg, &margin)) return CLI_USAGE;
+            if (margin < 0) return cli_errorf(CMD, CLI_USAGE, "--margin: %g K must be >= 0", margin);
+            break;
+        case 'h': usage(stdout); return CLI_OK;
+        default:
+            return cli_errorf(CMD, CLI_USAGE, "unknown or incomplete option '%s' (see pel fit --help)",
+                              argv[optind - 1]);
+        }
+    }
+    size_t n = (size_t)(argc - optind);
+    if (eq) {
+        if (n > 0 || cal)
+            return cli_errorf(CMD, CLI_USAGE, "--eq-line takes no catalogs and no --calibrate");
+        return run_eq_line(eq, margin, out);
+    }
+    if (cal && !out)
+        return cli_errorf(CMD, CLI_USAGE, "--calibrate needs --out <material.ini>");
+    if (n == 0)
+        return cli_errorf(CMD, CLI_USAGE, "no catalog given (see pel fit --help)");
+    if (eis && e_from)
+        return cli_errorf(CMD, CLI_USAGE, "--E-IS and --E-from-catalog exclude each other");
+    sample *s = calloc(n, sizeof *s);
+    double *eis_v = calloc(n, sizeof *eis_v);
+    int rc = CLI_FAIL;
+    if (!s || !eis_v) {
+        cli_errorf(CMD, CLI_FAIL, "out of memory");
+        goto done;
+    }
+    if (eis && parse_EIS_list(eis, eis_v, n)) {
+        rc = CLI_USAGE;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        pel_error err = {0};
+        pel_events *ev = NULL;
+        s[i].path = argv[optind + (int)i];
+        if (pel_events_read(s[i].path, &ev, &err) != PEL_OK) {
+            cli_fail(CMD, &err);
+            goto done;
+        }
+        if (ev->torn_last_line)
+            fprintf(stderr, "pel fit: warning: %s: ignored an unterminated last line (writer killed?)\n", s[i].path);
+        s[i].format = ev->format;
+        s[i].n_skipped = ev->n_skipped;
+        s[i].E_IS = NAN;
+        if (eis) {
+            s[i].E_IS = eis_v[i];
+        } else if (pel_events_E_IS(ev, atoms, e_from, &s[i].E_IS, &err) != PEL_OK) {
+            if (e_from || atoms > 0) { /* asked for explicitly: an error */
+                pel_events_free(&ev);
+                cli_errorf(CMD, CLI_FAIL, "%s: %s", s[i].path, err.msg);
+                goto done;
+            }
+            s[i].E_IS = NAN; /* unknown: empty cell */
+        }
+        cli_progress prog;
+        cli_progress_init(&prog, s[i].path, 10.0);
+        int frc = pel_fit_events(ev->EA, ev->n, ev->ER, ev->ER ? ev->n : 0, &o, &s[i].res,
+                                 o.bootstrap ? cli_progress_cb : NULL, &prog, &err);
+        if (o.bootstrap)
+            cli_progress_end(&prog);
+        pel_events_free(&ev);
+        if (frc != PEL_OK) {
+            cli_errorf(CMD, CLI_FAIL, "%s: %s", s[i].path, err.msg);
+            goto done;
+        }
+    }
+    if (cal) {
+        if ((rc = run_calibrate(s, n, cal, w_free, out)) != CLI_OK)
+            goto done;
+        rc = CLI_FAIL;
+        out = NULL; /* --out held the material: the table goes to stdout */
+    }
+    pel_afile af = {0};
+    FILE *fp = stdout;
+    if (out) {
+        pel_error err = {0};
+        if (pel_afile_open(&af, out, &err) != PEL_OK) {
+            cli_fail(CMD, &err);
+            goto done;
+        }
+        fp = af.fp;
+    }
+    if (json) {
+        if (write_json(fp, s, n, &o) != 0) {
+            pel_afile_abort(&af);
+            cli_errorf(CMD, CLI_FAIL, "cannot format JSON output");
+            goto done;
+        }
+    } else {
+        write_table(fp, s, n);
+    }
+    if (out) {
+        pel_error err = {0};
+        if (pel_afile_commit(&af, &err) != PEL_OK) {
+            cli_fail(CMD, &err);
+            goto done;
+        }
+    } else if (fflush(stdout) != 0) {
+        cli_errorf(CMD, CLI_FAIL, "cannot write to stdout");
+        goto done;
+    }
+    rc = CLI_OK;
+done:
+    free(s);
+    free(eis_v);
+    return rc;
 }

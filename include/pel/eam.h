@@ -22,14 +22,22 @@ typedef struct pel_eam pel_eam;
 /* Default potential shipped by Debian's lammps-data. */
 #define PEL_EAM_DEFAULT_PATH "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
 
+/* Read and spline a potential file.  Errors name the file and line (missing
+ * file, malformed or missing number, bad grid).  *out is NULL on failure. */
 int pel_eam_read(const char *path, pel_eam_format fmt, pel_eam **out, pel_error *err);
+/* Same, format from the name: "*.alloy" is eam/alloy, anything else eam/fs. */
+int pel_eam_read_auto(const char *path, pel_eam **out, pel_error *err);
 void pel_eam_free(pel_eam **pot);
 double pel_eam_cutoff(const pel_eam *pot);                      /* Å */
 int pel_eam_nelements(const pel_eam *pot);
 const char *pel_eam_element(const pel_eam *pot, int i);        /* symbol */
 double pel_eam_mass(const pel_eam *pot, int i);                 /* g/mol */
+/* Grid step dr of the pair tables (Å): atoms closer than this are off the table. */
+double pel_eam_table_rmin(const pel_eam *pot);
 /* Map the system's element names to potential elements; fails naming an
- * element the potential lacks. map[t] = potential element of type t. */
+ * element the potential lacks. map[t] = potential element of type t.  A type
+ * without a name maps to the potential's element of the same index (so Cu = 1,
+ * Zr = 2 with CuZr_mm). */
 int pel_eam_map_types(const pel_eam *pot, const pel_system *sys, int *map, pel_error *err);
 
 /* Result of one force call.  f is caller-owned [3n] (may be NULL when only
@@ -55,6 +63,8 @@ void pel_calc_free(pel_calc **calc);
 int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel_error *err);
 /* Number of force calls so far (for ART statistics). */
 long pel_calc_count(const pel_calc *calc);
+/* Number of neighbour-list builds so far. */
+long pel_calc_builds(const pel_calc *calc);
 
 /* Pressure in bar as LAMMPS `thermo press` (kinetic term if include_kinetic). */
 double pel_system_pressure(const pel_system *sys, const double virial[6], int include_kinetic);

@@ -18,7 +18,10 @@ typedef struct pel_evolve_opts {
     double rtol;         /* relative tolerance on E (default 1e-10) */
     double atol;         /* absolute tolerance on E, eV/atom (default 1e-12) */
     double dT_out_K;     /* output spacing on ramps, K (default 1) */
-    size_t hold_points;  /* output points per hold, log-spaced in time (default 200) */
+    size_t hold_points;  /* output points per hold, log-spaced in time from 1e-15 s
+                            to the hold's end (default 200) */
+    int eq_column;       /* fill pel_trace_point.Eeq (default 1); 0 skips the
+                            root finding per row when only E(T) is wanted */
 } pel_evolve_opts;
 
 /* One output row. */
@@ -47,5 +50,32 @@ void pel_evolve_opts_default(pel_evolve_opts *o);
 int pel_evolve_run(const pel_material *mat, const pel_protocol *proto, const pel_evolve_opts *opts,
                    pel_trace *out, pel_error *err);
 void pel_trace_clear(pel_trace *tr);
+
+/* Tolerance for "on the equilibrium line": |E - E_eq| <= this (eV/atom). */
+#define PEL_EVOLVE_EQ_TOL 1e-3
+
+/* Landmarks of one segment of a trace (rows with that segment index plus the
+ * row before them, i.e. the segment's start state).  Quantities that do not
+ * apply are NaN: T_depart_K needs a segment that starts on the line (within
+ * PEL_EVOLVE_EQ_TOL) and leaves it; T_rejoin_K one that starts off the line
+ * and reaches it; dEdT_peak needs a ramp.  Crossings are interpolated
+ * linearly between rows. */
+typedef struct pel_segment_summary {
+    int segment;                  /* 0-based */
+    int ramp;                     /* 1 ramp, 0 hold */
+    double T_start_K, T_end_K;
+    double t_start_s, t_end_s;
+    double E_start, E_end;        /* eV/atom */
+    double E_min, T_at_E_min_K;   /* lowest E in the segment and its T */
+    double E_max, T_at_E_max_K;   /* highest E in the segment and its T */
+    double dEdT_peak, T_at_dEdT_peak_K; /* largest dE/dT (eV/atom/K) on a ramp */
+    double T_depart_K;            /* leaves the equilibrium line (glass transition on cooling) */
+    double T_rejoin_K;            /* reaches the equilibrium line again */
+} pel_segment_summary;
+
+/* Summaries of segments 0..nseg-1 of a trace written by pel_evolve_run
+ * (with eq_column on for the T_depart/T_rejoin fields).  out[nseg] is caller
+ * owned.  PEL_EINVAL if a segment has no rows. */
+int pel_trace_summarize(const pel_trace *tr, size_t nseg, pel_segment_summary *out, pel_error *err);
 
 #endif

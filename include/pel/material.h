@@ -6,8 +6,11 @@
  *             falls as E falls, to the floor W_inf (M1 persists, SPEC §4)
  *   m(E)    = m_0 + m_slope * (m_E0 - E)       (eV; rises without bound as E falls)
  *   nu(E,T) = nu0 * exp(S(E,T)/k_B)           (1/s, per atom)
- *   S/k_B   = S_E * (E - S_E0) + S_T * ln(T / S_T0)
- *             entropy falls at deeper E (S_E >= 0) and lower T (S_T >= 0)
+ *   S/k_B   = S_E * (E - S_E0) + S_T * (1 - S_T0 / T)
+ *             entropy falls at deeper E (S_E >= 0, 1/eV) and lower T
+ *             (S_T >= 0); the T part saturates at S_T for T >> S_T0 and acts
+ *             as an extra Arrhenius factor exp(-S_T S_T0 / T) at low T, which
+ *             is what freezes the glass below ~500 K (paper, Fig. 4 text)
  * A material is a plain value: copy it freely.  The owner of these forms and
  * of the cu56zr44 preset values documents how each constraint is met in
  * docs/material.md. */

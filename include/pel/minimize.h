@@ -43,4 +43,19 @@ void pel_min_params_default(pel_min_params *p);
 int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
                  pel_progress_fn progress, void *progress_ctx, pel_error *err);
 
+/* Reusable workspace for systems of n atoms: pel_minimizer_run performs no
+ * allocation, for callers (ART) that minimise many times. */
+typedef struct pel_minimizer pel_minimizer;
+int pel_minimizer_new(pel_minimizer **out, size_t n, pel_error *err);
+void pel_minimizer_free(pel_minimizer **m);
+/* Same contract as pel_minimize, using the workspace (sys->n must equal n). */
+int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
+                      pel_min_result *res, pel_progress_fn progress, void *progress_ctx, pel_error *err);
+
+/* Names of the algorithms and box modes ("fire", "cg"; "fixed", "iso");
+ * parse returns PEL_EINVAL naming the unknown word. */
+const char *pel_min_algo_name(pel_min_algo a);
+int pel_min_algo_parse(const char *s, pel_min_algo *out, pel_error *err);
+int pel_min_box_parse(const char *s, pel_box_mode *out, pel_error *err);
+
 #endif

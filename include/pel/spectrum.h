@@ -28,6 +28,16 @@ int pel_spectrum_check(const pel_spectrum *sp, pel_error *err);
  * for any finite mu (including mu << -s, where I1 underflows). */
 double pel_spectrum_log_I1(double mu, double s);
 
+/* ln F(u), F(u) = 1 - sqrt(pi) u e^{u^2} erfc(u) for u > 0: the bracket of
+ * I1 and of the M2 part of Z (SPEC §3), F -> 1/(2u^2) for large u, computed
+ * without cancellation (docs/spectrum.md).  u <= 0 is outside its domain
+ * (returns NaN). */
+double pel_spectrum_log_F(double u);
+
+/* ln W0 = ln(1 - W) - ln I1(m, s), the M2 normalisation (SPEC §2); -inf
+ * when W = 1. */
+double pel_spectrum_log_W0(const pel_spectrum *sp);
+
 /* Density P(E_A) and its two parts (1/eV).  pdf = m1 + m2; zero for E_A < 0. */
 double pel_spectrum_pdf(const pel_spectrum *sp, double EA);
 double pel_spectrum_pdf_m1(const pel_spectrum *sp, double EA);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pel/error.h"
 
@@ -56,5 +57,38 @@ double pel_system_volume(const pel_system *sys);
 /* Kinetic energy (eV) and the LAMMPS-style temperature (K, 3N-3 dof). */
 double pel_system_kinetic(const pel_system *sys);
 double pel_system_temperature(const pel_system *sys);
+
+
+/* Fail with PEL_EINVAL naming the two atom ids if any pair (minimum image)
+ * is closer than rmin Å.  O(n^2); for checking input files. */
+int pel_system_check_overlap(const pel_system *sys, double rmin, pel_error *err);
+
+/* Random liquid: n atoms in a cubic box of number density `density`
+ * (atoms/Å^3), type counts round(frac[t] n) (last type takes the rest),
+ * types assigned by a random permutation, positions by random sequential
+ * insertion keeping every pair (minimum image) at least rmin apart.  Same
+ * seed, same system (gsl_rng mt19937 seeded with seed).  PEL_ENOCONV when
+ * the insertion budget runs out (rmin too large for the density). */
+typedef struct pel_liquid_params {
+    size_t n;                       /* atoms */
+    int ntypes;                     /* 1..PEL_MAX_TYPES */
+    double frac[PEL_MAX_TYPES];     /* composition, fractions summing to 1 */
+    double mass[PEL_MAX_TYPES];     /* g/mol */
+    char elem[PEL_MAX_TYPES][8];    /* symbols */
+    double density;                 /* atoms/Å^3 */
+    double rmin;                    /* closest allowed pair distance, Å */
+    uint64_t seed;
+} pel_liquid_params;
+/* Cu_x Zr_(1-x) (Cu = type 1, 63.546; Zr = type 2, 91.224 g/mol), rmin 2.0 Å. */
+void pel_liquid_params_cuzr(pel_liquid_params *p, size_t n, double x_cu, double density, uint64_t seed);
+int pel_system_random_liquid(const pel_liquid_params *p, pel_system **out, pel_error *err);
+
+/* Trajectory frames appended to an open stream (the caller opens it with
+ * "w" or "a"); positions are written wrapped into the box, %.17g.
+ * LAMMPS dump: "ITEM: TIMESTEP ... ITEM: ATOMS id type x y z".
+ * Extended XYZ: Lattice="..." Properties=species:S:1:pos:R:3 (OVITO, ASE);
+ * `comment` (may be NULL) is appended to the comment line, e.g. "Time=1.0". */
+int pel_system_write_dump(const pel_system *sys, FILE *fp, long step, pel_error *err);
+int pel_system_write_extxyz(const pel_system *sys, FILE *fp, const char *comment, pel_error *err);
 
 #endif

@@ -1,0 +1,154 @@
+/* art.h - activation-relaxation technique nouveau (ARTn): saddle-point
+ * searches from a local minimum of a potential-energy surface (SPEC §7,
+ * notes/art.md, docs/art.md).
+ *
+ * One search: kick the central atom and its first shell along a random
+ * direction; leave the harmonic basin by stepping along it with perpendicular
+ * relaxation until the lowest Hessian eigenvalue (Lanczos, lanczos.h) is below
+ * a threshold; climb along the lowest eigenvector with perpendicular
+ * relaxation until the global force 2-norm is below a threshold (saddle); push
+ * over and minimise (final state); push back and minimise to check the saddle
+ * connects to the initial minimum.
+ *
+ * The surface is an abstract force callback, so the same code runs on
+ * analytic test surfaces and on the EAM engine (pel_art_surface_calc).
+ * Units: Å, eV, eV/Å, eV/Å^2. */
+#ifndef PEL_ART_H
+#define PEL_ART_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "pel/eam.h"
+#include "pel/error.h"
+#include "pel/lanczos.h"
+#include "pel/minimize.h"
+#include "pel/system.h"
+
+/* Outcome of one search.  The names are the catalog's `status` column. */
+typedef enum {
+    PEL_ART_CONVERGED = 0,     /* "converged": connected saddle, E_A > 0, distinct final minimum */
+    PEL_ART_REDUNDANT,         /* "redundant": same saddle as an earlier search (catalog filter) */
+    PEL_ART_NO_EXIT,           /* "no_exit": eigenvalue never fell below the threshold */
+    PEL_ART_LOST_CURVATURE,    /* "lost_curvature": lowest eigenvalue turned positive on the climb */
+    PEL_ART_BELOW_START,       /* "below_start": energy fell below the initial minimum on the climb */
+    PEL_ART_NO_CONVERGENCE,    /* "no_convergence": climb iteration cap reached */
+    PEL_ART_NEGATIVE_BARRIER,  /* "negative_barrier": E_saddle <= E_initial */
+    PEL_ART_NOT_CONNECTED,     /* "not_connected": push back does not return to the initial minimum */
+    PEL_ART_FINAL_IS_INITIAL,  /* "final_is_initial": push over falls back to the initial minimum */
+    PEL_ART_MIN_FAILED,        /* "min_failed": a minimisation did not converge */
+    PEL_ART_BUDGET,            /* "budget": force-call budget of the search exhausted */
+    PEL_ART_BLOWUP,            /* "blowup": force engine reported an unphysical state */
+    PEL_ART_NSTATUS
+} pel_art_status;
+
+/* Name of a status ("converged", ...); "unknown" if out of range. */
+const char *pel_art_status_name(int status);
+/* Inverse of pel_art_status_name; PEL_EPARSE if unknown. */
+int pel_art_status_parse(const char *name, int *status, pel_error *err);
+
+/* A surface of `natoms` atoms (3 coordinates each, ndim = 3 natoms). */
+typedef struct pel_art_surface {
+    size_t natoms;
+    pel_force_fn force;  /* forces and energy */
+    void *ctx;
+    /* Optional minimiser: relax x[3n] in place to a local minimum, set
+     * *energy, add its force calls to *calls.  Return PEL_OK when converged,
+     * PEL_ENOCONV when not, other codes on failure.  NULL: a GSL BFGS2
+     * minimiser on `force` with tolerance params.min_ftol. */
+    int (*minimize)(void *ctx, double *x, double *energy, long *calls, pel_error *err);
+    double box[3];       /* periodic edge lengths (minimum image), 0 = not periodic */
+} pel_art_surface;
+
+typedef struct pel_art_params {
+    /* Kick (paper: 0.5 Å on the central atom and its first neighbours). */
+    double kick_norm;        /* 2-norm of the initial displacement, Å (0.5) */
+    double kick_radius;      /* first-shell radius around the centre, Å (3.6: first minimum
+                                of the total g(r) of Cu-Zr glasses; docs/art.md) */
+    /* Leaving the basin. */
+    double basin_step;       /* step along the kick direction per iteration, Å (0.1) */
+    int basin_max_iter;      /* iterations before "no_exit" (40) */
+    int basin_perp_steps;    /* perpendicular relaxation steps per iteration (4) */
+    int basin_lanczos_after; /* first iteration that runs Lanczos (1) */
+    double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
+    /* Converging to the saddle. */
+    double force_tol;        /* saddle when the global 2-norm |F| < this, eV/Å (0.05, paper) */
+    double eig_step;         /* largest step along the eigenvector, Å (0.1) */
+    double eig_floor;        /* Newton step |F_par| / max(|lambda|, eig_floor), eV/Å^2 (0.5) */
+    int climb_max_iter;      /* iterations before "no_convergence" (300) */
+    int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated (each
+                                steps basin_step along the last good mode) before
+                                "lost_curvature" (4) */
+    int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
+                                iteration from min to max (2 .. 12) */
+    int perp_steps_max;
+    double perp_dt;          /* FIRE time step of the perpendicular relaxation, Å/sqrt(eV/Å^2)
+                                units with unit mass (0.1) */
+    double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
+    pel_lanczos_params lanczos;
+    /* After the saddle. */
+    double push_over;        /* push along the eigenvector before minimising, Å (0.2) */
+    double min_ftol;         /* minimiser tolerance, max force component, eV/Å (0.005) */
+    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.01) ... */
+    double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
+    double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
+    long max_force_calls;    /* budget of one search incl. minimisations (20000) */
+} pel_art_params;
+
+void pel_art_params_default(pel_art_params *p);
+
+typedef struct pel_art_result {
+    int status;               /* pel_art_status */
+    double e_initial, e_saddle, e_final; /* eV (e_final NaN when not reached) */
+    double eigenvalue;        /* lowest eigenvalue at the saddle, eV/Å^2 */
+    double force;             /* global force 2-norm at the saddle, eV/Å */
+    long force_calls;         /* all force calls of the search */
+    long force_calls_saddle;  /* of which up to the converged saddle */
+    size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */
+    double max_disp;          /* largest atom displacement saddle vs initial, Å */
+    const size_t *displaced;  /* [n_displaced] their indices, ascending; owned by the
+                                 pel_art object, valid until its next search */
+} pel_art_result;
+
+typedef struct pel_art pel_art;
+
+/* Workspace for searches on `surf` (copied; its ctx must outlive the
+ * object).  On failure *out is NULL. */
+int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err);
+void pel_art_free(pel_art **art);
+
+/* One search from the minimum x0[3n] with energy e0 around atom `center`,
+ * random numbers from rng.  Returns PEL_OK whenever the search ran (its
+ * outcome, success or a named failure, is res->status); a negative code only
+ * for invalid arguments or exhausted memory. */
+int pel_art_search(pel_art *art, const double *x0, double e0, size_t center, gsl_rng *rng,
+                   pel_art_result *res, pel_error *err);
+
+/* Configurations of the last search (valid until the next one; NULL if the
+ * phase was not reached): saddle, final minimum, unit eigenvector at the saddle
+ * (oriented from the initial towards the final minimum). */
+const double *pel_art_saddle(const pel_art *art);
+const double *pel_art_final(const pel_art *art);
+const double *pel_art_eigvec(const pel_art *art);
+
+/* Minimise x[3n] in place on the surface (the surface's minimiser, or GSL
+ * BFGS2 to params.min_ftol).  *calls is incremented. */
+int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* The EAM engine as an ART surface.  The adapter owns a private copy of the
+ * system (positions are overwritten by every call); calc is borrowed. */
+typedef struct pel_art_calc {
+    pel_calc *calc;
+    pel_system *sys;      /* owned copy */
+    pel_forces out;
+    pel_min_params min;   /* fixed-box minimisation used after the saddle */
+} pel_art_calc;
+
+/* Fill surf and ad for sys/calc.  min_ftol (eV/Å) sets ad->min.ftol. */
+int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
+                      double min_ftol, pel_error *err);
+void pel_art_calc_destroy(pel_art_calc *ad);
+
+#endif

@@ -1,0 +1,52 @@
+/* lanczos.h - lowest eigenvalue and eigenvector of the Hessian of a
+ * potential-energy surface by the Lanczos method, using only forces: the
+ * Hessian-vector product is a one-sided finite difference of forces,
+ *     H v ~= -(F(x + h v) - F(x)) / h,          |v| = 1,
+ * (SPEC §7, notes/art.md "Lanczos").  The small tridiagonal problem is solved
+ * with GSL (gsl_eigen_symmv).  Works on any surface given as a force callback,
+ * so the same code serves analytic test surfaces and the EAM engine.
+ * Units: x in Å, forces in eV/Å, eigenvalues in eV/Å^2. */
+#ifndef PEL_LANCZOS_H
+#define PEL_LANCZOS_H
+
+#include <stddef.h>
+
+#include "pel/error.h"
+
+/* A potential-energy surface as seen by ART: fill f[ndim] with the force
+ * (minus the gradient, eV/Å) and *energy (eV) at x[ndim].  Returns PEL_OK or
+ * a negative PEL_E* code with err filled (e.g. PEL_EBLOWUP). */
+typedef int (*pel_force_fn)(void *ctx, const double *x, double *f, double *energy, pel_error *err);
+
+typedef struct pel_lanczos_params {
+    double fd_step;   /* finite-difference displacement h, Å (default 1e-4; notes/art.md: 1e-3
+                         is common, smaller is more accurate while the force noise (~1e-12
+                         relative) stays far below h * |lambda|) */
+    int max_vectors;  /* Krylov space size cap (default 20; LAMMPS-ARTn 15..30) */
+    double rel_tol;   /* stop when |lambda_k - lambda_{k-1}| <= rel_tol * |lambda_k| (default 1e-2,
+                         as LAMMPS-ARTn) */
+    double abs_tol;   /* ... or when that change is below abs_tol, eV/Å^2 (default 1e-4): keeps a
+                         near-zero eigenvalue from demanding endless relative accuracy */
+} pel_lanczos_params;
+
+void pel_lanczos_params_default(pel_lanczos_params *p);
+
+/* Workspace for a surface of dimension ndim (Krylov basis, scratch). */
+typedef struct pel_lanczos pel_lanczos;
+
+/* On failure *out is NULL and nothing is leaked. */
+int pel_lanczos_new(pel_lanczos **out, size_t ndim, const pel_lanczos_params *p, pel_error *err);
+void pel_lanczos_free(pel_lanczos **lz);
+
+/* Lowest eigenpair of the Hessian at x, where f0 = F(x) is already known.
+ * vec: in, the start vector (warm start from the previous eigenvector; must be
+ * nonzero); out, the unit eigenvector estimate.  *eigval in eV/Å^2.
+ * *calls is incremented by the force calls made (one per Krylov vector).
+ * On failure vec and *eigval are unspecified. */
+int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
+                       double *vec, double *eigval, long *calls, pel_error *err);
+
+/* Number of Krylov vectors used by the last call (for statistics and tests). */
+int pel_lanczos_last_iterations(const pel_lanczos *lz);
+
+#endif

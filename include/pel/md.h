@@ -1,0 +1,111 @@
+/* md.h - molecular dynamics in LAMMPS metal units with the integrators of
+ * LAMMPS `fix nve` (velocity Verlet), `fix nvt` (Nose-Hoover chain,
+ * Martyna-Klein-Tuckerman, LAMMPS integration order) and `fix npt iso`
+ * (Martyna-Tobias-Klein barostat, isotropic cell, thermostat on particles and
+ * on the barostat).  One driver (pel_md_run); the ensemble is a const table
+ * of function pointers (half-step hooks), as GSL steppers are.
+ *
+ * Conventions copied from LAMMPS (so that `pel md` and `lmp` runs with the
+ * same parameters are the same dynamics): Tdamp/Pdamp are relaxation times in
+ * ps (t_freq = 1/Tdamp), chain lengths tchain = pchain = 3, one chain loop,
+ * drag 0, temperature with 3N-3 degrees of freedom, target temperature and
+ * pressure ramped linearly over a run (t_target at step k of N =
+ * t_start + k/N (t_stop - t_start)), cell dilated about the initial box centre.
+ *
+ * The thermostat/barostat state is a plain struct (pel_md_state) so that a
+ * caller can checkpoint and restore it bit for bit. */
+#ifndef PEL_MD_H
+#define PEL_MD_H
+
+#include <stdint.h>
+
+#include "pel/eam.h"
+#include "pel/error.h"
+#include "pel/system.h"
+
+#define PEL_MD_MAXCHAIN 8
+
+typedef enum { PEL_MD_NVE = 0, PEL_MD_NVT = 1, PEL_MD_NPT = 2 } pel_md_ensemble;
+
+typedef struct pel_md_params {
+    pel_md_ensemble ensemble; /* default PEL_MD_NVE */
+    double dt;                /* timestep, ps (default 0.001) */
+    double t_start, t_stop;   /* thermostat target ramp, K (NVT/NPT) */
+    double p_start_bar;       /* barostat target ramp, bar (NPT, default 0) */
+    double p_stop_bar;
+    double tdamp;             /* ps (default 100 dt, as LAMMPS docs advise) */
+    double pdamp;             /* ps (default 1000 dt) */
+    int tchain;               /* Nose-Hoover chain length (default 3) */
+    int pchain;               /* barostat chain length (default 3) */
+    double blowup_disp;       /* largest allowed displacement per step, Å (default 1.0) */
+} pel_md_params;
+
+/* Complete dynamical state besides positions/velocities/box (all in sys). */
+typedef struct pel_md_state {
+    long step;       /* steps done in the current run */
+    long nsteps;     /* length of the current run (ramp denominator) */
+    double eta[PEL_MD_MAXCHAIN], eta_dot[PEL_MD_MAXCHAIN + 1], eta_dotdot[PEL_MD_MAXCHAIN];
+    double etap[PEL_MD_MAXCHAIN], etap_dot[PEL_MD_MAXCHAIN + 1], etap_dotdot[PEL_MD_MAXCHAIN];
+    double omega_dot;     /* isotropic barostat rate, 1/ps */
+    double fixedpoint[3]; /* centre of dilation, Å (initial box centre) */
+    double t_current;     /* K, temperature as the thermostat tracks it (LAMMPS t_current) */
+    int initialised;      /* fixedpoint set */
+} pel_md_state;
+
+/* One line of thermodynamic output (totals, not per atom). */
+typedef struct pel_md_thermo {
+    long step;
+    double T;       /* K (3N-3 dof) */
+    double pe;      /* eV */
+    double ke;      /* eV */
+    double etotal;  /* eV */
+    double p_bar;   /* bar, kinetic part included (LAMMPS thermo press) */
+    double volume;  /* Å^3 */
+    double t_target; /* K, thermostat target at this step (0 for NVE) */
+} pel_md_thermo;
+
+/* Thermo callback: return nonzero to stop the run early (pel_md_run then
+ * returns PEL_OK with the state consistent at the end of that step). */
+typedef int (*pel_md_thermo_fn)(void *ctx, const pel_md_thermo *th);
+
+typedef struct pel_md pel_md;
+
+void pel_md_params_default(pel_md_params *p);
+
+/* Integrator for systems of sys->n atoms using `calc` for forces (borrowed,
+ * must outlive the integrator).  Allocates its force workspace once. */
+int pel_md_new(pel_md **out, pel_calc *calc, const pel_system *sys, const pel_md_params *p,
+               pel_error *err);
+void pel_md_free(pel_md **md);
+
+/* Start a run of nsteps (as LAMMPS `run N`: computes forces, sets the
+ * thermostat masses; keeps chain velocities from a previous run). */
+int pel_md_setup(pel_md *md, pel_system *sys, long nsteps, pel_error *err);
+/* Advance up to `count` steps of the current run (not beyond nsteps).
+ * thermo_every > 0 calls `thermo` at steps divisible by it (and at the last
+ * step of the run).  PEL_EBLOWUP when the energy is non-finite or an atom
+ * moved more than blowup_disp in one step (sys is then left as it was at the
+ * failing step). */
+int pel_md_run(pel_md *md, pel_system *sys, long count, long thermo_every, pel_md_thermo_fn thermo,
+               void *thermo_ctx, pel_error *err);
+
+/* Switch to another force engine (e.g. a fresh one after a checkpoint) and
+ * recompute the forces of the current positions; the dynamical state is
+ * untouched.  A resumed run that does the same at the same step continues
+ * bit for bit (same thread count). */
+int pel_md_refresh(pel_md *md, pel_calc *calc, const pel_system *sys, pel_error *err);
+
+/* Thermodynamic values of the current state (forces of the last step). */
+void pel_md_thermo_now(const pel_md *md, const pel_system *sys, pel_md_thermo *th);
+/* Access to the serialisable state (checkpoint / restore). */
+void pel_md_get_state(const pel_md *md, pel_md_state *st);
+void pel_md_set_state(pel_md *md, const pel_md_state *st);
+/* Change the parameters between runs (e.g. new temperature ramp). */
+int pel_md_set_params(pel_md *md, const pel_md_params *p, pel_error *err);
+
+/* Gaussian velocities for temperature T (K) from `seed`, zero total
+ * momentum, scaled to exactly T with 3N-3 dof (as LAMMPS `velocity create
+ * ... mom yes dist gaussian`, different random numbers). */
+int pel_md_velocity_create(pel_system *sys, double T, uint64_t seed, pel_error *err);
+
+#endif

@@ -1,0 +1,98 @@
+/* plot.h - the paper's figures drawn from the model (SPEC §5, paper Figs. 2-5)
+ * and quick plots of pel's CSV output, with PLplot's cairo drivers.
+ *
+ * Every figure is written twice: <out_dir>/<name>.<fmt> (PNG, SVG or PDF) and
+ * <out_dir>/<name>.csv holding every number drawn, in long form: a first
+ * column `series` naming the curve (or marked point) and numeric columns whose
+ * headers carry their units; a cell is empty where a column does not apply.
+ * Output files are written atomically (pel_afile).
+ *
+ * PLplot keeps its streams in process-wide tables, so the drawing calls here
+ * must not run concurrently from several threads; each call creates its own
+ * stream and ends it before returning (no state survives a call). */
+#ifndef PEL_PLOT_H
+#define PEL_PLOT_H
+
+#include <stddef.h>
+
+#include "pel/error.h"
+#include "pel/material.h"
+
+/* Output formats, as a bit set. */
+enum { PEL_PLOT_PNG = 1, PEL_PLOT_SVG = 2, PEL_PLOT_PDF = 4 };
+
+/* Parse "png,svg,pdf" (any non-empty subset, comma-separated) into a bit
+ * set; PEL_EINVAL names an unknown format. */
+int pel_plot_parse_formats(const char *text, unsigned *formats, pel_error *err);
+
+/* PEL_OK when PLplot has the cairo device for every format in the set
+ * (PEL_ENOTIMPL names the missing device otherwise). */
+int pel_plot_check_devices(unsigned formats, pel_error *err);
+
+/* Default page size in pixels (PNG) or points (SVG, PDF). */
+#define PEL_PLOT_WIDTH 1200
+#define PEL_PLOT_HEIGHT 900
+#define PEL_PLOT_MIN_SIZE 200   /* smallest accepted side, px */
+#define PEL_PLOT_MAX_SIZE 10000 /* largest accepted side, px */
+
+typedef struct pel_figure_opts {
+    const char *out_dir;         /* existing, writable directory */
+    unsigned formats;            /* PEL_PLOT_* bit set */
+    int width, height;           /* page size, PEL_PLOT_MIN_SIZE..PEL_PLOT_MAX_SIZE */
+    const char *md_csv;          /* cooling table of `pel quench` (T_K, E_IS_eV_per_atom), or NULL */
+    const char *const *events;   /* event catalogs of `pel art` (EA_eV, ER_eV, status), or NULL */
+    size_t nevents;
+} pel_figure_opts;
+
+void pel_figure_opts_default(pel_figure_opts *o);
+
+/* One figure: `name` is the file stem; `run` computes, writes the CSV and
+ * draws every requested format.  `notes` receives one line of information
+ * for the user (e.g. "fit overlay not available"), may be NULL. */
+typedef struct pel_figure {
+    const char *name;
+    const char *what; /* one-line description */
+    int (*run)(const pel_material *mat, const pel_figure_opts *o, char *notes, size_t notes_size,
+               pel_error *err);
+} pel_figure;
+
+/* The table of figures (spectra, map, hysteresis, truncated) and its length. */
+extern const pel_figure pel_figures[];
+extern const size_t pel_nfigures;
+
+/* Look a figure up by name; NULL when unknown. */
+const pel_figure *pel_figure_find(const char *name);
+
+/* Quick plot of a CSV file: columns ycols (NULL = every numeric column but x)
+ * against column xcol, one line per column, written as `out_path` (format by
+ * its extension .png/.svg/.pdf).  PEL_EINVAL names an unknown column. */
+typedef struct pel_csvplot_opts {
+    const char *xcol;          /* default "T_K" if present, else the first column */
+    const char *const *ycols;  /* NULL = all numeric columns except x */
+    size_t nycols;
+    int logx;
+    int width, height;
+    const char *title;         /* NULL = file name */
+} pel_csvplot_opts;
+
+int pel_plot_csv(const char *csv_path, const char *out_path, const pel_csvplot_opts *o, pel_error *err);
+
+/* ---- a small CSV reader (header line + rows of comma-separated cells) ---- */
+typedef struct pel_csv {
+    size_t ncol, nrow;
+    char **names; /* ncol column names (owned) */
+    char **cells; /* nrow*ncol cell strings, row-major (owned; "" when absent) */
+} pel_csv;
+
+/* Read a whole file.  Lines starting with '#' and blank lines are skipped.
+ * A row with more cells than the header is PEL_EPARSE naming the line. */
+int pel_csv_read(const char *path, pel_csv *out, pel_error *err);
+void pel_csv_clear(pel_csv *t);
+/* Index of a column by exact name, or -1. */
+long pel_csv_col(const pel_csv *t, const char *name);
+/* Cell as a number: PEL_OK, or PEL_EPARSE (empty / non-numeric) naming the
+ * 1-based data row and the column. */
+int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err);
+const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col);
+
+#endif

@@ -1,0 +1,484 @@
+/* art.c - ART nouveau saddle searches (include/pel/art.h, docs/art.md).
+ * The phases follow notes/art.md: kick, leave the basin, climb (eigenvector
+ * following + perpendicular relaxation), push over, push back. */
+#include "pel/art.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "fire.h"
+
+/* Internal signal: the search's force-call budget is exhausted. */
+#define ART_OUT_OF_BUDGET 1
+
+static const char *const status_names[PEL_ART_NSTATUS] = {
+    "converged",      "redundant",        "no_exit",          "lost_curvature", "below_start", "no_convergence",
+    "negative_barrier", "not_connected", "final_is_initial", "min_failed",     "budget",      "blowup",
+};
+
+const char *pel_art_status_name(int status)
+{
+    return (status >= 0 && status < PEL_ART_NSTATUS) ? status_names[status] : "unknown";
+}
+
+int pel_art_status_parse(const char *name, int *status, pel_error *err)
+{
+    for (int i = 0; i < PEL_ART_NSTATUS; i++)
+        if (strcmp(name, status_names[i]) == 0) {
+            *status = i;
+            return PEL_OK;
+        }
+    return pel_error_set(err, PEL_EPARSE, "unknown ART status '%s'", name);
+}
+
+void pel_art_params_default(pel_art_params *p)
+{
+    p->kick_norm = 0.5;
+    p->kick_radius = 3.6;
+    p->basin_step = 0.1;
+    p->basin_max_iter = 40;
+    p->basin_perp_steps = 4;
+    p->basin_lanczos_after = 1;
+    p->eig_threshold = -0.01;
+    p->force_tol = 0.05;
+    p->eig_step = 0.1;
+    p->eig_floor = 0.5;
+    p->climb_max_iter = 300;
+    p->lost_max = 4;
+    p->perp_steps_min = 2;
+    p->perp_steps_max = 12;
+    p->perp_dt = 0.1;
+    p->perp_dmax = 0.1;
+    pel_lanczos_params_default(&p->lanczos);
+    p->push_over = 0.2;
+    p->min_ftol = 0.005;
+    p->same_energy_tol = 0.01;
+    p->same_disp_tol = 0.3;
+    p->disp_threshold = 0.1;
+    p->max_force_calls = 20000;
+}
+
+struct pel_art {
+    pel_art_surface s;
+    pel_art_params p;
+    size_t nd;         /* 3 natoms */
+    pel_lanczos *lz;
+    double *x, *f;     /* current point and its force */
+    double *dir;       /* unit kick direction */
+    double *eig, *eig_prev;
+    double *xs, *xf, *xb; /* saddle, final, pushed-back minimum */
+    double *work;      /* [2 nd] FIRE scratch */
+    size_t *displaced;
+    long calls;        /* force calls of the current search */
+    int have_saddle, have_final;
+};
+
+/* ------------------------------------------------------------------------ */
+int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
+{
+    *out = NULL;
+    if (!surf || surf->natoms == 0 || !surf->force)
+        return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
+    if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
+        !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
+        !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
+        !(p->same_disp_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
+        p->perp_steps_min < 0 || p->lost_max < 0 || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
+        return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
+                                              "must be positive, eig_threshold negative)");
+    pel_art *a = calloc(1, sizeof *a);
+    if (!a)
+        return pel_error_set(err, PEL_ENOMEM, "art: out of memory");
+    a->s = *surf;
+    a->p = *p;
+    a->nd = 3 * surf->natoms;
+    int st = pel_lanczos_new(&a->lz, a->nd, &p->lanczos, err);
+    if (st) {
+        free(a);
+        return st;
+    }
+    double **arrs[] = {&a->x, &a->f, &a->dir, &a->eig, &a->eig_prev, &a->xs, &a->xf, &a->xb};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof arrs / sizeof arrs[0]; i++)
+        ok &= (*arrs[i] = malloc(a->nd * sizeof(double))) != NULL;
+    a->work = malloc(2 * a->nd * sizeof(double));
+    a->displaced = malloc(surf->natoms * sizeof(size_t));
+    if (!ok || !a->work || !a->displaced) {
+        pel_art_free(&a);
+        return pel_error_set(err, PEL_ENOMEM, "art: out of memory for %zu atoms", surf->natoms);
+    }
+    *out = a;
+    return PEL_OK;
+}
+
+void pel_art_free(pel_art **art)
+{
+    if (!art || !*art)
+        return;
+    pel_art *a = *art;
+    pel_lanczos_free(&a->lz);
+    free(a->x);
+    free(a->f);
+    free(a->dir);
+    free(a->eig);
+    free(a->eig_prev);
+    free(a->xs);
+    free(a->xf);
+    free(a->xb);
+    free(a->work);
+    free(a->displaced);
+    free(a);
+    *art = NULL;
+}
+
+const double *pel_art_saddle(const pel_art *art) { return art->have_saddle ? art->xs : NULL; }
+const double *pel_art_final(const pel_art *art) { return art->have_final ? art->xf : NULL; }
+const double *pel_art_eigvec(const pel_art *art) { return art->have_saddle ? art->eig : NULL; }
+
+/* ------------------------------------------------------------------------ */
+/* Geometry helpers (minimum image on periodic axes). */
+static double min_image(const pel_art *a, int k, double d)
+{
+    double L = a->s.box[k];
+    return L > 0 ? d - L * nearbyint(d / L) : d;
+}
+
+/* Squared distance of atom i between configurations xa and xb. */
+static double atom_disp2(const pel_art *a, const double *xa, const double *xb, size_t i)
+{
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+        double d = min_image(a, k, xa[3 * i + k] - xb[3 * i + k]);
+        s += d * d;
+    }
+    return s;
+}
+
+/* Squared distance between atoms i and j of one configuration. */
+static double pair_dist2(const pel_art *a, const double *x, size_t i, size_t j)
+{
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+        double d = min_image(a, k, x[3 * i + k] - x[3 * j + k]);
+        s += d * d;
+    }
+    return s;
+}
+
+static double max_disp(const pel_art *a, const double *xa, const double *xb)
+{
+    double m = 0;
+    for (size_t i = 0; i < a->s.natoms; i++)
+        m = fmax(m, atom_disp2(a, xa, xb, i));
+    return sqrt(m);
+}
+
+static double dot(size_t n, const double *u, const double *v)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += u[i] * v[i];
+    return s;
+}
+
+/* Force call counted against the search budget. */
+static int eval(pel_art *a, const double *x, double *f, double *e, pel_error *err)
+{
+    if (a->calls >= a->p.max_force_calls)
+        return ART_OUT_OF_BUDGET;
+    a->calls++;
+    return a->s.force(a->s.ctx, x, f, e, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Minimisation: the surface's own minimiser, or FIRE on the callback. */
+int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_error *err)
+{
+    if (art->s.minimize)
+        return art->s.minimize(art->s.ctx, x, energy, calls, err);
+    int st = art->s.force(art->s.ctx, x, art->f, energy, err);
+    ++*calls;
+    if (st)
+        return st;
+    art_fire_params fp = {art->p.perp_dt, art->p.perp_dmax, 100000, 0, art->p.min_ftol};
+    return art_fire_relax(art->nd, x, art->f, energy, art->s.force, art->s.ctx, NULL, &fp, art->work, calls,
+                          *calls + 100000, err);
+}
+
+/* Minimise from x (in place) inside the search budget; maps failures to a status. */
+static int minimise_status(pel_art *a, double *x, double *e, int *status, pel_error *err)
+{
+    long c = 0;
+    int st = pel_art_minimize(a, x, e, &c, err);
+    a->calls += c;
+    if (st == PEL_OK)
+        return PEL_OK;
+    if (st == PEL_ENOCONV)
+        *status = PEL_ART_MIN_FAILED;
+    else if (st == PEL_EBLOWUP || st == PEL_ENUMERIC)
+        *status = PEL_ART_BLOWUP;
+    else
+        return st;
+    return ART_OUT_OF_BUDGET; /* any positive value: search over, not fatal */
+}
+
+/* Perpendicular relaxation of the current point (a->x, a->f, *e) with the
+ * direction d projected out, at most nsteps force calls.  Stops early when the
+ * perpendicular force is below half the saddle tolerance, which leaves room for
+ * the parallel force in the global norm. */
+static int relax_perp(pel_art *a, const double *d, int nsteps, double *e, pel_error *err)
+{
+    if (nsteps <= 0)
+        return PEL_OK;
+    art_fire_params fp = {a->p.perp_dt, a->p.perp_dmax, nsteps, 0.5 * a->p.force_tol, 0};
+    int st = art_fire_relax(a->nd, a->x, a->f, e, a->s.force, a->s.ctx, d, &fp, a->work, &a->calls,
+                            a->p.max_force_calls, err);
+    if (st == PEL_ENOCONV)
+        return a->calls >= a->p.max_force_calls ? ART_OUT_OF_BUDGET : PEL_OK;
+    return st;
+}
+
+/* Lowest eigenpair at the current point, warm-started from a->eig. */
+static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
+{
+    if (a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
+        return ART_OUT_OF_BUDGET;
+    return pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->x, a->f, a->eig, lambda, &a->calls, err);
+}
+
+/* Kick: Gaussian random direction on the centre and every atom within
+ * kick_radius of it, normalised to kick_norm (paper Methods). */
+static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
+{
+    memset(a->dir, 0, a->nd * sizeof *a->dir);
+    double r2 = a->p.kick_radius * a->p.kick_radius, nrm = 0;
+    for (size_t i = 0; i < a->s.natoms; i++) {
+        if (i != center && pair_dist2(a, x0, i, center) > r2)
+            continue;
+        for (int k = 0; k < 3; k++) {
+            a->dir[3 * i + k] = gsl_ran_gaussian(rng, 1.0);
+            nrm += a->dir[3 * i + k] * a->dir[3 * i + k];
+        }
+    }
+    nrm = sqrt(nrm);
+    for (size_t i = 0; i < a->nd; i++) {
+        a->dir[i] /= nrm;
+        a->x[i] = x0[i] + a->p.kick_norm * a->dir[i];
+    }
+}
+
+/* Same minimum: energies within same_energy_tol and every atom within same_disp_tol. */
+static int same_minimum(const pel_art *a, const double *xa, double ea, const double *xb, double eb)
+{
+    return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < a->p.same_disp_tol;
+}
+
+/* Maps a force-engine failure inside a phase to a status; fatal codes pass through. */
+static int phase_fail(int st, int *status)
+{
+    if (st == ART_OUT_OF_BUDGET) {
+        *status = PEL_ART_BUDGET;
+        return ART_OUT_OF_BUDGET;
+    }
+    if (st == PEL_EBLOWUP || st == PEL_ENUMERIC) {
+        *status = PEL_ART_BLOWUP;
+        return ART_OUT_OF_BUDGET;
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Leave the harmonic basin: step along the kick direction with perpendicular
+ * relaxation until lambda_min < eig_threshold. */
+static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel_error *err)
+{
+    int st = eval(a, a->x, a->f, e, err);
+    if (st)
+        return phase_fail(st, status);
+    memcpy(a->eig, a->dir, a->nd * sizeof *a->eig);
+    for (int it = 0; it < a->p.basin_max_iter; it++) {
+        st = relax_perp(a, a->dir, a->p.basin_perp_steps, e, err);
+        if (st)
+            return phase_fail(st, status);
+        if (it >= a->p.basin_lanczos_after) {
+            double lambda;
+            st = lowest_mode(a, &lambda, err);
+            if (st)
+                return phase_fail(st, status);
+            if (lambda < a->p.eig_threshold) {
+                /* Orient the mode away from the initial minimum. */
+                double s = 0;
+                for (size_t i = 0; i < a->nd; i++)
+                    s += a->eig[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
+                if (s < 0)
+                    for (size_t i = 0; i < a->nd; i++)
+                        a->eig[i] = -a->eig[i];
+                return PEL_OK;
+            }
+        }
+        for (size_t i = 0; i < a->nd; i++)
+            a->x[i] += a->p.basin_step * a->dir[i];
+        st = eval(a, a->x, a->f, e, err);
+        if (st)
+            return phase_fail(st, status);
+    }
+    *status = PEL_ART_NO_EXIT;
+    return ART_OUT_OF_BUDGET;
+}
+
+/* Climb along the lowest mode with perpendicular relaxation until the global
+ * force 2-norm is below force_tol (notes/art.md phase 3). */
+static int climb(pel_art *a, const double *x0, double e0, double *e, double *lambda, int *status,
+                 pel_error *err)
+{
+    int lost = 0;
+    for (int it = 0; it < a->p.climb_max_iter; it++) {
+        memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
+        int st = lowest_mode(a, lambda, err);
+        if (st)
+            return phase_fail(st, status);
+        if (dot(a->nd, a->eig, a->eig_prev) < 0) /* keep the sign continuous */
+            for (size_t i = 0; i < a->nd; i++)
+                a->eig[i] = -a->eig[i];
+        if (!(*lambda < 0)) {
+            /* Lost the negative mode: rather than give up at once (a failure
+             * users of other codes complain about, notes/art.md), step on along
+             * the last good mode, away from the initial minimum, as when
+             * leaving the basin; give up after lost_max such steps in a row. */
+            if (++lost > a->p.lost_max) {
+                *status = PEL_ART_LOST_CURVATURE;
+                return ART_OUT_OF_BUDGET;
+            }
+            memcpy(a->eig, a->eig_prev, a->nd * sizeof *a->eig);
+            double away = 0;
+            for (size_t i = 0; i < a->nd; i++)
+                away += a->eig[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
+            double sgn = away < 0 ? -1.0 : 1.0;
+            for (size_t i = 0; i < a->nd; i++)
+                a->x[i] += sgn * a->p.basin_step * a->eig[i];
+            st = eval(a, a->x, a->f, e, err);
+            if (!st)
+                st = relax_perp(a, a->eig, a->p.basin_perp_steps, e, err);
+            if (st)
+                return phase_fail(st, status);
+            continue;
+        }
+        lost = 0;
+        if (sqrt(dot(a->nd, a->f, a->f)) < a->p.force_tol)
+            return PEL_OK;
+        if (*e < e0) {
+            *status = PEL_ART_BELOW_START;
+            return ART_OUT_OF_BUDGET;
+        }
+        /* Uphill along the mode: Newton step -F_par/lambda, capped. */
+        double fpar = dot(a->nd, a->f, a->eig);
+        double step = fmin(a->p.eig_step, fabs(fpar) / fmax(fabs(*lambda), a->p.eig_floor));
+        double sgn = fpar > 0 ? -1.0 : 1.0;
+        for (size_t i = 0; i < a->nd; i++)
+            a->x[i] += sgn * step * a->eig[i];
+        st = eval(a, a->x, a->f, e, err);
+        if (st)
+            return phase_fail(st, status);
+        int nperp = a->p.perp_steps_min + it;
+        st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? nperp : a->p.perp_steps_max, e, err);
+        if (st)
+            return phase_fail(st, status);
+    }
+    *status = PEL_ART_NO_CONVERGENCE;
+    return ART_OUT_OF_BUDGET;
+}
+
+/* Displaced atoms, saddle vs initial. */
+static void displacement_stats(pel_art *a, const double *x0, pel_art_result *res)
+{
+    double thr2 = a->p.disp_threshold * a->p.disp_threshold, m2 = 0;
+    res->n_displaced = 0;
+    for (size_t i = 0; i < a->s.natoms; i++) {
+        double d2 = atom_disp2(a, a->xs, x0, i);
+        m2 = fmax(m2, d2);
+        if (d2 > thr2)
+            a->displaced[res->n_displaced++] = i;
+    }
+    res->max_disp = sqrt(m2);
+    res->displaced = a->displaced;
+}
+
+/* Push over and back from the saddle; sets the final state and the status. */
+static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result *res, pel_error *err)
+{
+    /* Orient the mode from the initial towards the final minimum. */
+    double s = 0;
+    for (size_t i = 0; i < a->nd; i++)
+        s += a->eig[i] * min_image(a, (int)(i % 3), a->xs[i] - x0[i]);
+    if (s < 0)
+        for (size_t i = 0; i < a->nd; i++)
+            a->eig[i] = -a->eig[i];
+    for (size_t i = 0; i < a->nd; i++) {
+        a->xf[i] = a->xs[i] + a->p.push_over * a->eig[i];
+        a->xb[i] = a->xs[i] - a->p.push_over * a->eig[i];
+    }
+    double ef, eb;
+    int st = minimise_status(a, a->xf, &ef, &res->status, err);
+    if (st)
+        return st;
+    a->have_final = 1;
+    res->e_final = ef;
+    if (same_minimum(a, a->xf, ef, x0, e0)) {
+        res->status = PEL_ART_FINAL_IS_INITIAL;
+        return ART_OUT_OF_BUDGET;
+    }
+    st = minimise_status(a, a->xb, &eb, &res->status, err);
+    if (st)
+        return st;
+    if (!same_minimum(a, a->xb, eb, x0, e0)) {
+        res->status = PEL_ART_NOT_CONNECTED;
+        return ART_OUT_OF_BUDGET;
+    }
+    res->status = PEL_ART_CONVERGED;
+    return PEL_OK;
+}
+
+int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_rng *rng, pel_art_result *res,
+                   pel_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->e_initial = e0;
+    res->e_saddle = res->e_final = res->eigenvalue = res->force = NAN;
+    res->max_disp = NAN;
+    res->displaced = a->displaced;
+    a->calls = 0;
+    a->have_saddle = a->have_final = 0;
+    if (center >= a->s.natoms)
+        return pel_error_set(err, PEL_EINVAL, "art: centre atom %zu out of range (%zu atoms)", center,
+                             a->s.natoms);
+    kick(a, x0, center, rng);
+    double e, lambda = NAN;
+    int st = leave_basin(a, x0, &e, &res->status, err);
+    if (st == PEL_OK)
+        st = climb(a, x0, e0, &e, &lambda, &res->status, err);
+    if (st == PEL_OK) {
+        res->force_calls_saddle = a->calls;
+        memcpy(a->xs, a->x, a->nd * sizeof *a->xs);
+        a->have_saddle = 1;
+        res->e_saddle = e;
+        res->eigenvalue = lambda;
+        res->force = sqrt(dot(a->nd, a->f, a->f));
+        displacement_stats(a, x0, res);
+        if (!(e > e0)) {
+            res->status = PEL_ART_NEGATIVE_BARRIER;
+            st = ART_OUT_OF_BUDGET;
+        } else {
+            st = after_saddle(a, x0, e0, res, err);
+        }
+    }
+    res->force_calls = a->calls;
+    if (st < 0)
+        return st; /* fatal: invalid argument or memory */
+    if (st == PEL_OK)
+        res->status = PEL_ART_CONVERGED;
+    pel_error_clear(err);
+    return PEL_OK;
+}

@@ -1,0 +1,432 @@
+/* catalog.c - ART event catalog: append-only CSV writer with fsync per row,
+ * strict reader, resume scan and redundancy filter (include/pel/catalog.h). */
+#include "pel/catalog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pel/util.h"
+
+#define CATALOG_NCOLS 15
+
+struct pel_catalog_writer {
+    int fd;
+    char *path;
+    char *buf;
+    size_t cap;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Rows and catalogs in memory.                                               */
+void pel_catalog_row_clear(pel_catalog_row *row)
+{
+    free(row->displaced_ids);
+    row->displaced_ids = NULL;
+    row->n_displaced = 0;
+}
+
+int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long center_id, const pel_art_result *res,
+                                const int64_t *ids, pel_error *err)
+{
+    memset(row, 0, sizeof *row);
+    row->search_id = search_id;
+    row->center_id = center_id;
+    row->status = res->status;
+    row->e_initial = res->e_initial;
+    row->e_saddle = res->e_saddle;
+    row->e_final = res->e_final;
+    row->ea = res->e_saddle - res->e_initial; /* E_A = E_saddle - E_initial */
+    row->er = res->e_saddle - res->e_final;   /* E_R = E_saddle - E_final */
+    row->eigenvalue = res->eigenvalue;
+    row->force = res->force;
+    row->max_disp = res->max_disp;
+    row->force_calls = res->force_calls;
+    row->force_calls_saddle = res->force_calls_saddle;
+    row->n_displaced = res->n_displaced;
+    if (res->n_displaced) {
+        row->displaced_ids = malloc(res->n_displaced * sizeof *row->displaced_ids);
+        if (!row->displaced_ids)
+            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+        for (size_t i = 0; i < res->n_displaced; i++)
+            row->displaced_ids[i] = ids ? ids[res->displaced[i]] : (int64_t)res->displaced[i] + 1;
+    }
+    return PEL_OK;
+}
+
+static int copy_row(pel_catalog_row *dst, const pel_catalog_row *src, pel_error *err)
+{
+    *dst = *src;
+    dst->displaced_ids = NULL;
+    if (src->n_displaced) {
+        dst->displaced_ids = malloc(src->n_displaced * sizeof *dst->displaced_ids);
+        if (!dst->displaced_ids)
+            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+        memcpy(dst->displaced_ids, src->displaced_ids, src->n_displaced * sizeof *dst->displaced_ids);
+    }
+    return PEL_OK;
+}
+
+int pel_catalog_add(pel_catalog *cat, const pel_catalog_row *row, pel_error *err)
+{
+    if (cat->n == cat->cap) {
+        size_t nc = cat->cap ? 2 * cat->cap : 64;
+        pel_catalog_row *r = realloc(cat->rows, nc * sizeof *r);
+        if (!r)
+            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory for %zu rows", nc);
+        cat->rows = r;
+        cat->cap = nc;
+    }
+    int st = copy_row(&cat->rows[cat->n], row, err);
+    if (st)
+        return st;
+    cat->n++;
+    return PEL_OK;
+}
+
+void pel_catalog_free(pel_catalog **cat)
+{
+    if (!cat || !*cat)
+        return;
+    for (size_t i = 0; i < (*cat)->n; i++)
+        pel_catalog_row_clear(&(*cat)->rows[i]);
+    free((*cat)->rows);
+    free(*cat);
+    *cat = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Formatting: %.17g round-trips doubles; a value never reached is empty.    */
+static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error *err)
+{
+    size_t need = 512 + 24 * r->n_displaced;
+    if (need > *cap) {
+        char *b = realloc(*buf, need);
+        if (!b)
+            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+        *buf = b;
+        *cap = need;
+    }
+    char *p = *buf, *end = *buf + *cap;
+    p += snprintf(p, (size_t)(end - p), "%ld,%ld,%s", r->search_id, r->center_id, pel_art_status_name(r->status));
+    const double v[] = {r->e_initial, r->e_saddle, r->e_final, r->ea, r->er, r->eigenvalue, r->force};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        p += isfinite(v[i]) ? snprintf(p, (size_t)(end - p), ",%.17g", v[i]) : snprintf(p, (size_t)(end - p), ",");
+    p += snprintf(p, (size_t)(end - p), ",%ld,%zu", r->force_calls, r->n_displaced);
+    p += isfinite(r->max_disp) ? snprintf(p, (size_t)(end - p), ",%.17g", r->max_disp)
+                               : snprintf(p, (size_t)(end - p), ",");
+    p += snprintf(p, (size_t)(end - p), ",%ld,", r->force_calls_saddle);
+    for (size_t i = 0; i < r->n_displaced; i++)
+        p += snprintf(p, (size_t)(end - p), i ? ";%" PRId64 : "%" PRId64, r->displaced_ids[i]);
+    p += snprintf(p, (size_t)(end - p), "\n");
+    return PEL_OK;
+}
+
+/* Write all of buf (retrying short writes). */
+static int write_all(int fd, const char *buf, size_t len, const char *path, pel_error *err)
+{
+    while (len) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return pel_error_set(err, PEL_EIO, "%s: write failed: %s", path, strerror(errno));
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return PEL_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writer.                                                                    */
+int pel_catalog_writer_open(const char *path, pel_catalog_writer **out, pel_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd < 0)
+        return pel_error_set(err, PEL_EIO, "%s: cannot open for writing: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return pel_error_set(err, PEL_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    }
+    pel_catalog_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = malloc(strlen(path) + 1))) {
+        free(w);
+        close(fd);
+        return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    }
+    strcpy(w->path, path);
+    w->fd = fd;
+    if (sb.st_size == 0) {
+        int st = write_all(fd, PEL_CATALOG_HEADER "\n", strlen(PEL_CATALOG_HEADER) + 1, path, err);
+        if (st == PEL_OK && fsync(fd) != 0)
+            st = pel_error_set(err, PEL_EIO, "%s: fsync failed: %s", path, strerror(errno));
+        if (st) {
+            pel_catalog_writer_close(&w);
+            return st;
+        }
+    }
+    *out = w;
+    return PEL_OK;
+}
+
+int pel_catalog_writer_append(pel_catalog_writer *w, const pel_catalog_row *row, pel_error *err)
+{
+    int st = fmt_row(&w->buf, &w->cap, row, err);
+    if (st)
+        return st;
+    /* One write(2) per row on an O_APPEND descriptor, then fsync: a kill can
+     * tear at most the row being written, never an earlier one. */
+    st = write_all(w->fd, w->buf, strlen(w->buf), w->path, err);
+    if (st)
+        return st;
+    if (fsync(w->fd) != 0)
+        return pel_error_set(err, PEL_EIO, "%s: fsync failed: %s", w->path, strerror(errno));
+    return PEL_OK;
+}
+
+void pel_catalog_writer_close(pel_catalog_writer **w)
+{
+    if (!w || !*w)
+        return;
+    close((*w)->fd);
+    free((*w)->path);
+    free((*w)->buf);
+    free(*w);
+    *w = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reader.                                                                    */
+static int parse_opt_double(const char *s, const char *what, double *out, pel_error *err)
+{
+    if (*s == '\0') {
+        *out = NAN;
+        return PEL_OK;
+    }
+    return pel_parse_double(s, what, out, err);
+}
+
+/* Parse one data line (without newline) into row. */
+static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_error *err)
+{
+    char *col[CATALOG_NCOLS];
+    int n = 0;
+    for (char *p = line;; p++) {
+        if (n == CATALOG_NCOLS)
+            return pel_error_set(err, PEL_EPARSE, "%s: more than %d columns", where, CATALOG_NCOLS);
+        col[n++] = p;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        *p = '\0';
+    }
+    if (n != CATALOG_NCOLS)
+        return pel_error_set(err, PEL_EPARSE, "%s: %d columns, expected %d", where, n, CATALOG_NCOLS);
+    memset(r, 0, sizeof *r);
+    long nd;
+    int st = pel_parse_long(col[0], where, &r->search_id, err);
+    if (!st)
+        st = pel_parse_long(col[1], where, &r->center_id, err);
+    if (!st)
+        st = pel_art_status_parse(col[2], &r->status, err);
+    double *dv[] = {&r->e_initial, &r->e_saddle, &r->e_final, &r->ea, &r->er, &r->eigenvalue, &r->force};
+    for (int i = 0; i < 7 && !st; i++)
+        st = parse_opt_double(col[3 + i], where, dv[i], err);
+    if (!st)
+        st = pel_parse_long(col[10], where, &r->force_calls, err);
+    if (!st)
+        st = pel_parse_long(col[11], where, &nd, err);
+    if (!st)
+        st = parse_opt_double(col[12], where, &r->max_disp, err);
+    if (!st)
+        st = pel_parse_long(col[13], where, &r->force_calls_saddle, err);
+    if (st)
+        return pel_error_wrap(err, st, "%s", where);
+    if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
+        return pel_error_set(err, PEL_EPARSE, "%s: negative count", where);
+    r->n_displaced = (size_t)nd;
+    size_t got = 0;
+    if (nd > 0) {
+        r->displaced_ids = malloc((size_t)nd * sizeof *r->displaced_ids);
+        if (!r->displaced_ids)
+            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+        char *save = NULL;
+        for (char *tok = strtok_r(col[14], ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+            long id;
+            if (got == (size_t)nd || (st = pel_parse_long(tok, where, &id, err)) != 0) {
+                pel_catalog_row_clear(r);
+                return st ? pel_error_wrap(err, st, "%s: displaced_ids", where)
+                          : pel_error_set(err, PEL_EPARSE, "%s: more displaced_ids than n_displaced", where);
+            }
+            r->displaced_ids[got++] = id;
+        }
+    }
+    if (got != (size_t)nd) {
+        pel_catalog_row_clear(r);
+        return pel_error_set(err, PEL_EPARSE, "%s: %zu displaced_ids, n_displaced says %ld", where, got, nd);
+    }
+    return PEL_OK;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    long x = ((const pel_catalog_row *)a)->search_id, y = ((const pel_catalog_row *)b)->search_id;
+    return (x > y) - (x < y);
+}
+
+void pel_catalog_sort(pel_catalog *cat)
+{
+    if (cat->n > 1)
+        qsort(cat->rows, cat->n, sizeof *cat->rows, cmp_id);
+}
+
+int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
+{
+    *out = NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return pel_error_set(err, PEL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    pel_catalog *cat = calloc(1, sizeof *cat);
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int st = cat ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    ssize_t len;
+    while (!st && (len = getline(&line, &cap, fp)) != -1) {
+        lineno++;
+        char where[64 + 256];
+        snprintf(where, sizeof where, "%.256s line %ld", path, lineno);
+        if (line[len - 1] != '\n') {
+            st = pel_error_set(err, PEL_EPARSE, "%s: torn last line (no newline)", where);
+            break;
+        }
+        line[--len] = '\0';
+        if (lineno == 1) {
+            if (strcmp(line, PEL_CATALOG_HEADER) != 0)
+                st = pel_error_set(err, PEL_EPARSE, "%s: not a pel event catalog header", where);
+            continue;
+        }
+        pel_catalog_row r;
+        st = parse_row(line, &r, where, err);
+        if (!st) {
+            st = pel_catalog_add(cat, &r, err);
+            pel_catalog_row_clear(&r);
+        }
+    }
+    free(line);
+    fclose(fp);
+    if (!st && lineno == 0)
+        st = pel_error_set(err, PEL_EPARSE, "%s: empty file (no catalog header)", path);
+    if (!st) {
+        pel_catalog_sort(cat);
+        for (size_t i = 1; i < cat->n && !st; i++)
+            if (cat->rows[i].search_id == cat->rows[i - 1].search_id)
+                st = pel_error_set(err, PEL_EPARSE, "%s: search_id %ld appears twice", path, cat->rows[i].search_id);
+    }
+    if (st) {
+        pel_catalog_free(&cat);
+        return st;
+    }
+    *out = cat;
+    return PEL_OK;
+}
+
+int pel_catalog_recover(const char *path, pel_catalog **out, int *truncated, pel_error *err)
+{
+    *out = NULL;
+    *truncated = 0;
+    int fd = open(path, O_RDWR);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            return pel_error_set(err, PEL_EIO, "%s: cannot open for resume: %s", path, strerror(errno));
+        *out = calloc(1, sizeof **out);
+        return *out ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    }
+    /* Find the end of the last complete line by scanning backwards. */
+    off_t size = lseek(fd, 0, SEEK_END), keep = size;
+    char c;
+    while (keep > 0) {
+        if (pread(fd, &c, 1, keep - 1) != 1) {
+            close(fd);
+            return pel_error_set(err, PEL_EIO, "%s: read failed: %s", path, strerror(errno));
+        }
+        if (c == '\n')
+            break;
+        keep--;
+    }
+    if (keep < size) {
+        if (ftruncate(fd, keep) != 0 || fsync(fd) != 0) {
+            close(fd);
+            return pel_error_set(err, PEL_EIO, "%s: cannot truncate torn line: %s", path, strerror(errno));
+        }
+        *truncated = 1;
+    }
+    close(fd);
+    if (keep == 0) {
+        *out = calloc(1, sizeof **out);
+        return *out ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    }
+    return pel_catalog_read(path, out, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Redundancy filter and atomic rewrite.                                      */
+static int same_atoms(const pel_catalog_row *a, const pel_catalog_row *b)
+{
+    return a->n_displaced == b->n_displaced &&
+           (a->n_displaced == 0 || memcmp(a->displaced_ids, b->displaced_ids, a->n_displaced * sizeof(int64_t)) == 0);
+}
+
+size_t pel_catalog_filter_redundant(pel_catalog *cat, double e_tol)
+{
+    pel_catalog_sort(cat);
+    size_t *kept = malloc((cat->n ? cat->n : 1) * sizeof *kept), nk = 0, nred = 0;
+    for (size_t i = 0; i < cat->n; i++) {
+        pel_catalog_row *r = &cat->rows[i];
+        if (r->status != PEL_ART_CONVERGED && r->status != PEL_ART_REDUNDANT)
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < nk && !dup && kept; k++) {
+            const pel_catalog_row *q = &cat->rows[kept[k]];
+            dup = fabs(q->e_saddle - r->e_saddle) <= e_tol && same_atoms(q, r);
+        }
+        r->status = dup ? PEL_ART_REDUNDANT : PEL_ART_CONVERGED;
+        if (dup)
+            nred++;
+        else if (kept)
+            kept[nk++] = i;
+    }
+    free(kept);
+    return nred;
+}
+
+int pel_catalog_write(const pel_catalog *cat, const char *path, pel_error *err)
+{
+    pel_afile af;
+    int st = pel_afile_open(&af, path, err);
+    if (st)
+        return st;
+    char *buf = NULL;
+    size_t cap = 0;
+    fputs(PEL_CATALOG_HEADER "\n", af.fp);
+    for (size_t i = 0; i < cat->n && !st; i++) {
+        st = fmt_row(&buf, &cap, &cat->rows[i], err);
+        if (!st)
+            fputs(buf, af.fp);
+    }
+    free(buf);
+    if (st) {
+        pel_afile_abort(&af);
+        return st;
+    }
+    return pel_afile_commit(&af, err);
+}

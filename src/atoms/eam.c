@@ -1,0 +1,352 @@
+/* eam.c - read LAMMPS eam/fs and eam/alloy (setfl) potential files and build
+ * the per-interval cubic splines exactly as LAMMPS pair_eam.cpp does, so that
+ * the force loop in calc.c reproduces LAMMPS energies and forces to rounding
+ * (shared/notes/lammps-eam.md).
+ *
+ * File layout (LAMMPS docs, pair_style eam):
+ *   3 comment lines
+ *   line 4: Nelements El1 El2 ...
+ *   line 5: Nrho drho Nr dr cutoff
+ *   per element a: "Z mass a0 lattice", F_a[Nrho], then
+ *       eam/alloy: rho_a[Nr]          eam/fs: rho_{a,b}[Nr] for b = 1..Nel
+ *   r*phi_{ab}[Nr] for a = 1..Nel, b = 1..a (lower triangle).
+ * Values after line 5 are free-format (any number per line), as LAMMPS reads them. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atoms/eam_internal.h"
+
+/* Largest potential file accepted (bytes): CuZr_mm.eam.fs is ~2 MB. */
+#define PEL_EAM_MAX_FILE_BYTES (512L * 1024 * 1024)
+
+/* ------------------------------------------------------------------------
+ * Tokenizer over the file in memory, tracking line numbers for errors. */
+typedef struct eam_tok {
+    const char *path;
+    const char *p; /* current position */
+    long line;     /* 1-based line of *p */
+} eam_tok;
+
+static void tok_skip_line(eam_tok *t)
+{
+    while (*t->p && *t->p != '\n')
+        t->p++;
+    if (*t->p == '\n') {
+        t->p++;
+        t->line++;
+    }
+}
+
+/* Copy the next whitespace-delimited token into buf; returns its length
+ * (0 at end of file).  With same_line, stop at a newline instead. */
+static size_t tok_next(eam_tok *t, char *buf, size_t cap, int same_line)
+{
+    while (*t->p && isspace((unsigned char)*t->p)) {
+        if (*t->p == '\n') {
+            if (same_line)
+                return 0;
+            t->line++;
+        }
+        t->p++;
+    }
+    size_t n = 0;
+    while (*t->p && !isspace((unsigned char)*t->p)) {
+        if (n + 1 < cap)
+            buf[n++] = *t->p;
+        t->p++;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int tok_double(eam_tok *t, const char *what, double *out, pel_error *err)
+{
+    char buf[64];
+    if (tok_next(t, buf, sizeof buf, 0) == 0)
+        return pel_error_set(err, PEL_EPARSE, "%s: unexpected end of file reading %s (line %ld)", t->path,
+                             what, t->line);
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end == buf || *end || !isfinite(v))
+        return pel_error_set(err, PEL_EPARSE, "%s:%ld: malformed number '%s' in %s", t->path, t->line, buf,
+                             what);
+    *out = v;
+    return PEL_OK;
+}
+
+static int tok_long(eam_tok *t, const char *what, long *out, int same_line, pel_error *err)
+{
+    char buf[64];
+    if (tok_next(t, buf, sizeof buf, same_line) == 0)
+        return pel_error_set(err, PEL_EPARSE, "%s:%ld: missing %s", t->path, t->line, what);
+    char *end;
+    errno = 0;
+    long v = strtol(buf, &end, 10);
+    if (end == buf || *end || errno == ERANGE)
+        return pel_error_set(err, PEL_EPARSE, "%s:%ld: malformed integer '%s' for %s", t->path, t->line, buf,
+                             what);
+    *out = v;
+    return PEL_OK;
+}
+
+/* Read n values into f[1..n] (LAMMPS 1-based tables). */
+static int tok_table(eam_tok *t, const char *what, double *f, int n, pel_error *err)
+{
+    for (int m = 1; m <= n; m++) {
+        int rc = tok_double(t, what, &f[m], err);
+        if (rc)
+            return rc;
+    }
+    return PEL_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * LAMMPS PairEAM::interpolate: local C1 cubic Hermite with 4th-order
+ * finite-difference slopes; node values f[1..n] -> spline[m*7 + k]. */
+static void eam_interpolate(int n, double delta, const double *f, double *spl)
+{
+#define S(m, k) spl[(size_t)(m) * PEL_SPL + (k)]
+    for (int m = 1; m <= n; m++)
+        S(m, 6) = f[m];
+    S(1, 5) = S(2, 6) - S(1, 6);
+    S(2, 5) = 0.5 * (S(3, 6) - S(1, 6));
+    S(n - 1, 5) = 0.5 * (S(n, 6) - S(n - 2, 6));
+    S(n, 5) = S(n, 6) - S(n - 1, 6);
+    for (int m = 3; m <= n - 2; m++)
+        S(m, 5) = ((S(m - 2, 6) - S(m + 2, 6)) + 8.0 * (S(m + 1, 6) - S(m - 1, 6))) / 12.0;
+    for (int m = 1; m <= n - 1; m++) {
+        S(m, 4) = 3.0 * (S(m + 1, 6) - S(m, 6)) - 2.0 * S(m, 5) - S(m + 1, 5);
+        S(m, 3) = S(m, 5) + S(m + 1, 5) - 2.0 * (S(m + 1, 6) - S(m, 6));
+    }
+    S(n, 4) = 0.0;
+    S(n, 3) = 0.0;
+    for (int m = 1; m <= n; m++) {
+        S(m, 2) = S(m, 5) / delta;
+        S(m, 1) = 2.0 * S(m, 4) / delta;
+        S(m, 0) = 3.0 * S(m, 3) / delta;
+    }
+#undef S
+}
+
+static int read_file(const char *path, char **out, pel_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return pel_error_set(err, PEL_EIO, "cannot open potential file %s: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? 2 * cap : 1 << 20;
+            if (cap > (size_t)PEL_EAM_MAX_FILE_BYTES) {
+                free(buf);
+                fclose(fp);
+                return pel_error_set(err, PEL_EPARSE, "%s: file too large for a potential", path);
+            }
+            char *nb = realloc(buf, cap + 1);
+            if (!nb) {
+                free(buf);
+                fclose(fp);
+                return pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+            }
+            buf = nb;
+        }
+        size_t k = fread(buf + len, 1, cap - len, fp);
+        len += k;
+        if (k == 0)
+            break;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        return pel_error_set(err, PEL_EIO, "error reading %s", path);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return PEL_OK;
+}
+
+/* Parse header, tables; fill pot (store allocated here). */
+static int eam_parse(eam_tok *t, pel_eam *pot, pel_error *err)
+{
+    int rc;
+    for (int k = 0; k < 3; k++)
+        tok_skip_line(t);
+    long nel;
+    if ((rc = tok_long(t, "number of elements (line 4)", &nel, 0, err)))
+        return rc;
+    if (nel < 1 || nel > PEL_EAM_MAXEL)
+        return pel_error_set(err, PEL_EPARSE, "%s:%ld: number of elements %ld outside 1..%d", t->path, t->line,
+                             nel, PEL_EAM_MAXEL);
+    pot->nel = (int)nel;
+    for (int a = 0; a < pot->nel; a++) {
+        char buf[64];
+        size_t len = tok_next(t, buf, sizeof buf, 1);
+        if (len == 0 || len >= sizeof pot->elem[a])
+            return pel_error_set(err, PEL_EPARSE, "%s:%ld: missing or invalid element name %d", t->path, t->line,
+                                 a + 1);
+        memcpy(pot->elem[a], buf, len + 1);
+    }
+    tok_skip_line(t);
+    long nrho, nr;
+    if ((rc = tok_long(t, "Nrho", &nrho, 0, err)) || (rc = tok_double(t, "drho", &pot->drho, err)) ||
+        (rc = tok_long(t, "Nr", &nr, 1, err)) || (rc = tok_double(t, "dr", &pot->dr, err)) ||
+        (rc = tok_double(t, "cutoff", &pot->cut, err)))
+        return rc;
+    /* The spline needs 5 nodes (4th-order slopes); bound sizes for memory. */
+    if (nrho < 5 || nr < 5 || nrho > 10000000 || nr > 10000000 || !(pot->drho > 0) || !(pot->dr > 0) ||
+        !(pot->cut > 0))
+        return pel_error_set(err, PEL_EPARSE, "%s:%ld: invalid grid (Nrho=%ld Nr=%ld drho=%g dr=%g cut=%g)",
+                             t->path, t->line, nrho, nr, pot->drho, pot->dr, pot->cut);
+    pot->nrho = (int)nrho;
+    pot->nr = (int)nr;
+    tok_skip_line(t);
+
+    int nel2 = pot->nel * pot->nel;
+    int nrhor = pot->fmt == PEL_EAM_FS ? nel2 : pot->nel;
+    int nz2r = pot->nel * (pot->nel + 1) / 2;
+    size_t lrho = (size_t)(nrho + 1) * PEL_SPL, lr = (size_t)(nr + 1) * PEL_SPL;
+    size_t total = (size_t)pot->nel * lrho + (size_t)(nrhor + nz2r) * lr;
+    size_t rawlen = (size_t)(nrho > nr ? nrho : nr) + 1;
+    pot->store = calloc(total, sizeof(double));
+    double *raw = malloc(rawlen * sizeof(double));
+    if (!pot->store || !raw) {
+        free(raw);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for potential %s", t->path);
+    }
+    double *next = pot->store;
+    double *rhotab[PEL_EAM_MAXEL * PEL_EAM_MAXEL];
+    char what[96];
+    for (int a = 0; a < pot->nel; a++) {
+        long z;
+        if ((rc = tok_long(t, "atomic number", &z, 0, err)) ||
+            (rc = tok_double(t, "element mass", &pot->mass[a], err)))
+            goto out;
+        tok_skip_line(t); /* lattice constant and structure are not used */
+        snprintf(what, sizeof what, "F(rho) of %s", pot->elem[a]);
+        if ((rc = tok_table(t, what, raw, pot->nrho, err)))
+            goto out;
+        pot->frho[a] = next;
+        next += lrho;
+        eam_interpolate(pot->nrho, pot->drho, raw, pot->frho[a]);
+        int nsub = pot->fmt == PEL_EAM_FS ? pot->nel : 1;
+        for (int b = 0; b < nsub; b++) {
+            snprintf(what, sizeof what, "rho(r) of %s (sub-table %d)", pot->elem[a], b + 1);
+            if ((rc = tok_table(t, what, raw, pot->nr, err)))
+                goto out;
+            rhotab[a * nsub + b] = next;
+            next += lr;
+            eam_interpolate(pot->nr, pot->dr, raw, rhotab[a * nsub + b]);
+        }
+    }
+    for (int a = 0; a < pot->nel; a++)
+        for (int b = 0; b <= a; b++) {
+            snprintf(what, sizeof what, "r*phi(r) of %s-%s", pot->elem[a], pot->elem[b]);
+            if ((rc = tok_table(t, what, raw, pot->nr, err)))
+                goto out;
+            pot->z2r[a * pot->nel + b] = next;
+            pot->z2r[b * pot->nel + a] = next;
+            next += lr;
+            eam_interpolate(pot->nr, pot->dr, raw, pot->z2r[a * pot->nel + b]);
+        }
+    /* Density at an atom of element a from a neighbour of element b. */
+    for (int b = 0; b < pot->nel; b++)
+        for (int a = 0; a < pot->nel; a++)
+            pot->rhor[b * pot->nel + a] = pot->fmt == PEL_EAM_FS ? rhotab[b * pot->nel + a] : rhotab[b];
+    pot->rdr = 1.0 / pot->dr;
+    pot->rdrho = 1.0 / pot->drho;
+    pot->rhomax = (pot->nrho - 1) * pot->drho;
+    pot->cutsq = pot->cut * pot->cut;
+    rc = PEL_OK;
+out:
+    free(raw);
+    return rc;
+}
+
+int pel_eam_read(const char *path, pel_eam_format fmt, pel_eam **out, pel_error *err)
+{
+    *out = NULL;
+    if (fmt != PEL_EAM_FS && fmt != PEL_EAM_ALLOY)
+        return pel_error_set(err, PEL_EINVAL, "unknown EAM format %d", (int)fmt);
+    char *text = NULL;
+    int rc = read_file(path, &text, err);
+    if (rc)
+        return rc;
+    pel_eam *pot = calloc(1, sizeof *pot);
+    if (!pot) {
+        free(text);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+    }
+    pot->fmt = fmt;
+    eam_tok t = {path, text, 1};
+    rc = eam_parse(&t, pot, err);
+    free(text);
+    if (rc) {
+        pel_eam_free(&pot);
+        return rc;
+    }
+    *out = pot;
+    return PEL_OK;
+}
+
+int pel_eam_read_auto(const char *path, pel_eam **out, pel_error *err)
+{
+    size_t n = strlen(path);
+    int is_alloy = n >= 6 && strcmp(path + n - 6, ".alloy") == 0;
+    return pel_eam_read(path, is_alloy ? PEL_EAM_ALLOY : PEL_EAM_FS, out, err);
+}
+
+void pel_eam_free(pel_eam **pot)
+{
+    if (!pot || !*pot)
+        return;
+    free((*pot)->store);
+    free(*pot);
+    *pot = NULL;
+}
+
+double pel_eam_cutoff(const pel_eam *pot) { return pot->cut; }
+int pel_eam_nelements(const pel_eam *pot) { return pot->nel; }
+
+const char *pel_eam_element(const pel_eam *pot, int i)
+{
+    return i >= 0 && i < pot->nel ? pot->elem[i] : "";
+}
+
+double pel_eam_mass(const pel_eam *pot, int i) { return i >= 0 && i < pot->nel ? pot->mass[i] : 0.0; }
+
+double pel_eam_table_rmin(const pel_eam *pot) { return pot->dr; }
+
+int pel_eam_map_types(const pel_eam *pot, const pel_system *sys, int *map, pel_error *err)
+{
+    if (sys->ntypes < 1 || sys->ntypes > PEL_MAX_TYPES)
+        return pel_error_set(err, PEL_EINVAL, "system has %d atom types (allowed 1..%d)", sys->ntypes,
+                             PEL_MAX_TYPES);
+    for (int t = 0; t < sys->ntypes; t++) {
+        const char *name = sys->elem[t];
+        map[t] = -1;
+        if (!name[0]) {
+            /* No name given: type t is the potential's element t (Cu = 1, Zr = 2). */
+            if (t < pot->nel) {
+                map[t] = t;
+                continue;
+            }
+            return pel_error_set(err, PEL_EINVAL,
+                                 "atom type %d has no element name and the potential has only %d elements", t + 1,
+                                 pot->nel);
+        }
+        for (int a = 0; a < pot->nel; a++)
+            if (strcmp(name, pot->elem[a]) == 0)
+                map[t] = a;
+        if (map[t] < 0)
+            return pel_error_set(err, PEL_EINVAL, "element %s (atom type %d) is not in the potential", name,
+                                 t + 1);
+    }
+    return PEL_OK;
+}

@@ -1,0 +1,229 @@
+/* system.c - atoms in a periodic orthorhombic box (include/pel/system.h):
+ * allocation, copies, wrapping, kinetic energy and temperature with LAMMPS
+ * metal-unit conventions, overlap check, and the random liquid generator. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "pel/system.h"
+
+/* Random insertion attempts per atom before giving up. */
+#define PEL_LIQUID_MAX_TRIES 100000
+
+int pel_system_new(pel_system **out, size_t n, int ntypes, pel_error *err)
+{
+    *out = NULL;
+    if (ntypes < 1 || ntypes > PEL_MAX_TYPES)
+        return pel_error_set(err, PEL_EINVAL, "number of atom types %d outside 1..%d", ntypes, PEL_MAX_TYPES);
+    if (n > ((size_t)1 << 40))
+        return pel_error_set(err, PEL_EINVAL, "number of atoms %zu too large", n);
+    pel_system *s = calloc(1, sizeof *s);
+    if (!s)
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for a system of %zu atoms", n);
+    size_t m = n ? n : 1;
+    s->n = n;
+    s->ntypes = ntypes;
+    s->x = calloc(3 * m, sizeof *s->x);
+    s->v = calloc(3 * m, sizeof *s->v);
+    s->type = calloc(m, sizeof *s->type);
+    s->id = calloc(m, sizeof *s->id);
+    s->image = calloc(3 * m, sizeof *s->image);
+    if (!s->x || !s->v || !s->type || !s->id || !s->image) {
+        pel_system_free(&s);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for a system of %zu atoms", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        s->id[i] = (int64_t)i + 1;
+    *out = s;
+    return PEL_OK;
+}
+
+void pel_system_free(pel_system **sys)
+{
+    if (!sys || !*sys)
+        return;
+    pel_system *s = *sys;
+    free(s->x);
+    free(s->v);
+    free(s->type);
+    free(s->id);
+    free(s->image);
+    free(s);
+    *sys = NULL;
+}
+
+int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err)
+{
+    int rc = pel_system_new(out, src->n, src->ntypes, err);
+    if (rc)
+        return rc;
+    pel_system *d = *out;
+    size_t n = src->n;
+    memcpy(d->lo, src->lo, sizeof d->lo);
+    memcpy(d->len, src->len, sizeof d->len);
+    memcpy(d->mass, src->mass, sizeof d->mass);
+    memcpy(d->elem, src->elem, sizeof d->elem);
+    d->has_velocities = src->has_velocities;
+    if (n) {
+        memcpy(d->x, src->x, 3 * n * sizeof *d->x);
+        memcpy(d->v, src->v, 3 * n * sizeof *d->v);
+        memcpy(d->type, src->type, n * sizeof *d->type);
+        memcpy(d->id, src->id, n * sizeof *d->id);
+        memcpy(d->image, src->image, 3 * n * sizeof *d->image);
+    }
+    return PEL_OK;
+}
+
+/* Wrap one coordinate into [lo, lo+len), returning the image shift applied. */
+static int wrap1(double *x, double lo, double len)
+{
+    double k = floor((*x - lo) / len);
+    int shift = (int)k;
+    *x -= k * len;
+    /* Rounding can leave x == lo+len or a hair below lo. */
+    if (*x >= lo + len) {
+        *x -= len;
+        shift++;
+    }
+    if (*x < lo) {
+        *x += len;
+        shift--;
+    }
+    return shift;
+}
+
+void pel_system_wrap(pel_system *sys)
+{
+    for (size_t i = 0; i < sys->n; i++)
+        for (int d = 0; d < 3; d++)
+            sys->image[3 * i + d] += wrap1(&sys->x[3 * i + d], sys->lo[d], sys->len[d]);
+}
+
+double pel_system_volume(const pel_system *sys) { return sys->len[0] * sys->len[1] * sys->len[2]; }
+
+double pel_system_kinetic(const pel_system *sys)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < sys->n; i++) {
+        const double *v = &sys->v[3 * i];
+        s += sys->mass[sys->type[i]] * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    }
+    return 0.5 * PEL_MVV2E * s;
+}
+
+double pel_system_temperature(const pel_system *sys)
+{
+    /* LAMMPS compute temp: dof = 3N - 3 (momentum removed). */
+    double dof = 3.0 * (double)sys->n - 3.0;
+    if (dof <= 0)
+        return 0.0;
+    return 2.0 * pel_system_kinetic(sys) / (dof * PEL_BOLTZ);
+}
+
+/* Minimum-image squared distance between atoms i and j. */
+static double min_image_rsq(const pel_system *sys, size_t i, size_t j)
+{
+    double rsq = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double dx = sys->x[3 * i + d] - sys->x[3 * j + d];
+        dx -= sys->len[d] * nearbyint(dx / sys->len[d]);
+        rsq += dx * dx;
+    }
+    return rsq;
+}
+
+int pel_system_check_overlap(const pel_system *sys, double rmin, pel_error *err)
+{
+    double r2 = rmin * rmin;
+    for (size_t i = 0; i < sys->n; i++)
+        for (size_t j = i + 1; j < sys->n; j++)
+            if (min_image_rsq(sys, i, j) < r2)
+                return pel_error_set(err, PEL_EINVAL, "atoms %lld and %lld overlap (distance %.4g A < %.4g A)",
+                                     (long long)sys->id[i], (long long)sys->id[j], sqrt(min_image_rsq(sys, i, j)),
+                                     rmin);
+    return PEL_OK;
+}
+
+void pel_liquid_params_cuzr(pel_liquid_params *p, size_t n, double x_cu, double density, uint64_t seed)
+{
+    memset(p, 0, sizeof *p);
+    p->n = n;
+    p->ntypes = 2;
+    p->frac[0] = x_cu;
+    p->frac[1] = 1.0 - x_cu;
+    p->mass[0] = 63.546;
+    p->mass[1] = 91.224;
+    strcpy(p->elem[0], "Cu");
+    strcpy(p->elem[1], "Zr");
+    p->density = density;
+    p->rmin = 2.0;
+    p->seed = seed;
+}
+
+int pel_system_random_liquid(const pel_liquid_params *p, pel_system **out, pel_error *err)
+{
+    *out = NULL;
+    if (p->n < 1 || !(p->density > 0) || !isfinite(p->density) || !(p->rmin >= 0))
+        return pel_error_set(err, PEL_EINVAL, "random liquid: need atoms >= 1, density > 0, rmin >= 0");
+    double fsum = 0.0;
+    for (int t = 0; t < p->ntypes && t < PEL_MAX_TYPES; t++) {
+        if (!(p->frac[t] >= 0 && p->frac[t] <= 1))
+            return pel_error_set(err, PEL_EINVAL, "random liquid: fraction of type %d is %g", t + 1, p->frac[t]);
+        fsum += p->frac[t];
+    }
+    if (fabs(fsum - 1.0) > 1e-9)
+        return pel_error_set(err, PEL_EINVAL, "random liquid: fractions sum to %g, not 1", fsum);
+    pel_system *s;
+    int rc = pel_system_new(&s, p->n, p->ntypes, err);
+    if (rc)
+        return rc;
+    double len = cbrt((double)p->n / p->density);
+    for (int d = 0; d < 3; d++) {
+        s->lo[d] = 0.0;
+        s->len[d] = len;
+    }
+    memcpy(s->mass, p->mass, sizeof s->mass);
+    memcpy(s->elem, p->elem, sizeof s->elem);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng) {
+        pel_system_free(&s);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for the random generator");
+    }
+    gsl_rng_set(rng, (unsigned long)p->seed);
+    /* Type counts, then a random permutation of the types over the atoms. */
+    size_t k = 0;
+    for (int t = 0; t < p->ntypes; t++) {
+        size_t cnt = t == p->ntypes - 1 ? p->n - k : (size_t)llround(p->frac[t] * (double)p->n);
+        if (cnt > p->n - k)
+            cnt = p->n - k;
+        for (size_t c = 0; c < cnt; c++)
+            s->type[k++] = t;
+    }
+    gsl_ran_shuffle(rng, s->type, p->n, sizeof *s->type);
+    double r2 = p->rmin * p->rmin;
+    for (size_t i = 0; i < p->n; i++) {
+        long tries = 0;
+        for (;;) {
+            for (int d = 0; d < 3; d++)
+                s->x[3 * i + d] = len * gsl_rng_uniform(rng);
+            size_t j = 0;
+            while (j < i && min_image_rsq(s, i, j) >= r2)
+                j++;
+            if (j == i)
+                break;
+            if (++tries >= PEL_LIQUID_MAX_TRIES) {
+                gsl_rng_free(rng);
+                pel_system_free(&s);
+                return pel_error_set(err, PEL_ENOCONV,
+                                     "random liquid: cannot place atom %zu of %zu with rmin %g A at density %g/A^3",
+                                     i + 1, p->n, p->rmin, p->density);
+            }
+        }
+    }
+    gsl_rng_free(rng);
+    *out = s;
+    return PEL_OK;
+}

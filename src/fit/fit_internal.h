@@ -1,0 +1,15 @@
+/* fit_internal.h - helpers shared by the files of src/fit (not public). */
+#ifndef PEL_FIT_INTERNAL_H
+#define PEL_FIT_INTERNAL_H
+
+#include "pel/fit.h"
+
+/* ln I1(mu, s), I1 = int_0^inf x exp(-(x-mu)^2/(2 s^2)) dx (SPEC §2), for any
+ * finite mu and s > 0. */
+double pel_fit_log_I1(double mu, double s);
+/* ln P(E_A) and the survival 1 - F(E_A) of eq. 3 with ln I1(m, s) precomputed
+ * (the likelihood loop calls these n times per parameter point). */
+double pel_fit_log_pdf_I1(const pel_fit_spec *p, double log_I1, double EA);
+double pel_fit_survival_I1(const pel_fit_spec *p, double log_I1, double EA);
+
+#endif

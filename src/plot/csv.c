@@ -1,0 +1,174 @@
+/* csv.c - a small reader for the CSV files pel writes and reads back for
+ * plotting (run output, `pel quench` cooling tables, ART event catalogs):
+ * one header line, comma-separated cells, no embedded commas or quotes
+ * (surrounding blanks and double quotes are stripped). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pel/plot.h"
+#include "pel/util.h"
+
+/* Strip blanks, CR/LF and one pair of surrounding double quotes in place. */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Split `line` at commas into at most `max` trimmed cells; returns the count
+ * (which may exceed max, meaning "too many"). */
+static size_t split(char *line, char **cell, size_t max)
+{
+    size_t k = 0;
+    char *p = line;
+    for (;;) {
+        char *c = strchr(p, ',');
+        if (c)
+            *c = '\0';
+        if (k < max)
+            cell[k] = trim(p);
+        k++;
+        if (!c)
+            return k;
+        p = c + 1;
+    }
+}
+
+static int is_blank_or_comment(const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return *line == '#' || *line == '\0' || *line == '\n' || *line == '\r';
+}
+
+void pel_csv_clear(pel_csv *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; t->names && i < t->ncol; i++)
+        free(t->names[i]);
+    for (size_t i = 0; t->cells && i < t->ncol * t->nrow; i++)
+        free(t->cells[i]);
+    free(t->names);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+/* Append one row of cells (copies); NULL cells become "". */
+static int push_row(pel_csv *t, size_t *cap, char **cell, size_t n)
+{
+    if (t->nrow == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        char **c = realloc(t->cells, nc * t->ncol * sizeof *c);
+        if (!c)
+            return PEL_ENOMEM;
+        t->cells = c;
+        *cap = nc;
+    }
+    char **row = t->cells + t->nrow * t->ncol;
+    for (size_t j = 0; j < t->ncol; j++) {
+        row[j] = dup_str(j < n ? cell[j] : "");
+        if (!row[j]) {
+            for (size_t i = 0; i < j; i++)
+                free(row[i]);
+            return PEL_ENOMEM;
+        }
+    }
+    t->nrow++;
+    return PEL_OK;
+}
+
+int pel_csv_read(const char *path, pel_csv *out, pel_error *err)
+{
+    memset(out, 0, sizeof *out);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(errno));
+    char *line = NULL, **cell = NULL;
+    size_t linecap = 0, cap = 0, lineno = 0;
+    int rc = PEL_OK;
+    ssize_t len;
+    while ((len = getline(&line, &linecap, fp)) >= 0) {
+        lineno++;
+        if (is_blank_or_comment(line))
+            continue;
+        if (!out->names) {
+            /* header: count commas first to size the arrays */
+            size_t n = 1;
+            for (const char *p = line; *p; p++)
+                n += *p == ',';
+            out->names = calloc(n, sizeof *out->names);
+            cell = calloc(n + 1, sizeof *cell);
+            if (!out->names || !cell) {
+                rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+                break;
+            }
+            out->ncol = n;
+            split(line, cell, n);
+            for (size_t j = 0; j < n && rc == PEL_OK; j++)
+                if (!(out->names[j] = dup_str(cell[j])))
+                    rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+            continue;
+        }
+        size_t n = split(line, cell, out->ncol);
+        if (n > out->ncol) {
+            rc = pel_error_set(err, PEL_EPARSE, "%s line %zu: %zu cells but the header has %zu columns", path,
+                               lineno, n, out->ncol);
+            break;
+        }
+        if (push_row(out, &cap, cell, n) != PEL_OK) {
+            rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+            break;
+        }
+    }
+    if (rc == PEL_OK && ferror(fp))
+        rc = pel_error_set(err, PEL_EIO, "error reading %s", path);
+    if (rc == PEL_OK && !out->names)
+        rc = pel_error_set(err, PEL_EPARSE, "%s: empty file (no header line)", path);
+    free(line);
+    free(cell);
+    fclose(fp);
+    if (rc != PEL_OK)
+        pel_csv_clear(out);
+    return rc;
+}
+
+long pel_csv_col(const pel_csv *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncol; j++)
+        if (!strcmp(t->names[j], name))
+            return (long)j;
+    return -1;
+}
+
+const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col)
+{
+    return t->cells[row * t->ncol + col];
+}
+
+int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err)
+{
+    char what[160];
+    /* data row `row` is at least file line row + 2 (after the header) */
+    snprintf(what, sizeof what, "row %zu column %s", row + 1, t->names[col]);
+    return pel_parse_double(pel_csv_cell(t, row, col), what, v, err);
+}

@@ -1,0 +1,140 @@
+/* events.c - measured spectra on the `spectra` figure (issue 5, item 2): for
+ * each ART event catalog (fit.h reads `pel art` CSV or LAMMPS-ARTn logs; only
+ * converged events), the E_A and E_R histograms as densities, the
+ * maximum-likelihood fits of eq. 3 (W, m free; e_A, s of the material) and
+ * eq. 5, and the fitted (E_IS, W), (E_IS, m) points next to the model's W(E),
+ * m(E).  A failed fit is reported in `notes`, not as an error. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "canvas.h"
+#include "figures_internal.h"
+#include "pel/fit.h"
+
+#define EV_NBIN 40       /* histogram bins over the E_A axis */
+#define EV_NCURVE 300    /* points of a fitted curve */
+
+static void note(char *notes, size_t size, const char *fmt, const char *a, const char *b)
+{
+    if (!notes || size == 0)
+        return;
+    size_t n = strlen(notes);
+    if (n + 2 < size)
+        snprintf(notes + n, size - n, "%s", n ? "; " : "");
+    n = strlen(notes);
+    if (n + 1 < size)
+        snprintf(notes + n, size - n, fmt, a, b);
+}
+
+/* Density histogram of x[0..n) on [0, xmax) (EV_NBIN bins) in column xcol. */
+static int add_hist(plt_fig *f, const char *name, const char *label, const double *x, size_t n, double xmax,
+                    int xcol, int lstyle, pel_error *err)
+{
+    size_t count[EV_NBIN] = {0};
+    double w = xmax / EV_NBIN;
+    for (size_t i = 0; i < n; i++) {
+        long b = (long)floor(x[i] / w);
+        if (b >= 0 && b < EV_NBIN)
+            count[b]++;
+    }
+    int s = plt_add(f, name, label, PLT_STEPS, 0, xcol, 2, err);
+    if (s < 0)
+        return PEL_ENOMEM;
+    f->ser[s].color = PLT_GREY;
+    f->ser[s].lstyle = lstyle;
+    f->ser[s].width = 2.5;
+    for (int b = 0; b < EV_NBIN; b++) {
+        /* density: counts / (all events x bin width), so it compares with P */
+        int rc = plt_push2(f, s, xcol, (b + 0.5) * w, 2, (double)count[b] / ((double)n * w), err);
+        if (rc != PEL_OK)
+            return rc;
+    }
+    return PEL_OK;
+}
+
+/* A fitted density curve in column xcol: eq. 3 (spec != NULL) or eq. 5. */
+static int add_curve(plt_fig *f, const char *name, const char *label, const pel_fit_spec *spec, double eR,
+                     double xmax, int xcol, int lstyle, pel_error *err)
+{
+    int s = plt_add(f, name, label, PLT_LINE, 0, xcol, 2, err);
+    if (s < 0)
+        return PEL_ENOMEM;
+    f->ser[s].color = PLT_BLACK;
+    f->ser[s].lstyle = lstyle;
+    f->ser[s].width = 3.0;
+    for (int i = 0; i < EV_NCURVE; i++) {
+        double x = xmax * i / (EV_NCURVE - 1.0);
+        double p = spec ? pel_fit_pdf(spec, x) : exp(-x / eR) / eR;
+        int rc = plt_push2(f, s, xcol, x, 2, p, err);
+        if (rc != PEL_OK)
+            return rc;
+    }
+    return PEL_OK;
+}
+
+static int one_catalog(plt_fig *f, const pel_material *mat, const char *path, size_t c, double EA_max, char *notes,
+                       size_t notes_size, pel_error *err)
+{
+    pel_events *ev = NULL;
+    int rc = pel_events_read(path, &ev, err);
+    if (rc != PEL_OK)
+        return pel_error_wrap(err, rc, "--events");
+    char name[48];
+    int first = c == 0;
+    snprintf(name, sizeof name, "hist_EA_%zu", c + 1);
+    rc = add_hist(f, name, first ? "E#dA#u histogram (events)" : "", ev->EA, ev->n, EA_max, 1, 1, err);
+    if (rc == PEL_OK && ev->ER) {
+        snprintf(name, sizeof name, "hist_ER_%zu", c + 1);
+        rc = add_hist(f, name, first ? "E#dR#u histogram (events)" : "", ev->ER, ev->n, EA_max, 5, 2, err);
+    }
+    pel_fit_options opt;
+    pel_fit_options_default(&opt);
+    opt.eA = mat->eA;
+    opt.s = mat->s;
+    pel_fit_result res;
+    pel_error ferr = {0};
+    if (rc == PEL_OK &&
+        pel_fit_events(ev->EA, ev->n, ev->ER, ev->ER ? ev->n : 0, &opt, &res, NULL, NULL, &ferr) != PEL_OK) {
+        note(notes, notes_size, "no fit overlay for %s: %s", path, ferr.msg);
+    } else if (rc == PEL_OK) {
+        pel_fit_spec sp = {res.W.value, res.m.value, res.eA.value, res.s.value};
+        snprintf(name, sizeof name, "fit_EA_%zu", c + 1);
+        rc = add_curve(f, name, first ? "fit of eq. 3 (W, m free)" : "", &sp, 0.0, EA_max, 1, 3, err);
+        if (rc == PEL_OK && res.n_R > 0) {
+            snprintf(name, sizeof name, "fit_ER_%zu", c + 1);
+            rc = add_curve(f, name, first ? "fit of eq. 5" : "", NULL, res.eR.value, EA_max, 5, 5, err);
+        }
+        double E_IS;
+        if (rc == PEL_OK && pel_events_E_IS(ev, 0, 0, &E_IS, &ferr) == PEL_OK) {
+            snprintf(name, sizeof name, "fit_W_m_%zu", c + 1);
+            int sw = plt_add(f, name, first ? "fitted to events" : "", PLT_POINTS, 1, 0, 3, err);
+            int sm = sw < 0 ? -1 : plt_add(f, name, first ? "fitted to events" : "", PLT_POINTS, 2, 0, 4, err);
+            if (sm < 0) {
+                rc = PEL_ENOMEM;
+            } else {
+                f->ser[sw].marker = f->ser[sm].marker = "✚";
+                f->ser[sm].no_csv = 1;
+                double row[] = {E_IS, NAN, NAN, res.W.value, res.m.value, NAN};
+                if ((rc = plt_push(f, sw, row, err)) == PEL_OK)
+                    rc = plt_push(f, sm, row, err);
+            }
+        } else if (rc == PEL_OK) {
+            note(notes, notes_size, "no W, m points for %s: %s", path, ferr.msg);
+        }
+    }
+    pel_events_free(&ev);
+    return rc;
+}
+
+int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opts *o, double EA_max, char *notes,
+                       size_t notes_size, pel_error *err)
+{
+    snprintf(f->panel[0].xlabel, sizeof f->panel[0].xlabel, "E#dA#u or E#dR#u (eV)");
+    for (size_t c = 0; c < o->nevents; c++) {
+        int rc = one_catalog(f, mat, o->events[c], c, EA_max, notes, notes_size, err);
+        if (rc != PEL_OK)
+            return rc;
+    }
+    return PEL_OK;
+}

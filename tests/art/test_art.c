@@ -1,0 +1,271 @@
+/* test_art.c - ART nouveau on the Müller-Brown surface (Müller & Brown,
+ * Theor. Chim. Acta 53, 75 (1979)), scaled by 0.01 so that energies are eV-like,
+ * in x, y plus a harmonic z (one "atom").  Truths: the saddle points found
+ * independently by a GSL root finder (gsl_multiroot hybridsj on the analytic
+ * gradient, started from the published coordinates), their analytic Hessian
+ * (exactly one negative eigenvalue), and the published minima. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_multiroots.h>
+#include <gsl/gsl_rng.h>
+
+#include "pel/art.h"
+#include "pel/neb.h"
+#include "pel/util.h"
+
+#define MB_SCALE 0.01 /* eV per Müller-Brown energy unit */
+#define MB_KZ 1.0     /* harmonic z stiffness, eV/Å^2 */
+
+static const double mb_A[4] = {-200, -100, -170, 15}, mb_a[4] = {-1, -1, -6.5, 0.7}, mb_b[4] = {0, 0, 11, 0.6},
+                    mb_c[4] = {-10, -10, -6.5, 0.7}, mb_x0[4] = {1, 0, -0.5, -1}, mb_y0[4] = {0, 0.5, 1.5, 1};
+
+/* Energy, gradient and Hessian (x, y block) of the scaled surface. */
+static double mb_eval(const double *x, double g[3], double h[2][2])
+{
+    double e = 0.5 * MB_KZ * x[2] * x[2];
+    if (g) {
+        g[0] = g[1] = 0;
+        g[2] = MB_KZ * x[2];
+    }
+    if (h)
+        h[0][0] = h[0][1] = h[1][0] = h[1][1] = 0;
+    for (int k = 0; k < 4; k++) {
+        double dx = x[0] - mb_x0[k], dy = x[1] - mb_y0[k];
+        double t = MB_SCALE * mb_A[k] * exp(mb_a[k] * dx * dx + mb_b[k] * dx * dy + mb_c[k] * dy * dy);
+        double px = 2 * mb_a[k] * dx + mb_b[k] * dy, py = mb_b[k] * dx + 2 * mb_c[k] * dy;
+        e += t;
+        if (g) {
+            g[0] += t * px;
+            g[1] += t * py;
+        }
+        if (h) {
+            h[0][0] += t * (px * px + 2 * mb_a[k]);
+            h[0][1] += t * (px * py + mb_b[k]);
+            h[1][1] += t * (py * py + 2 * mb_c[k]);
+        }
+    }
+    if (h)
+        h[1][0] = h[0][1];
+    return e;
+}
+
+static int mb_force(void *ctx, const double *x, double *f, double *energy, pel_error *err)
+{
+    (void)ctx;
+    (void)err;
+    double g[3];
+    *energy = mb_eval(x, g, NULL);
+    for (int k = 0; k < 3; k++)
+        f[k] = -g[k];
+    return PEL_OK;
+}
+
+static int mb_grad_root(const gsl_vector *v, void *p, gsl_vector *out)
+{
+    (void)p;
+    double x[3] = {gsl_vector_get(v, 0), gsl_vector_get(v, 1), 0}, g[3];
+    mb_eval(x, g, NULL);
+    gsl_vector_set(out, 0, g[0]);
+    gsl_vector_set(out, 1, g[1]);
+    return GSL_SUCCESS;
+}
+
+/* Stationary point near (x, y) by a GSL root finder on the gradient. */
+static void mb_stationary(double *x, double *y)
+{
+    gsl_multiroot_function fn = {mb_grad_root, 2, NULL};
+    gsl_multiroot_fsolver *s = gsl_multiroot_fsolver_alloc(gsl_multiroot_fsolver_hybrids, 2);
+    gsl_vector *v = gsl_vector_alloc(2);
+    gsl_vector_set(v, 0, *x);
+    gsl_vector_set(v, 1, *y);
+    gsl_multiroot_fsolver_set(s, &fn, v);
+    for (int i = 0; i < 200 && gsl_multiroot_test_residual(s->f, 1e-12) == GSL_CONTINUE; i++)
+        gsl_multiroot_fsolver_iterate(s);
+    *x = gsl_vector_get(s->x, 0);
+    *y = gsl_vector_get(s->x, 1);
+    gsl_vector_free(v);
+    gsl_multiroot_fsolver_free(s);
+}
+
+/* Number of negative eigenvalues of the analytic Hessian (x, y, z). */
+static int mb_negative_modes(const double *x)
+{
+    double h2[2][2];
+    mb_eval(x, NULL, h2);
+    double tr = h2[0][0] + h2[1][1], det = h2[0][0] * h2[1][1] - h2[0][1] * h2[1][0];
+    double disc = sqrt(tr * tr / 4 - det);
+    return (tr / 2 - disc < 0) + (tr / 2 + disc < 0) + (MB_KZ < 0);
+}
+
+static void make_art(pel_art **art, pel_art_params *p)
+{
+    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}};
+    pel_error err = {0};
+    assert_int_equal(pel_art_new(art, &s, p, &err), PEL_OK);
+}
+
+/* From each published minimum, searches must find only the published saddles
+ * adjacent to it, to the root finder's accuracy in energy, with one negative
+ * mode, and end in the published neighbouring minimum. */
+typedef struct mb_case {
+    double min[2];      /* published minimum (refined by the root finder) */
+    double saddle[2][2]; /* adjacent saddles (published coordinates) */
+    int nsaddle;
+} mb_case;
+
+static const mb_case mb_cases[] = {
+    {{-0.558, 1.442}, {{-0.822, 0.624}}, 1},
+    {{0.623, 0.028}, {{0.212, 0.293}}, 1},
+    {{-0.050, 0.467}, {{-0.822, 0.624}, {0.212, 0.293}}, 2},
+};
+
+static void test_mueller_brown(void **state)
+{
+    (void)state;
+    pel_art_params p;
+    pel_art_params_default(&p);
+    p.force_tol = 1e-3; /* tight, so the saddle energy is checked to ~1e-6 eV */
+    /* Müller-Brown basins are ~0.3 wide: scale the steps down from the EAM defaults. */
+    p.kick_norm = 0.1;
+    p.basin_step = 0.05;
+    p.eig_step = 0.05;
+    p.lanczos.max_vectors = 3;
+    pel_art *art = NULL;
+    make_art(&art, &p);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int converged = 0, total = 0, nebs = 0;
+    for (size_t c = 0; c < sizeof mb_cases / sizeof mb_cases[0]; c++) {
+        const mb_case *mc = &mb_cases[c];
+        double x0[3] = {mc->min[0], mc->min[1], 0};
+        mb_stationary(&x0[0], &x0[1]);
+        double e0 = mb_eval(x0, NULL, NULL);
+        double es[2];
+        for (int k = 0; k < mc->nsaddle; k++) {
+            double xs[3] = {mc->saddle[k][0], mc->saddle[k][1], 0};
+            mb_stationary(&xs[0], &xs[1]);
+            es[k] = mb_eval(xs, NULL, NULL);
+            assert_int_equal(mb_negative_modes(xs), 1);
+        }
+        for (int s = 0; s < 10; s++) {
+            gsl_rng_set(rng, pel_seed_stream(7, (uint64_t)(10 * c + (size_t)s)));
+            pel_art_result r;
+            pel_error err = {0};
+            assert_int_equal(pel_art_search(art, x0, e0, 0, rng, &r, &err), PEL_OK);
+            total++;
+            if (r.status != PEL_ART_CONVERGED)
+                continue;
+            converged++;
+            const double *xs = pel_art_saddle(art);
+            assert_non_null(xs);
+            assert_int_equal(mb_negative_modes(xs), 1);
+            assert_true(r.force < p.force_tol);
+            assert_true(r.eigenvalue < 0);
+            int match = 0;
+            for (int k = 0; k < mc->nsaddle; k++)
+                match |= fabs(r.e_saddle - es[k]) < 1e-5;
+            assert_true(match);
+            assert_true(r.e_saddle > e0 && r.e_saddle > r.e_final);
+            assert_close(r.e_saddle - e0, r.e_saddle - r.e_initial, 0, 1e-12);
+            /* The final state is a minimum: no negative mode, small gradient. */
+            const double *xf = pel_art_final(art);
+            double g[3];
+            mb_eval(xf, g, NULL);
+            assert_true(fabs(g[0]) < p.min_ftol && fabs(g[1]) < p.min_ftol);
+            assert_int_equal(mb_negative_modes(xf), 0);
+            assert_true(r.force_calls >= r.force_calls_saddle && r.force_calls_saddle > 0);
+            /* The barrier of a climbing-image NEB between the same minima. */
+            if (s < 3) {
+                pel_art_surface surf = {1, mb_force, NULL, NULL, {0, 0, 0}};
+                pel_neb_params np;
+                pel_neb_params_default(&np);
+                np.nimages = 11;
+                np.ftol = 1e-4;
+                np.dmax = 0.02;
+                pel_neb_result nr;
+                assert_int_equal(pel_neb_run(&surf, x0, xf, NULL, &np, &nr, NULL, &err), PEL_OK);
+                assert_close(nr.barrier, r.e_saddle - r.e_initial, 0, 1e-4);
+                nebs++;
+            }
+        }
+    }
+    /* The surface is smooth and two-dimensional: most searches succeed. */
+    assert_true(converged >= total / 2);
+    assert_true(nebs >= 3);
+    pel_art_free(&art);
+    assert_null(art);
+    gsl_rng_free(rng);
+}
+
+/* Same seed, same search, bit for bit. */
+static void test_reproducible(void **state)
+{
+    (void)state;
+    pel_art_params p;
+    pel_art_params_default(&p);
+    pel_art *art = NULL;
+    make_art(&art, &p);
+    double x0[3] = {-0.050, 0.467, 0};
+    mb_stationary(&x0[0], &x0[1]);
+    double e0 = mb_eval(x0, NULL, NULL);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    pel_art_result r1, r2;
+    pel_error err = {0};
+    gsl_rng_set(rng, 42);
+    assert_int_equal(pel_art_search(art, x0, e0, 0, rng, &r1, &err), PEL_OK);
+    gsl_rng_set(rng, 42);
+    assert_int_equal(pel_art_search(art, x0, e0, 0, rng, &r2, &err), PEL_OK);
+    assert_int_equal(r1.status, r2.status);
+    assert_int_equal(r1.force_calls, r2.force_calls);
+    assert_true(memcmp(&r1.e_saddle, &r2.e_saddle, sizeof(double)) == 0 || (isnan(r1.e_saddle) && isnan(r2.e_saddle)));
+    pel_art_free(&art);
+    gsl_rng_free(rng);
+}
+
+/* A tiny budget ends the search with status "budget", not an error. */
+static void test_budget_and_bad_input(void **state)
+{
+    (void)state;
+    pel_art_params p;
+    pel_art_params_default(&p);
+    p.max_force_calls = 5;
+    pel_art *art = NULL;
+    make_art(&art, &p);
+    double x0[3] = {-0.050, 0.467, 0};
+    mb_stationary(&x0[0], &x0[1]);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    pel_art_result r;
+    pel_error err = {0};
+    assert_int_equal(pel_art_search(art, x0, mb_eval(x0, NULL, NULL), 0, rng, &r, &err), PEL_OK);
+    assert_int_equal(r.status, PEL_ART_BUDGET);
+    assert_true(r.force_calls <= 5);
+    assert_int_equal(pel_art_search(art, x0, 0, 3, rng, &r, &err), PEL_EINVAL);
+    assert_non_null(strstr(err.msg, "centre"));
+    pel_art_free(&art);
+    p.eig_threshold = 0.1;
+    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}};
+    assert_int_equal(pel_art_new(&art, &s, &p, &err), PEL_EINVAL);
+    assert_null(art);
+    /* Status names round-trip; unknown names are rejected. */
+    for (int i = 0; i < PEL_ART_NSTATUS; i++) {
+        int k = -1;
+        assert_int_equal(pel_art_status_parse(pel_art_status_name(i), &k, &err), PEL_OK);
+        assert_int_equal(k, i);
+    }
+    int k;
+    assert_int_equal(pel_art_status_parse("bogus", &k, &err), PEL_EPARSE);
+    gsl_rng_free(rng);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mueller_brown),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_budget_and_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

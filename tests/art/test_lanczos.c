@@ -1,0 +1,167 @@
+/* test_lanczos.c - Lanczos lowest eigenpair against the exact Hessian
+ * spectrum (gsl_eigen_symmv) of analytic surfaces
+ *     E(x) = 1/2 x.A.x + c sum_i x_i^4,   H = A + diag(12 c x_i^2),
+ * (one-sided differences with h = 1e-4 give O(h) errors, ~1e-5 relative here)
+ * with random symmetric A (indefinite, so the lowest mode is negative in
+ * some cases and positive in others). */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+#include "pel/lanczos.h"
+
+typedef struct quartic {
+    size_t n;
+    double *a; /* n x n symmetric */
+    double c;
+} quartic;
+
+static int quartic_force(void *ctx, const double *x, double *f, double *energy, pel_error *err)
+{
+    (void)err;
+    const quartic *q = ctx;
+    double e = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        double g = 0;
+        for (size_t j = 0; j < q->n; j++)
+            g += q->a[i * q->n + j] * x[j];
+        e += 0.5 * x[i] * g + q->c * pow(x[i], 4);
+        f[i] = -(g + 4 * q->c * pow(x[i], 3));
+    }
+    *energy = e;
+    return PEL_OK;
+}
+
+/* Exact lowest eigenpair of the analytic Hessian. */
+static double exact_lowest(const quartic *q, const double *x, double *v)
+{
+    size_t n = q->n;
+    gsl_matrix *h = gsl_matrix_alloc(n, n), *ev = gsl_matrix_alloc(n, n);
+    gsl_vector *val = gsl_vector_alloc(n);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(h, i, j, q->a[i * n + j] + (i == j ? 12 * q->c * x[i] * x[i] : 0));
+    gsl_eigen_symmv(h, val, ev, ws);
+    size_t k = gsl_vector_min_index(val);
+    double lam = gsl_vector_get(val, k);
+    for (size_t i = 0; i < n; i++)
+        v[i] = gsl_matrix_get(ev, i, k);
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(val);
+    gsl_matrix_free(ev);
+    gsl_matrix_free(h);
+    return lam;
+}
+
+typedef struct lz_case {
+    size_t n;
+    unsigned long seed;
+    double shift;   /* added to A's diagonal: moves the spectrum */
+    double rel_tol; /* Lanczos stopping tolerance */
+    double check;   /* allowed relative error of the eigenvalue */
+} lz_case;
+
+static const lz_case cases[] = {
+    {6, 1, 0.0, 1e-8, 1e-4},
+    {30, 2, 0.0, 1e-8, 1e-4},
+    {60, 3, 3.0, 1e-8, 1e-4},  /* positive definite-ish: lowest mode positive */
+    {60, 4, -1.0, 1e-2, 3e-2}, /* production tolerance: 1e-2 relative change */
+};
+
+static void run_case(const lz_case *c)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, c->seed);
+    quartic q = {c->n, malloc(c->n * c->n * sizeof(double)), 0.3};
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double v = gsl_ran_gaussian(rng, 1.0) / sqrt((double)c->n);
+            q.a[i * c->n + j] = q.a[j * c->n + i] = v + (i == j ? c->shift : 0);
+        }
+    double *x = malloc(c->n * sizeof *x), *f0 = malloc(c->n * sizeof *f0);
+    double *v = malloc(c->n * sizeof *v), *vex = malloc(c->n * sizeof *vex);
+    for (size_t i = 0; i < c->n; i++) {
+        x[i] = gsl_ran_gaussian(rng, 0.5);
+        v[i] = gsl_ran_gaussian(rng, 1.0);
+    }
+    double e;
+    quartic_force(&q, x, f0, &e, NULL);
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    p.rel_tol = c->rel_tol;
+    p.abs_tol = 0;
+    p.max_vectors = (int)(c->n < 40 ? c->n : 40);
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_lanczos_new(&lz, c->n, &p, &err), PEL_OK);
+    double lam;
+    long calls = 0;
+    assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, v, &lam, &calls, &err), PEL_OK);
+    double lex = exact_lowest(&q, x, vex);
+    assert_close(lam, lex, c->check, 1e-6);
+    assert_int_equal(calls, pel_lanczos_last_iterations(lz));
+    /* Eigenvector: |v . v_exact| close to 1 for tight tolerances. */
+    double dot = 0;
+    for (size_t i = 0; i < c->n; i++)
+        dot += v[i] * vex[i];
+    if (c->rel_tol < 1e-4)
+        assert_close(fabs(dot), 1.0, 0, 1e-3);
+    /* Warm start from the converged vector: converges in very few vectors. */
+    calls = 0;
+    assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, v, &lam, &calls, &err), PEL_OK);
+    assert_close(lam, lex, c->check, 1e-6);
+    assert_true(calls <= 4);
+    pel_lanczos_free(&lz);
+    assert_null(lz);
+    free(q.a);
+    free(x);
+    free(f0);
+    free(v);
+    free(vex);
+    gsl_rng_free(rng);
+}
+
+static void test_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        run_case(&cases[i]);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_lanczos_new(&lz, 0, &p, &err), PEL_EINVAL);
+    p.fd_step = 0;
+    assert_int_equal(pel_lanczos_new(&lz, 3, &p, &err), PEL_EINVAL);
+    assert_null(lz);
+    pel_lanczos_params_default(&p);
+    assert_int_equal(pel_lanczos_new(&lz, 3, &p, &err), PEL_OK);
+    quartic q = {3, (double[9]){1, 0, 0, 0, 1, 0, 0, 0, 1}, 0};
+    double x[3] = {0}, f0[3] = {0}, v[3] = {0}, lam;
+    long calls = 0;
+    assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, v, &lam, &calls, &err), PEL_EINVAL);
+    assert_non_null(strstr(err.msg, "start vector"));
+    pel_lanczos_free(&lz);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

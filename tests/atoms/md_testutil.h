@@ -1,0 +1,96 @@
+/* md_testutil.h - helpers shared by test_md.c, test_minimize.c and
+ * test_quench.c: a small Cu-Zr start configuration and LAMMPS (`lmp`, the
+ * independent truth) run on a script with its thermo table parsed.
+ * Header-only (static functions) because CMake builds each test file alone. */
+#ifndef PEL_MD_TESTUTIL_H
+#define PEL_MD_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pel/eam.h"
+#include "pel/minimize.h"
+#include "pel/md.h"
+#include "pel/system.h"
+#include "testutil.h"
+
+#define MDT_MAX_ROWS 4096
+#define MDT_MAX_COLS 10
+
+/* Fresh scratch directory under /tmp (name returned in dir[64]). */
+static void mdt_tmpdir(char dir[64])
+{
+    strcpy(dir, "/tmp/pel_md_test_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+/* Random Cu56Zr44 liquid of n atoms, close contacts relaxed (FIRE to
+ * 0.05 eV/Å), velocities at T (if T > 0) from seed. */
+static pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)
+{
+    pel_liquid_params lp;
+    pel_system *sys = NULL;
+    pel_calc *calc = NULL;
+    pel_error err = {0};
+    pel_min_params mp;
+    pel_min_result mr;
+    pel_liquid_params_cuzr(&lp, n, 0.56, density, seed);
+    assert_int_equal(pel_system_random_liquid(&lp, &sys, &err), PEL_OK);
+    assert_int_equal(pel_calc_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
+    pel_min_params_default(&mp);
+    mp.ftol = 0.05;
+    mp.max_force_calls = 2000;
+    int rc = pel_minimize(calc, sys, &mp, &mr, NULL, NULL, &err);
+    assert_true(rc == PEL_OK || rc == PEL_ENOCONV);
+    pel_calc_free(&calc);
+    if (T > 0) assert_int_equal(pel_md_velocity_create(sys, T, seed, &err), PEL_OK);
+    return sys;
+}
+
+/* Run LAMMPS in `dir` on `script` (the read_data/pair lines included by
+ * the caller); parse the last thermo table into rows[][ncol].  Returns the
+ * number of rows. */
+static int mdt_lmp(const char *dir, const char *script, double rows[][MDT_MAX_COLS], int ncol)
+{
+    char path[256], cmd[512], line[1024];
+    snprintf(path, sizeof path, "%s/in.lmp", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(script, fp);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "cd %s && lmp -in in.lmp -log log.lammps -screen none -nocite > /dev/null 2>&1", dir);
+    assert_int_equal(pel_test_sh(cmd), 0);
+    snprintf(path, sizeof path, "%s/log.lammps", dir);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    int n = 0, in_table = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (strstr(line, "Step") == line + strspn(line, " ")) {
+            in_table = 1;
+            n = 0; /* keep the last table */
+            continue;
+        }
+        if (!in_table) continue;
+        if (!strncmp(line, "Loop time", 9)) {
+            in_table = 0;
+            continue;
+        }
+        double v[MDT_MAX_COLS];
+        char *s = line, *end;
+        int k = 0;
+        for (; k < ncol; k++, s = end) {
+            v[k] = strtod(s, &end);
+            if (end == s) break;
+        }
+        if (k == ncol && n < MDT_MAX_ROWS) {
+            memcpy(rows[n], v, sizeof(double) * (size_t)ncol);
+            n++;
+        }
+    }
+    fclose(fp);
+    return n;
+}
+
+#endif

@@ -1,0 +1,1 @@
+set_tests_properties(test_md PROPERTIES LABELS "atoms;slow")

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# energy_errors.sh - every bad-input class of `pel energy` gives a nonzero exit
+# and exactly one stderr line "pel energy: ..." naming the problem, no stdout.
+set -u
+: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
+D="$PEL_SOURCE_DIR/tests/data"
+POT=/usr/share/lammps/potentials/CuZr_mm.eam.fs
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# expect_fail <keyword> <args...>
+expect_fail() {
+    local key=$1
+    shift
+    "$PEL" energy "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    local lines
+    lines=$(wc -l <"$T/err")
+    if [ "$rc" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -q -- "$key" "$T/err" || ! grep -q '^pel energy: ' "$T/err" ||
+        [ -s "$T/out" ]; then
+        echo "FAIL: pel energy $* -> rc=$rc, stderr:"; cat "$T/err"
+        fails=$((fails + 1))
+    fi
+}
+
+hdr='t
+
+3 atoms
+2 atom types
+0 12 xlo xhi
+0 12 ylo yhi
+0 12 zlo zhi
+
+Atoms # atomic
+'
+printf '%s\n1 1 1 1 1\n2 2 5 5 5\n3 1 9 9 9.x\n' "$hdr" >"$T/malformed.data"
+printf '%s\n1 1 1 1 1\n2 2 5 5 5\n3 1 9 9 nan\n' "$hdr" >"$T/nan.data"
+printf '%s\n1 1 1 1 1\n2 2 5 5 5\n3 1 9 19 9\n' "$hdr" >"$T/outside.data"
+printf '%s\n1 1 1 1 1\n2 2 5 5 5\n2 1 9 9 9\n' "$hdr" >"$T/dup.data"
+printf '%s\n1 1 0.1 1 1\n2 2 5 5 5\n3 1 11.8 1 1\n' "$hdr" >"$T/overlap.data"
+printf '%s\n1 1 1 1 1\n2 2 5 5 5\n' "$hdr" >"$T/short.data"
+head -c 3000 "$POT" >"$T/trunc.eam.fs"
+sed '7s/^ *[^ ]*/ 1.2.3/' "$POT" >"$T/bad.eam.fs"
+
+expect_fail "cannot open data file" --data "$T/missing.data"
+expect_fail "malformed.data:13" --data "$T/malformed.data"
+expect_fail "not a finite" --data "$T/nan.data"
+expect_fail "outside the box" --data "$T/outside.data"
+expect_fail "duplicate atom id 2" --data "$T/dup.data"
+expect_fail "atoms 1 and 3" --data "$T/overlap.data"
+expect_fail "end of file" --data "$T/short.data"
+expect_fail "cannot open potential" --data "$D/cuzr64.data" --potential "$T/none.eam.fs"
+expect_fail "end of file" --data "$D/cuzr64.data" --potential "$T/trunc.eam.fs"
+expect_fail "bad.eam.fs:7" --data "$D/cuzr64.data" --potential "$T/bad.eam.fs"
+expect_fail "element Al" --data "$D/cuzr64.data" --elements Cu,Al
+expect_fail "need 2 names" --data "$D/cuzr64.data" --elements Cu
+expect_fail "--data is required" --forces
+expect_fail "--threads" --data "$D/cuzr64.data" --threads zero
+expect_fail "--threads" --data "$D/cuzr64.data" --threads 0
+expect_fail "unknown option" --data "$D/cuzr64.data" --bogus
+expect_fail "needs a value" --data
+
+"$PEL" energy --help >"$T/help" 2>&1 && grep -q -- "--potential" "$T/help" || { echo "FAIL: --help"; fails=$((fails + 1)); }
+[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "energy_errors: all passed"
