@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_randist.h>
@@ -31,8 +32,18 @@
 #define BENCH_DT_PS 0.001
 #define BENCH_SKIN_A 1.0
 
-/* Seconds per force call; drift=1 moves atoms by v dt before each call. */
-static double time_pel(const pel_eam *pot, const pel_system *s0, int threads, int calls, int drift, long *builds)
+/* Process CPU seconds (all threads). */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Seconds per force call (wall; CPU in *cpu); drift=1 moves atoms by v dt
+ * before each call. */
+static double time_pel(const pel_eam *pot, const pel_system *s0, int threads, int calls, int drift, long *builds,
+                       double *cpu)
 {
     pel_system *s = NULL;
     pel_error err = {0};
@@ -44,7 +55,7 @@ static double time_pel(const pel_eam *pot, const pel_system *s0, int threads, in
     double *f = malloc(3 * s->n * sizeof *f);
     pel_forces r = {.f = f};
     pel_calc_compute(c, s, &r, &err); /* first build outside the timing */
-    double t0 = pel_wall_seconds();
+    double t0 = pel_wall_seconds(), c0 = cpu_seconds();
     for (int k = 0; k < calls; k++) {
         if (drift)
             for (size_t i = 0; i < 3 * s->n; i++)
@@ -55,6 +66,7 @@ static double time_pel(const pel_eam *pot, const pel_system *s0, int threads, in
         }
     }
     double t = (pel_wall_seconds() - t0) / calls;
+    *cpu = (cpu_seconds() - c0) / calls;
     *builds = pel_calc_builds(c) - 1;
     free(f);
     pel_calc_free(&c);
@@ -62,11 +74,12 @@ static double time_pel(const pel_eam *pot, const pel_system *s0, int threads, in
     return t;
 }
 
-/* LAMMPS NVE run; returns Pair and Neigh seconds per step (negative if unavailable). */
-static void time_lammps(const char *dir, int steps, double *pair, double *neigh, double *loop)
+/* LAMMPS NVE run; returns Pair and Neigh wall seconds per step and the CPU
+ * share LAMMPS reports (negative if unavailable). */
+static void time_lammps(const char *dir, int steps, double *pair, double *neigh, double *loop, double *cpushare)
 {
     char cmd[2048];
-    *pair = *neigh = *loop = -1;
+    *pair = *neigh = *loop = *cpushare = -1;
     snprintf(cmd, sizeof cmd,
              "cd %s && printf 'units metal\\natom_style atomic\\nread_data liquid.data\\n"
              "pair_style eam/fs/opt\\npair_coeff * * " PEL_EAM_DEFAULT_PATH " Cu Zr\\n"
@@ -85,6 +98,8 @@ static void time_lammps(const char *dir, int steps, double *pair, double *neigh,
         double a, b, c;
         if (sscanf(line, "Loop time of %lf", &a) == 1)
             *loop = a / steps;
+        if (sscanf(line, "%lf%% CPU use", &a) == 1)
+            *cpushare = a / 100.0;
         if (sscanf(line, "Pair | %lf | %lf | %lf", &a, &b, &c) == 3)
             *pair = b / steps;
         if (sscanf(line, "Neigh | %lf | %lf | %lf", &a, &b, &c) == 3)
@@ -130,20 +145,26 @@ int main(int argc, char **argv)
     }
     int have_lmp = system("command -v lmp >/dev/null 2>&1") == 0;
     double best[2][2] = {{1e30, 1e30}, {1e30, 1e30}}, lbest[3] = {1e30, 1e30, 1e30};
+    double cbest[2] = {1e30, 1e30}, lcpu = 1e30; /* CPU seconds per call, 1 thread */
     long builds = 0;
     for (int r = 0; r < rounds; r++) {
         for (int th = 0; th < 2; th++)
             for (int drift = 0; drift < 2; drift++) {
-                double t = time_pel(pot, s, th + 1, calls, drift, &builds);
+                double cpu;
+                double t = time_pel(pot, s, th + 1, calls, drift, &builds, &cpu);
                 if (t < best[th][drift])
                     best[th][drift] = t;
+                if (th == 0 && cpu < cbest[drift])
+                    cbest[drift] = cpu;
             }
         if (have_lmp) {
-            double lt[3];
-            time_lammps(dir, calls, &lt[0], &lt[1], &lt[2]);
+            double lt[4];
+            time_lammps(dir, calls, &lt[0], &lt[1], &lt[2], &lt[3]);
             for (int k = 0; k < 3; k++)
                 if (lt[k] > 0 && lt[k] < lbest[k])
                     lbest[k] = lt[k];
+            if (lt[0] > 0 && lt[3] > 0 && lt[0] * lt[3] < lcpu)
+                lcpu = lt[0] * lt[3];
         }
     }
     printf("bench_force: %d atoms Cu56Zr44, CuZr_mm.eam.fs, skin %.1f A, %d calls x %d rounds (best round)\n",
@@ -155,8 +176,11 @@ int main(int argc, char **argv)
     if (have_lmp && lbest[0] < 1e30) {
         printf("LAMMPS eam/fs/opt serial: Pair %.3f ms/step, Pair+Neigh %.3f ms/step, whole step %.3f ms\n",
                1e3 * lbest[0], 1e3 * (lbest[0] + lbest[1]), 1e3 * lbest[2]);
-        printf("ratio pel/LAMMPS throughput (1 thread): force %.2fx, force+neigh %.2fx\n", lbest[0] / best[0][0],
-               (lbest[0] + lbest[1]) / best[0][1]);
+        printf("ratio pel/LAMMPS throughput (1 thread, wall): force %.2fx, force+neigh %.2fx\n",
+               lbest[0] / best[0][0], (lbest[0] + lbest[1]) / best[0][1]);
+        printf("ratio on CPU time (pel process CPU vs LAMMPS Pair x its CPU share): force %.2fx "
+               "(pel %.3f ms, LAMMPS %.3f ms)\n",
+               lcpu / cbest[0], 1e3 * cbest[0], 1e3 * lcpu);
     } else {
         printf("LAMMPS not available: no comparison\n");
     }

@@ -46,7 +46,7 @@ static void usage(FILE *fp)
             "                     points (T_K,E_IS_eV_per_atom above T_g + margin) of a cooling table\n"
             "  --margin <K>       margin above T_g for --eq-line (default 50)\n"
             "  --help             this text\n\n"
-            "E_IS per sample: --E-IS, else a '# E_IS_eV_per_atom=' comment in the catalog,\n"
+            "E_IS per sample: --E-IS, else a '# E_IS_eV_per_atom=' comment or column in the catalog,\n"
             "else E_initial/N (N from --atoms or a '# n_atoms=' comment), else empty.\n"
             "Table columns (empty = not available): sample,format,n_events,n_skipped,\n"
             "E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,m_ci_lo_eV,m_ci_hi_eV,eA_eV,\n"
@@ -271,6 +271,10 @@ static int run_calibrate(const sample *s, size_t n, const char *base_name, unsig
     free(pts);
     if (rc != PEL_OK)
         return cli_errorf(CMD, CLI_FAIL, "--calibrate: %s", err.msg);
+    /* mark the result as fitted: "<base>_fit" */
+    char name[sizeof cal.name];
+    snprintf(name, sizeof name, "%.*s_fit", (int)sizeof cal.name - 5, base.name);
+    memcpy(cal.name, name, sizeof name);
     if (pel_material_save(&cal, out, &err) != PEL_OK)
         return cli_fail(CMD, &err);
     fprintf(stderr,

@@ -135,7 +135,7 @@ static int print_json(const pel_material *mat, const pel_protocol *proto, const 
         json_array_append_new(segs, j);
     }
     json_object_set_new(o, "segments", segs);
-    int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     fputc('\n', stdout);
     json_decref(o);
     return rc;

@@ -8,3 +8,5 @@ out=${1:-out}
 "$here/scripts/setup.sh"
 mkdir -p "$out"
 "$here/scripts/paper-protocols.sh" "$here/build/pel" "$out"
+"$here/build/pel" figures --material cu56zr44 --out "$out/figures" --format png,svg
+echo "main: figures in $out/figures/ (spectra, map, hysteresis, truncated: .png, .svg and the .csv of every plotted number)" >&2

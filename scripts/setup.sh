@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${PEL_BUILD:-$here/build}
 pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
-      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data)
+      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -32,7 +32,7 @@ typedef struct pel_events {
     size_t n_rows;            /* data rows read */
     size_t n_skipped;         /* rows with a status other than `converged` */
     int torn_last_line;       /* 1: an unterminated last line was ignored */
-    double E_IS_eV_per_atom;  /* from a `# E_IS_eV_per_atom=` comment; NAN if none */
+    double E_IS_eV_per_atom;  /* comment or companion column; NAN if none */
     long n_atoms;             /* from a `# n_atoms=` comment; 0 if none */
 } pel_events;
 
@@ -46,7 +46,8 @@ int pel_events_read(const char *path, pel_events **out, pel_error *err);
 void pel_events_free(pel_events **ev);
 
 /* IS energy per atom of the sample, eV/atom: the comment value if present
- * (unless force_from_initial), else E_initial of the first event / n_atoms
+ * or companion column E_IS_eV_per_atom (unless force_from_initial), else
+ * E_initial of the first event / n_atoms
  * (n_atoms_override > 0 wins over the file's `# n_atoms=`).  PEL_EINVAL when
  * it cannot be determined. */
 int pel_events_E_IS(const pel_events *ev, long n_atoms_override, int force_from_initial, double *E_IS,
@@ -79,7 +80,9 @@ typedef struct pel_fit_options {
 void pel_fit_options_default(pel_fit_options *opt);
 
 /* One fitted quantity.  se: standard error from the observed Fisher
- * information (0 for a fixed parameter; NAN when the Hessian is singular);
+ * information (0 for a fixed parameter; NAN when the Hessian is not positive
+ * definite, for W within 1e-6 of 0 or 1, and for all when the optimum is on a
+ * parameter wall; docs/fit.md);
  * ci_lo/ci_hi: percentile bootstrap interval (NAN without bootstrap). */
 typedef struct pel_fit_param {
     double value, se, ci_lo, ci_hi;

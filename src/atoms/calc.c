@@ -56,6 +56,8 @@ struct pel_calc {
     double *s_rho_j; /* [slots] density at partner due to owner */
     double *s_f;     /* [3 slots] force on owner from the pair, eV/Å */
     double *s_phi;   /* [slots] pair energy, eV */
+    double *s_r;     /* [slots] pair distance (within the cutoff), Å */
+    long *s_off;     /* [slots] offset of the pair-table row, -1 beyond the cutoff */
     size_t slot_cap;
 };
 
@@ -154,6 +156,8 @@ void pel_calc_free(pel_calc **calc)
     free(c->s_rho_j);
     free(c->s_f);
     free(c->s_phi);
+    free(c->s_r);
+    free(c->s_off);
     free(c);
     *calc = NULL;
 }
@@ -174,14 +178,18 @@ static int ensure_scratch(pel_calc *c, pel_error *err)
     size_t need = c->nl->nslots;
     if (need > c->slot_cap) {
         size_t cap = need + need / 4 + 1024;
-        double **arr[3] = {&c->s_rho_j, &c->s_f, &c->s_phi};
-        size_t width[3] = {1, 3, 1};
-        for (int k = 0; k < 3; k++) {
+        double **arr[4] = {&c->s_rho_j, &c->s_f, &c->s_phi, &c->s_r};
+        size_t width[4] = {1, 3, 1, 1};
+        for (int k = 0; k < 4; k++) {
             double *p = realloc(*arr[k], width[k] * cap * sizeof *p);
             if (!p)
                 return pel_error_set(err, PEL_ENOMEM, "out of memory for %zu neighbour pairs", cap);
             *arr[k] = p;
         }
+        long *o = realloc(c->s_off, cap * sizeof *o);
+        if (!o)
+            return pel_error_set(err, PEL_ENOMEM, "out of memory for %zu neighbour pairs", cap);
+        c->s_off = o;
         c->slot_cap = cap;
     }
     return PEL_OK;
@@ -237,24 +245,44 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
                 c->xw[3 * i + d] = sys->x[3 * i + d] - nl->img[3 * i + d] * sys->len[d];
 
         /* Pass 1 (LAMMPS first loop): density at the owner is summed here, the
-         * partner's share goes to the slot for the reverse gather. */
+         * partner's share goes to the slot for the reverse gather.  Stage A
+         * finds r and the table row of every slot of atom i and prefetches
+         * the rows (table misses dominate: many independent loads in flight);
+         * stage B evaluates.  r and the row are kept for pass 2. */
 #pragma omp for schedule(static) reduction(min : close_slot)
         for (size_t i = 0; i < n; i++) {
             const int ti = type[i];
-            double rho_own = 0.0;
-            for (size_t s = nl->start[i]; s < nl->start[i + 1]; s++) {
+            const size_t s0 = nl->start[i], s1 = nl->start[i + 1];
+            for (size_t s = s0; s < s1; s++) {
                 double d[3];
                 double rsq = pair_vec(c, s, i, d);
                 if (rsq < cutsq) {
                     if (rsq < rmin2 && s < close_slot)
                         close_slot = s;
                     const int tj = type[nl->j[s]];
-                    double p = sqrt(rsq) * rdr + 1.0;
+                    double r = sqrt(rsq);
+                    double p = r * rdr + 1.0;
+                    int m = (int)p;
+                    m = m < nrm1 ? m : nrm1;
+                    long off = (long)(ti * nt + tj) * (long)stride + (long)m * PEL_ROW;
+                    c->s_r[s] = r;
+                    c->s_off[s] = off;
+                    __builtin_prefetch(&c->pairtab[off]);
+                } else {
+                    c->s_off[s] = -1;
+                }
+            }
+            double rho_own = 0.0;
+            for (size_t s = s0; s < s1; s++) {
+                const long off = c->s_off[s];
+                if (off >= 0) {
+                    /* Same arithmetic as LAMMPS: p = r/dr + 1, m = (int)p, p -= m. */
+                    double p = c->s_r[s] * rdr + 1.0;
                     int m = (int)p;
                     m = m < nrm1 ? m : nrm1;
                     p -= m;
                     p = p < 1.0 ? p : 1.0;
-                    const double *row = &c->pairtab[(size_t)(ti * nt + tj) * stride + (size_t)m * PEL_ROW];
+                    const double *row = &c->pairtab[off];
                     rho_own += ((row[0] * p + row[1]) * p + row[2]) * p + row[3];
                     c->s_rho_j[s] = ((row[4] * p + row[5]) * p + row[6]) * p + row[7];
                 } else {
@@ -291,24 +319,29 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
          * pair force stored in the slot for the partner; energies, virial. */
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++) {
-            const int ti = type[i];
+            const size_t s0 = nl->start[i], s1 = nl->start[i + 1];
+            for (size_t s = s0; s < s1; s++)
+                if (c->s_off[s] >= 0) {
+                    __builtin_prefetch(&c->pairtab[c->s_off[s] + 8]);
+                    __builtin_prefetch(&c->pairtab[c->s_off[s] + 16]);
+                }
             const double fpi = c->fp[i];
             double v[6] = {0, 0, 0, 0, 0, 0}, ephi = 0.0, fi[3] = {0, 0, 0};
-            for (size_t s = nl->start[i]; s < nl->start[i + 1]; s++) {
-                double d[3];
-                double rsq = pair_vec(c, s, i, d);
+            for (size_t s = s0; s < s1; s++) {
                 double *sf = &c->s_f[3 * s];
-                if (rsq < cutsq) {
+                const long off = c->s_off[s];
+                if (off >= 0) {
+                    double d[3];
+                    pair_vec(c, s, i, d);
                     const size_t j = (size_t)nl->j[s];
-                    const int tj = type[j];
-                    double r = sqrt(rsq);
+                    double r = c->s_r[s];
                     double p = r * rdr + 1.0;
                     int m = (int)p;
                     m = m < nrm1 ? m : nrm1;
                     p -= m;
                     p = p < 1.0 ? p : 1.0;
                     /* rhoip: d/dr of density at j due to i; rhojp: at i due to j. */
-                    const double *row = &c->pairtab[(size_t)(ti * nt + tj) * stride + (size_t)m * PEL_ROW];
+                    const double *row = &c->pairtab[off];
                     double rhojp = (row[8] * p + row[9]) * p + row[10];
                     double rhoip = (row[11] * p + row[12]) * p + row[13];
                     const double *cz = row + 14;

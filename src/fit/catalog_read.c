@@ -26,6 +26,7 @@
 typedef struct col_map {
     int n;            /* number of columns in the header */
     int status, EA, ER, E_initial, E_min; /* indices, -1 if absent */
+    int E_IS;         /* optional companion column E_IS_eV_per_atom */
 } col_map;
 
 typedef struct reader {
@@ -132,6 +133,7 @@ static int set_header(reader *r, char **names, int n, int format, long lineno, p
         c->EA = find_col(names, n, "EA_eV");
         c->ER = find_col(names, n, "ER_eV");
         c->E_initial = find_col(names, n, "E_initial_eV");
+        c->E_IS = find_col(names, n, "E_IS_eV_per_atom");
         c->E_min = -1;
     } else {
         c->status = -1;
@@ -139,6 +141,7 @@ static int set_header(reader *r, char **names, int n, int format, long lineno, p
         c->E_initial = find_col(names, n, "Eref");
         c->E_min = find_col(names, n, "Emin");
         c->ER = -1;
+        c->E_IS = -1;
     }
     if (c->EA < 0)
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: header has no %s column", r->path, lineno,
@@ -196,6 +199,11 @@ static int data_row(reader *r, char *line, long lineno, pel_error *err)
     }
     if (ER < 0.0)
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: negative E_R %g eV", r->path, lineno, ER);
+    /* companion column: the sample's E_IS, taken from the first usable row
+     * unless a `# E_IS_eV_per_atom=` comment already gave it */
+    if (c->E_IS >= 0 && r->ev->n == 0 && !isfinite(r->ev->E_IS_eV_per_atom) &&
+        (rc = parse_value(r, tok, c->E_IS, lineno, "E_IS_eV_per_atom", &r->ev->E_IS_eV_per_atom, err)))
+        return rc;
     pel_events *ev = r->ev;
     ev->EA[ev->n] = EA;
     ev->ER[ev->n] = ER;
@@ -279,7 +287,7 @@ int pel_events_read(const char *path, pel_events **out, pel_error *err)
     fclose(fp);
     if (rc == PEL_OK) {
         /* drop columns the file does not have */
-        if (r.cols.ER < 0 && r.cols.E_min < 0) {
+        if (r.cols.ER < 0 && !(r.cols.E_min >= 0 && r.cols.E_initial >= 0)) {
             free(ev->ER);
             ev->ER = NULL;
         }

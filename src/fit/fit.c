@@ -33,6 +33,8 @@
 /* Relative step of the finite-difference Hessian (of max(|x|, scale)). */
 #define FIT_HESS_REL_STEP 1e-3
 #define FIT_HESS_MIN_SCALE 0.05
+/* W this close to 0 or 1 is on the edge of its range: no SE (see fit_se). */
+#define FIT_W_EDGE 1e-6
 
 typedef struct fit_problem {
     const double *x;    /* data (>= EA_min) */
@@ -169,18 +171,22 @@ static double *spec_field(pel_fit_spec *p, int j)
 }
 
 /* Standard errors: sqrt(diag(H^-1)), H = Hessian of the NLL in (W, m[, eA, s])
- * by central differences.  NAN when H is not positive definite. */
+ * by central differences.  NAN when H is not positive definite.  W on the
+ * edge of (0,1) (the data show one mode only, e.g. W -> 0 as for amorphous
+ * Si) has no SE; the others are then conditional on W held there. */
 static void fit_se(const fit_problem *pb, const pel_fit_spec *opt, double se[FIT_MAX_PARAMS])
 {
-    int k = pb->nfree;
+    int act[FIT_MAX_PARAMS], k = 0; /* parameters in the Hessian */
     double h[FIT_MAX_PARAMS];
-    for (int j = 0; j < k; j++) {
-        pel_fit_spec q = *opt;
-        double v = *spec_field(&q, j);
-        h[j] = FIT_HESS_REL_STEP * fmax(fabs(v), FIT_HESS_MIN_SCALE);
-        if (j == 0) /* keep W +- 2h inside (0, 1) */
-            h[j] = fmin(h[j], 0.25 * fmin(v, 1.0 - v));
+    for (int j = 0; j < pb->nfree; j++) {
         se[j] = NAN;
+        double v = *spec_field((pel_fit_spec *)opt, j);
+        if (j == 0 && !(v > FIT_W_EDGE && v < 1.0 - FIT_W_EDGE))
+            continue;
+        h[k] = FIT_HESS_REL_STEP * fmax(fabs(v), FIT_HESS_MIN_SCALE);
+        if (j == 0) /* keep W +- 2h inside (0, 1) */
+            h[k] = fmin(h[k], 0.25 * fmin(v, 1.0 - v));
+        act[k++] = j;
     }
     gsl_matrix *H = gsl_matrix_alloc((size_t)k, (size_t)k);
     if (!H)
@@ -190,22 +196,23 @@ static void fit_se(const fit_problem *pb, const pel_fit_spec *opt, double se[FIT
         for (int b = a; b < k; b++) {
             double val;
             pel_fit_spec q = *opt;
+            double *pa = spec_field(&q, act[a]), *pb_ = spec_field(&q, act[b]);
             if (a == b) {
-                *spec_field(&q, a) += h[a];
+                *pa += h[a];
                 double fp = nll_spec(pb, &q);
-                *spec_field(&q, a) -= 2.0 * h[a];
+                *pa -= 2.0 * h[a];
                 double fm = nll_spec(pb, &q);
                 val = (fp - 2.0 * f0 + fm) / (h[a] * h[a]);
             } else {
                 double fpp, fpm, fmp, fmm;
-                *spec_field(&q, a) += h[a];
-                *spec_field(&q, b) += h[b];
+                *pa += h[a];
+                *pb_ += h[b];
                 fpp = nll_spec(pb, &q);
-                *spec_field(&q, b) -= 2.0 * h[b];
+                *pb_ -= 2.0 * h[b];
                 fpm = nll_spec(pb, &q);
-                *spec_field(&q, a) -= 2.0 * h[a];
+                *pa -= 2.0 * h[a];
                 fmm = nll_spec(pb, &q);
-                *spec_field(&q, b) += 2.0 * h[b];
+                *pb_ += 2.0 * h[b];
                 fmp = nll_spec(pb, &q);
                 val = (fpp - fpm - fmp + fmm) / (4.0 * h[a] * h[b]);
             }
@@ -233,7 +240,7 @@ static void fit_se(const fit_problem *pb, const pel_fit_spec *opt, double se[FIT
                 double vjl = gsl_matrix_get(V, (size_t)j, (size_t)l);
                 v += vjl * vjl / gsl_vector_get(lam, (size_t)l);
             }
-            se[j] = sqrt(v);
+            se[act[j]] = sqrt(v);
         }
     }
     gsl_eigen_symmv_free(ws);

@@ -130,7 +130,40 @@ typedef struct run_ctx {
     double Tc;     /* below it no E_eq exists */
     pel_trace *out;
     pel_error *err;
+    int have_eq;   /* last E_eq found, the warm start of the next row */
+    double eq_T, eq_E;
 } run_ctx;
+
+/* Warm-started E_eq tracking for the trace column.  Rows come 1 K apart,
+ * and E_eq moves ~1e-4 eV/atom per K, so secant steps on D(E) from the last
+ * root converge in 3-4 evaluations where the bracketing search of
+ * pel_equilibrium_E needs ~50.  D falls monotonically in E for the material
+ * forms (W rises, m falls with E), so a root found is the root; any doubt
+ * (no convergence, a jump in T) falls back to pel_equilibrium_E. */
+#define PEL_EVOLVE_EQ_TRACK_DT 20.0 /* K: farther than this, search afresh */
+#define PEL_EVOLVE_EQ_TRACK_IT 12
+static int eq_at(run_ctx *r, double T, double *Eeq)
+{
+    if (r->have_eq && fabs(T - r->eq_T) <= PEL_EVOLVE_EQ_TRACK_DT) {
+        double a = r->eq_E, b = r->eq_E + 1e-6;
+        double Da = pel_equilibrium_D(r->mat, a, T), Db = pel_equilibrium_D(r->mat, b, T);
+        for (int it = 0; it < PEL_EVOLVE_EQ_TRACK_IT && Da != Db; it++) {
+            double c = b - Db * (b - a) / (Db - Da);
+            a = b, Da = Db;
+            b = c, Db = pel_equilibrium_D(r->mat, c, T);
+            if (fabs(b - a) <= PEL_EQ_ETOL || Db == 0.0) {
+                r->eq_T = T, r->eq_E = b;
+                *Eeq = b;
+                return PEL_OK;
+            }
+        }
+    }
+    int rc = pel_equilibrium_E(r->mat, T, Eeq, NULL);
+    r->have_eq = rc == PEL_OK;
+    if (rc == PEL_OK)
+        r->eq_T = T, r->eq_E = *Eeq;
+    return rc;
+}
 
 /* Append one row at state (t, T, E) with dE/dx known; dEdt and dEdT follow
  * from it so that interpolated rows carry the interpolant's slope. */
@@ -154,7 +187,7 @@ static int emit(run_ctx *r, const seg_ctx *c, int segment, double t, double T, d
     p.Eeq = NAN;
     if (r->o->eq_column && T > r->Tc) {
         double Eeq;
-        if (pel_equilibrium_E(r->mat, T, &Eeq, NULL) == PEL_OK)
+        if (eq_at(r, T, &Eeq) == PEL_OK)
             p.Eeq = Eeq;
     }
     return trace_push(r->out, &p, r->err);
@@ -335,7 +368,7 @@ int pel_evolve_run(const pel_material *mat, const pel_protocol *proto, const pel
         return rc;
     if (!(proto->T0_K > 0.0))
         return pel_error_set(err, PEL_EINVAL, "evolve: start temperature must be > 0 K (got %g)", proto->T0_K);
-    run_ctx r = {mat, opts, 0.0, out, err};
+    run_ctx r = {mat, opts, 0.0, out, err, 0, 0.0, 0.0};
     if ((rc = pel_equilibrium_Tc(mat, &r.Tc, err)) != PEL_OK)
         return rc;
     double E = proto->E0;

@@ -16,9 +16,11 @@
 
 #include "pel/util.h"
 
-/* Character height scale at the default 900-pixel page height; text grows
- * with the page so the layout (margins in character heights) is kept. */
+/* Character height scale on the default page (about 18 px text), and the
+ * range of the factor applied on other page sizes. */
 #define PLT_CHAR_SCALE 0.85
+#define PLT_CHAR_MINF 0.7
+#define PLT_CHAR_MAXF 1.4
 /* Fraction of the data range added above/below the y data (autoscale). */
 #define PLT_Y_MARGIN 0.05
 #define PLT_MAX_LEGEND 24
@@ -344,11 +346,15 @@ static void draw_legend(const plt_fig *f, size_t p)
     }
     if (n == 0)
         return;
-    PLFLT lw_out, lh_out;
+    /* pllegend's text_scale is relative to the default character height,
+     * not to the current one: pass the current scale on */
+    PLFLT def_h, cur_h, lw_out, lh_out;
+    plgchr(&def_h, &cur_h);
+    double tscale = (def_h > 0 ? cur_h / def_h : 1.0) * (n > 9 ? 0.9 : 1.0);
     PLINT pos = f->panel[p].legend_inside ? PL_POSITION_INSIDE | f->panel[p].legend_inside
                                           : PL_POSITION_OUTSIDE | PL_POSITION_RIGHT;
     pllegend(&lw_out, &lh_out, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, pos, 0.015, 0.015, 0.07, 0, PLT_BLACK, 1, 0, 0,
-             n, opt, 0.6, n > 9 ? 0.75 : 0.85, n > 9 ? 1.7 : 2.0, 0.0, tcol, text, bcol, bpat, bscale, bw, lcol, lsty, lw, scol, sscale, snum,
+             n, opt, 0.6, tscale, n > 9 ? 1.7 : 2.0, 0.0, tcol, text, bcol, bpat, bscale, bw, lcol, lsty, lw, scol, sscale, snum,
              sym);
 }
 
@@ -411,7 +417,10 @@ int plt_draw(const plt_fig *f, const char *path, const char *dev, int w, int h, 
         plscol0(c, palette[c][0], palette[c][1], palette[c][2]);
     plinit();
     pladv(0);
-    plschr(0.0, PLT_CHAR_SCALE * h / (double)PEL_PLOT_HEIGHT);
+    /* cairo keeps the character height in pixels fixed whatever the page
+     * size; shrink it gently on small pages so the margins still hold it */
+    double fit = fmin((double)w / PEL_PLOT_WIDTH, (double)h / PEL_PLOT_HEIGHT);
+    plschr(0.0, PLT_CHAR_SCALE * fmin(PLT_CHAR_MAXF, fmax(PLT_CHAR_MINF, sqrt(fit))));
     plfont(1);
     for (size_t p = 0; p < f->npanel; p++)
         draw_panel(f, p);

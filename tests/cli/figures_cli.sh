@@ -4,6 +4,10 @@
 # nonzero exit with exactly one stderr line naming the problem.
 set -u
 PEL=${PEL:?PEL must point to the pel binary}
+# sanitizer builds: fontconfig (under PLplot's cairo driver) never frees its caches
+if [ -n "${PEL_SOURCE_DIR:-}" ]; then
+    export LSAN_OPTIONS="suppressions=$PEL_SOURCE_DIR/tests/plot/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pel/catalog.h" /* PEL_CATALOG_HEADER: the header `pel art` writes */
 #include "pel/fit.h"
 #include "testutil.h"
 
@@ -122,6 +123,8 @@ static void test_bad_files(void **state)
 static void test_tolerated(void **state)
 {
     (void)state;
+    const char *path;
+    pel_events *ev = NULL;
     /* torn last row (writer killed), CRLF line ends, extra columns, ARTn
      * rounding of E_R at the 1e-3 eV print precision */
     static const struct { const char *text; size_t n; int torn; } cases[] = {
@@ -130,8 +133,8 @@ static void test_tolerated(void **state)
         {"#Event del-E Eref Emin\n 1 0.5 -10.000 -9.4996\n", 1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *path = tmpfile_with(cases[i].text);
-        pel_events *ev = NULL;
+        path = tmpfile_with(cases[i].text);
+        ev = NULL;
         pel_error err = {0};
         if (pel_events_read(path, &ev, &err) != PEL_OK)
             fail_msg("case %zu: %s", i, err.msg);
@@ -141,9 +144,32 @@ static void test_tolerated(void **state)
         pel_events_free(&ev);
         unlink(path);
     }
+    /* a row as src/art/catalog.c writes it (empty fields, ';'-separated ids) */
+    const char *art = tmpfile_with(PEL_CATALOG_HEADER "\n"
+                                   "0,5,converged,-9300.5,-9299.25,-9299.75,1.25,0.5,-0.3,0.04,321,3,0.9,200,5;17;42\n"
+                                   "1,5,no_exit,-9300.5,,,,,,,500,0,,500,\n");
+    pel_events *ea = NULL;
+    assert_int_equal(pel_events_read(art, &ea, NULL), PEL_OK);
+    assert_int_equal(ea->n, 1);
+    assert_int_equal(ea->n_skipped, 1);
+    assert_close(ea->EA[0], 1.25, 0, 0);
+    assert_close(ea->ER[0], 0.5, 0, 0);
+    pel_events_free(&ea);
+    unlink(art);
+    /* E_IS from a companion column (first usable row) */
+    path = tmpfile_with("status,EA_eV,E_IS_eV_per_atom\nfailed,,\nconverged,0.5,-4.61\nconverged,0.6,-4.62\n");
+    assert_int_equal(pel_events_read(path, &ev, NULL), PEL_OK);
+    assert_close(ev->E_IS_eV_per_atom, -4.61, 0, 0);
+    pel_events_free(&ev);
+    unlink(path);
+    /* log.event with Emin but no Eref: E_R cannot be formed */
+    path = tmpfile_with("#Event del-E Emin\n 1 0.5 -9.5\n");
+    assert_int_equal(pel_events_read(path, &ev, NULL), PEL_OK);
+    assert_null(ev->ER);
+    pel_events_free(&ev);
+    unlink(path);
     /* E_A only: no E_R column at all */
-    const char *path = tmpfile_with("status,EA_eV\nconverged,0.5\n");
-    pel_events *ev = NULL;
+    path = tmpfile_with("status,EA_eV\nconverged,0.5\n");
     assert_int_equal(pel_events_read(path, &ev, NULL), PEL_OK);
     assert_null(ev->ER);
     assert_null(ev->E_initial);

@@ -140,6 +140,27 @@ static void test_recover_parameters(void **state)
     }
 }
 
+/* W = 0 (no M1 mode, as in amorphous Si, SPEC §4): W goes to its edge, has no
+ * SE, and m keeps a finite SE conditional on W there. */
+static void test_single_mode(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    const pel_fit_spec p = {0.0, 1.5, 0.5, 0.49};
+    gsl_rng *r = rng_new(31);
+    static double x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = draw_eq3(r, &p);
+    pel_fit_options o;
+    pel_fit_options_default(&o);
+    pel_fit_result res;
+    assert_int_equal(pel_fit_events(x, N, NULL, 0, &o, &res, NULL, NULL, NULL), PEL_OK);
+    assert_true(res.W.value < 0.01);
+    assert_true(isfinite(res.m.se) && res.m.se > 0);
+    assert_close(res.m.value, p.m, 0, 3.0 * res.m.se);
+    gsl_rng_free(r);
+}
+
 /* The Fisher SE matches the spread of estimates over independent samples. */
 static void test_se_coverage(void **state)
 {
@@ -338,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_log_I1_vs_quadrature),
         cmocka_unit_test(test_density_and_cdf),
         cmocka_unit_test(test_recover_parameters),
+        cmocka_unit_test(test_single_mode),
         cmocka_unit_test(test_se_coverage),
         cmocka_unit_test(test_relaxation),
         cmocka_unit_test(test_ks_pvalue_known_quantiles),
