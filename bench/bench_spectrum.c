@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     printf("peer GSL qagiu Z (epsrel 1e-10), same inputs:              %8.1f ns/call  (max |d lnZ| vs closed form %.2g)\n",
            ns_q, worst);
     printf("speed-up closed form / quadrature:                          %8.0fx\n", ns_q / ns_lz);
-    static const char *bname[] = {"mu >= 0 (direct form)", "0 < u <= 4 (GSL erfc)", "u > 4 (continued fraction)"};
+    static const char *bname[] = {"mu >= 0 (direct form)", "0 < u <= 4 (libm erfc)", "u > 4 (continued fraction)"};
     for (int b = 0; b < 3; b++) {
         fill_branch(b, in);
         printf("  branch %-28s %8.1f ns/call\n", bname[b], time_log_Z(in, n / 2, &sink));

@@ -15,26 +15,25 @@
 
 static void usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: pel run --protocol \"<protocol>\" [--material <name|file.ini>] [--csv] [--json | --summary]\n"
-            "               [--out <file.csv>] [--dT <K>] [--hold-points <n>] [--rtol <r>] [--atol <eV>]\n\n"
-            "Integrate dE/dt = nu Z D (paper eqs. 1-2) for the inherent-structure energy E\n"
-            "along a thermal protocol (grammar: docs/protocol.md), e.g.\n"
-            "  pel run --protocol \"eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s\" --csv\n\n"
-            "  --material M     preset name (cu56zr44, the default) or an INI file (docs/material.md)\n"
-            "  --protocol P     start state and segments, one line\n"
-            "  --csv            trace as CSV on stdout (the default when neither --json nor --summary)\n"
-            "  --out FILE       write the CSV trace to FILE (atomically) instead of stdout\n"
-            "  --json           summary object on stdout: final and minimum E, departure from the\n"
-            "                   equilibrium line on cooling (|E-Eeq| > 1e-3 eV/atom), per-segment\n"
-            "                   extrema and dE/dT peaks, run time\n"
-            "  --summary        the same summary as readable text\n"
-            "  --dT K           output spacing on ramps (default 1 K)\n"
-            "  --hold-points N  output rows per hold, log-spaced in time (default 200)\n"
-            "  --rtol R, --atol A  integrator tolerances on E (defaults 1e-10, 1e-12 eV/atom)\n\n"
-            "CSV columns: t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,\n"
-            "EA_mean_eV,Eeq_eV_per_atom,segment (segment 0 = start state, 1.. = protocol segments;\n"
-            "dEdT is empty on holds, Eeq empty where no equilibrium exists, i.e. below T_c).\n");
+    fprintf(fp, "usage: pel run --protocol \"<protocol>\" [--material <name|file.ini>] [--csv] [--json | --summary]\n"
+                "               [--out <file.csv>] [--dT <K>] [--hold-points <n>] [--rtol <r>] [--atol <eV>]\n\n"
+                "Integrate dE/dt = nu Z D (paper eqs. 1-2) for the inherent-structure energy E\n"
+                "along a thermal protocol (grammar: docs/protocol.md), e.g.\n"
+                "  pel run --protocol \"eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s\" --csv\n\n"
+                "  --material M     preset name (cu56zr44, the default) or an INI file (docs/material.md)\n"
+                "  --protocol P     start state and segments, one line\n"
+                "  --csv            trace as CSV on stdout (the default when neither --json nor --summary)\n"
+                "  --out FILE       write the CSV trace to FILE (atomically) instead of stdout\n"
+                "  --json           summary object on stdout: final and minimum E, departure from the\n"
+                "                   equilibrium line on cooling (|E-Eeq| > 1e-3 eV/atom), per-segment\n"
+                "                   extrema and dE/dT peaks, run time\n"
+                "  --summary        the same summary as readable text\n"
+                "  --dT K           output spacing on ramps (default 1 K)\n"
+                "  --hold-points N  output rows per hold, log-spaced in time (default 200)\n"
+                "  --rtol R, --atol A  integrator tolerances on E (defaults 1e-10, 1e-12 eV/atom)\n\n"
+                "CSV columns: t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,\n"
+                "EA_mean_eV,Eeq_eV_per_atom,segment (segment 0 = start state, 1.. = protocol segments;\n"
+                "dEdT is empty on holds, Eeq empty where no equilibrium exists, i.e. below T_c).\n");
 }
 
 /* A CSV field: %.15g, or empty for a quantity that does not exist (NaN). */
@@ -47,7 +46,8 @@ static void csv_field(FILE *fp, double v, int last)
 
 static int write_csv(FILE *fp, const pel_trace *tr)
 {
-    fprintf(fp, "t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment\n");
+    fprintf(fp,
+            "t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment\n");
     for (size_t i = 0; i < tr->n; i++) {
         const pel_trace_point *p = &tr->p[i];
         if (!isfinite(p->t_s) || !isfinite(p->T_K) || !isfinite(p->E) || !isfinite(p->D) || !isfinite(p->dEdt))
@@ -164,9 +164,9 @@ static void print_summary(const pel_protocol *proto, const pel_trace *tr, const 
     for (size_t k = 0; k < proto->nseg; k++)
         printf("%3zu %-4s %8.1f %8.1f %11.6f %11.6f %8.1f %11.6f %8.1f %11s %8s %8s %8s\n", k + 1,
                seg_kind(&proto->seg[k]), s[k].T_start_K, s[k].T_end_K, s[k].E_end, s[k].E_min, s[k].T_at_E_min_K,
-               s[k].E_max, s[k].T_at_E_max_K,
-               fmt(a, sizeof a, "%.4e", s[k].dEdT_peak), fmt(c, sizeof c, "%.1f", s[k].T_at_dEdT_peak_K),
-               fmt(d, sizeof d, "%.1f", s[k].T_depart_K), fmt(e, sizeof e, "%.1f", s[k].T_rejoin_K));
+               s[k].E_max, s[k].T_at_E_max_K, fmt(a, sizeof a, "%.4e", s[k].dEdT_peak),
+               fmt(c, sizeof c, "%.1f", s[k].T_at_dEdT_peak_K), fmt(d, sizeof d, "%.1f", s[k].T_depart_K),
+               fmt(e, sizeof e, "%.1f", s[k].T_rejoin_K));
 }
 
 int cli_cmd_run(int argc, char **argv)
@@ -176,12 +176,18 @@ int cli_cmd_run(int argc, char **argv)
     pel_evolve_opts o;
     pel_evolve_opts_default(&o);
     static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'm'}, {"protocol", required_argument, NULL, 'p'},
-        {"csv", no_argument, NULL, 'c'},            {"json", no_argument, NULL, 'j'},
-        {"summary", no_argument, NULL, 's'},        {"out", required_argument, NULL, 'o'},
-        {"dT", required_argument, NULL, 'T'},       {"hold-points", required_argument, NULL, 'H'},
-        {"rtol", required_argument, NULL, 'r'},     {"atol", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"material", required_argument, NULL, 'm'},
+        {"protocol", required_argument, NULL, 'p'},
+        {"csv", no_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"summary", no_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"dT", required_argument, NULL, 'T'},
+        {"hold-points", required_argument, NULL, 'H'},
+        {"rtol", required_argument, NULL, 'r'},
+        {"atol", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     optind = 1;
     opterr = 0;
@@ -221,8 +227,7 @@ int cli_cmd_run(int argc, char **argv)
                 return cli_errorf(cmd, CLI_USAGE, "--atol must be in [1e-16, 1e-3] eV/atom (got %s)", optarg);
             break;
         case 'h': usage(stdout); return CLI_OK;
-        default:
-            return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel run --help)", argv[optind - 1]);
+        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel run --help)", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -105,6 +105,8 @@ typedef struct pel_art_result {
     double force;             /* global force 2-norm at the saddle, eV/Å */
     long force_calls;         /* all force calls of the search */
     long force_calls_saddle;  /* of which up to the converged saddle */
+    long force_calls_basin;   /* of which leaving the basin (kick to lambda < threshold) */
+    long force_calls_lanczos; /* of which in Lanczos */
     size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */
     double max_disp;          /* largest atom displacement saddle vs initial, Å */
     const size_t *displaced;  /* [n_displaced] their indices, ascending; owned by the

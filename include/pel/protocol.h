@@ -10,9 +10,13 @@
  *             | 'cool' T '@' rate        ramp that must go down
  *             | 'heat' T '@' rate        ramp that must go up
  *             | 'hold' duration          isothermal hold, seconds
- *   T: number [K]; rate: number [K/s]; duration: number [s]; energy: number [eV]
+ *   T: number [K] (> 0); rate: number [K/s] (> 0, the direction comes
+ *   from the target); duration: number [s|ms|us|ns|ps] (> 0);
+ *   energy: number [eV|eV/atom]
  * Example (paper Fig. 4, cooling then heating at 1e10 K/s):
- *   "eq@2000K; cool 300K@1e10K/s; heat 1300K@1e10K/s" */
+ *   "eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s"
+ * Truncated scan (Fig. 5):
+ *   "eq@2000K; cool 300K@1e10K/s; heat 950K@1e12K/s; cool 300K@1e12K/s" */
 #ifndef PEL_PROTOCOL_H
 #define PEL_PROTOCOL_H
 
@@ -39,12 +43,16 @@ typedef struct pel_protocol {
     pel_segment *seg;     /* owned; free with pel_protocol_clear */
 } pel_protocol;
 
-/* Parse `text`.  On error PEL_EPARSE (or PEL_EINVAL for out-of-range values
- * such as T <= 0, rate <= 0, duration < 0) with the column in the message;
- * *out is then empty.  Free with pel_protocol_clear. */
+/* Parse `text`.  On error PEL_EPARSE (syntax) or PEL_EINVAL (out-of-range
+ * values: T <= 0, rate <= 0, duration <= 0, a cool that goes up, a heat that
+ * goes down, a ramp to the current T), the message starting "protocol column
+ * <n>: " with the 1-based column; *out is then empty.  Free with
+ * pel_protocol_clear. */
 int pel_protocol_parse(const char *text, pel_protocol *out, pel_error *err);
 void pel_protocol_clear(pel_protocol *p);
-/* Canonical text form (round-trips through pel_protocol_parse). */
+/* Canonical text form: shortest exact numbers, units spelled out, ramps as
+ * cool/heat; parses back to the identical protocol.  PEL_EINVAL (and a
+ * truncated, terminated buf) if it does not fit in `size`. */
 int pel_protocol_format(const pel_protocol *p, char *buf, size_t size);
 
 #endif

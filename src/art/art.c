@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef ART_DEBUG
+#include <stdio.h>
+#endif
 
 #include <gsl/gsl_randist.h>
 
@@ -73,6 +76,7 @@ struct pel_art {
     double *work;      /* [2 nd] FIRE scratch */
     size_t *displaced;
     long calls;        /* force calls of the current search */
+    long lanczos_calls; /* of which in Lanczos */
     int have_saddle, have_final;
 };
 
@@ -246,7 +250,10 @@ static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
 {
     if (a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
         return ART_OUT_OF_BUDGET;
-    return pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->x, a->f, a->eig, lambda, &a->calls, err);
+    long before = a->calls;
+    int st = pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->x, a->f, a->eig, lambda, &a->calls, err);
+    a->lanczos_calls += a->calls - before;
+    return st;
 }
 
 /* Kick: Gaussian random direction on the centre and every atom within
@@ -340,6 +347,10 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
         int st = lowest_mode(a, lambda, err);
         if (st)
             return phase_fail(st, status);
+#ifdef ART_DEBUG
+        fprintf(stderr, "climb it %d calls %ld lambda %.4f |F| %.4f Fpar %.4f E-E0 %.4f lz %d\n", it, a->calls, *lambda,
+                sqrt(dot(a->nd, a->f, a->f)), dot(a->nd, a->f, a->eig), *e - e0, pel_lanczos_last_iterations(a->lz));
+#endif
         if (dot(a->nd, a->eig, a->eig_prev) < 0) /* keep the sign continuous */
             for (size_t i = 0; i < a->nd; i++)
                 a->eig[i] = -a->eig[i];
@@ -449,7 +460,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     res->e_saddle = res->e_final = res->eigenvalue = res->force = NAN;
     res->max_disp = NAN;
     res->displaced = a->displaced;
-    a->calls = 0;
+    a->calls = a->lanczos_calls = 0;
     a->have_saddle = a->have_final = 0;
     if (center >= a->s.natoms)
         return pel_error_set(err, PEL_EINVAL, "art: centre atom %zu out of range (%zu atoms)", center,
@@ -457,6 +468,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     kick(a, x0, center, rng);
     double e, lambda = NAN;
     int st = leave_basin(a, x0, &e, &res->status, err);
+    res->force_calls_basin = a->calls;
     if (st == PEL_OK)
         st = climb(a, x0, e0, &e, &lambda, &res->status, err);
     if (st == PEL_OK) {
@@ -475,6 +487,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
         }
     }
     res->force_calls = a->calls;
+    res->force_calls_lanczos = a->lanczos_calls;
     if (st < 0)
         return st; /* fatal: invalid argument or memory */
     if (st == PEL_OK)

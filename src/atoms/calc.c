@@ -228,6 +228,7 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
     const int *type = sys->type;
     const int nt = sys->ntypes;
     const size_t stride = c->pairtab_stride;
+    const int want_eatom = out->e_atom != NULL;
     size_t close_slot = SIZE_MAX; /* smallest slot index of a too-close pair */
     int nonfinite = 0;
     int nth = 1;
@@ -358,7 +359,8 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
                     fi[0] += sf[0];
                     fi[1] += sf[1];
                     fi[2] += sf[2];
-                    c->s_phi[s] = phi;
+                    if (want_eatom)
+                        c->s_phi[s] = phi;
                     ephi += phi;
                     v[0] += d[0] * sf[0];
                     v[1] += d[1] * sf[1];
@@ -368,7 +370,8 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
                     v[5] += d[1] * sf[2];
                 } else {
                     sf[0] = sf[1] = sf[2] = 0.0;
-                    c->s_phi[s] = 0.0;
+                    if (want_eatom)
+                        c->s_phi[s] = 0.0;
                 }
             }
             c->eown[i] += ephi;

@@ -41,6 +41,7 @@ void pel_evolve_opts_default(pel_evolve_opts *o)
     o->dT_out_K = 1.0;
     o->hold_points = 200;
     o->eq_column = 1;
+    o->rate_columns = 1;
 }
 
 /* What the right-hand side needs to know about the current segment. */
@@ -49,7 +50,7 @@ typedef struct seg_ctx {
     double T_start, sign; /* ramp: T = T_start + sign * x */
     double inv_rate;      /* ramp: 1/|q| (s/K); hold: 1 */
     int ramp;
-    int nonfinite; /* set when the RHS met a non-finite value */
+    int nonfinite; /* the RHS met a non-finite value in the current attempt */
 } seg_ctx;
 
 static double seg_T(const seg_ctx *c, double x)
@@ -69,7 +70,7 @@ static rhs_val rate_at(const pel_material *mat, double E, double T)
     double logZ = pel_spectrum_log_Z(&sp, T);
     double kT = PEL_KB_EV_PER_K * T;
     rhs_val v;
-    v.EA_mean = -kT * logZ;   /* eq. 4 */
+    v.EA_mean = -kT * logZ;    /* eq. 4 */
     v.D = v.EA_mean - mat->eR; /* eq. 7 */
     /* eq. 2: nu Z D, with nu Z = exp(ln nu + ln Z) to avoid overflow */
     v.dEdt = exp(pel_material_log_nu(mat, E, T) + logZ) * v.D;
@@ -88,7 +89,9 @@ static int ode_f(double x, const double y[], double dydx[], void *params)
 {
     seg_ctx *c = params;
     dydx[0] = rhs_x(c, x, y[0]);
-    return c->nonfinite ? GSL_EBADFUNC : GSL_SUCCESS;
+    /* GSL_FAILURE is recoverable: the step is retried smaller (a Newton
+     * iterate of a very stiff step can land where nu Z overflows) */
+    return c->nonfinite ? GSL_FAILURE : GSL_SUCCESS;
 }
 
 static int ode_jac(double x, const double y[], double *dfdy, double dfdx[], void *params)
@@ -98,7 +101,7 @@ static int ode_jac(double x, const double y[], double *dfdy, double dfdx[], void
     dfdy[0] = (rhs_x(c, x, y[0] + h) - rhs_x(c, x, y[0] - h)) / (2.0 * h);
     /* msbdf only uses df/dy (its Newton matrix); df/dx is not needed */
     dfdx[0] = 0.0;
-    return c->nonfinite ? GSL_EBADFUNC : GSL_SUCCESS;
+    return c->nonfinite ? GSL_FAILURE : GSL_SUCCESS;
 }
 
 static int trace_push(pel_trace *tr, const pel_trace_point *pt, pel_error *err)
@@ -127,41 +130,54 @@ void pel_trace_clear(pel_trace *tr)
 typedef struct run_ctx {
     const pel_material *mat;
     const pel_evolve_opts *o;
-    double Tc;     /* below it no E_eq exists */
+    double Tc; /* below it no E_eq exists */
     pel_trace *out;
     pel_error *err;
-    int have_eq;   /* last E_eq found, the warm start of the next row */
-    double eq_T, eq_E;
+    int have_eq; /* last E_eq found, the warm start of the next row */
+    double eq_T, eq_E, eq_dEdT, eq_dDdE;
 } run_ctx;
 
-/* Warm-started E_eq tracking for the trace column.  Rows come 1 K apart,
- * and E_eq moves ~1e-4 eV/atom per K, so secant steps on D(E) from the last
- * root converge in 3-4 evaluations where the bracketing search of
- * pel_equilibrium_E needs ~50.  D falls monotonically in E for the material
- * forms (W rises, m falls with E), so a root found is the root; any doubt
- * (no convergence, a jump in T) falls back to pel_equilibrium_E. */
+/* Warm-started E_eq tracking for the trace column.  Rows come 1 K apart and
+ * E_eq(T) is smooth, so Newton on D(E) from the linear extrapolation of the
+ * last two roots, with the slope dD/dE carried over from the previous row
+ * (updated by secants), converges in 2-3 evaluations where the bracketing
+ * search of pel_equilibrium_E needs ~50.  D falls monotonically in E for the
+ * material forms (W rises, m falls with E), so a root found is the root; any
+ * doubt (no convergence, a jump in T, a bad slope) falls back to
+ * pel_equilibrium_E. */
 #define PEL_EVOLVE_EQ_TRACK_DT 20.0 /* K: farther than this, search afresh */
 #define PEL_EVOLVE_EQ_TRACK_IT 12
+#define PEL_EVOLVE_EQ_TRACK_DE 1e-6 /* eV/atom, first secant step for dD/dE */
 static int eq_at(run_ctx *r, double T, double *Eeq)
 {
     if (r->have_eq && fabs(T - r->eq_T) <= PEL_EVOLVE_EQ_TRACK_DT) {
-        double a = r->eq_E, b = r->eq_E + 1e-6;
-        double Da = pel_equilibrium_D(r->mat, a, T), Db = pel_equilibrium_D(r->mat, b, T);
-        for (int it = 0; it < PEL_EVOLVE_EQ_TRACK_IT && Da != Db; it++) {
-            double c = b - Db * (b - a) / (Db - Da);
-            a = b, Da = Db;
-            b = c, Db = pel_equilibrium_D(r->mat, c, T);
-            if (fabs(b - a) <= PEL_EQ_ETOL || Db == 0.0) {
-                r->eq_T = T, r->eq_E = b;
-                *Eeq = b;
+        double E = r->eq_E + r->eq_dEdT * (T - r->eq_T);
+        double D = pel_equilibrium_D(r->mat, E, T), slope = r->eq_dDdE;
+        if (!(slope < 0.0)) {
+            double D2 = pel_equilibrium_D(r->mat, E + PEL_EVOLVE_EQ_TRACK_DE, T);
+            slope = (D2 - D) / PEL_EVOLVE_EQ_TRACK_DE;
+        }
+        for (int it = 0; it < PEL_EVOLVE_EQ_TRACK_IT && slope < 0.0 && isfinite(D); it++) {
+            double dE = -D / slope;
+            if (fabs(dE) <= PEL_EQ_ETOL || D == 0.0) {
+                E += dE;
+                if (T != r->eq_T)
+                    r->eq_dEdT = (E - r->eq_E) / (T - r->eq_T);
+                r->eq_T = T, r->eq_E = E, r->eq_dDdE = slope;
+                *Eeq = E;
                 return PEL_OK;
             }
+            double Dn = pel_equilibrium_D(r->mat, E + dE, T);
+            if (fabs(dE) > 1e-9) /* secant update, only where not noise */
+                slope = (Dn - D) / dE;
+            E += dE;
+            D = Dn;
         }
     }
     int rc = pel_equilibrium_E(r->mat, T, Eeq, NULL);
     r->have_eq = rc == PEL_OK;
     if (rc == PEL_OK)
-        r->eq_T = T, r->eq_E = *Eeq;
+        r->eq_T = T, r->eq_E = *Eeq, r->eq_dEdT = 0.0, r->eq_dDdE = 0.0;
     return rc;
 }
 
@@ -170,18 +186,23 @@ static int eq_at(run_ctx *r, double T, double *Eeq)
 static int emit(run_ctx *r, const seg_ctx *c, int segment, double t, double T, double E, double dEdx)
 {
     pel_trace_point p;
-    rhs_val v = rate_at(r->mat, E, T);
     p.t_s = t;
     p.T_K = T;
     p.E = E;
-    p.D = v.D;
-    p.EA_mean = v.EA_mean;
+    p.D = p.EA_mean = NAN;
+    double dEdt_start = 0.0; /* the start row has no neighbours: use f */
+    if (r->o->rate_columns || !c) {
+        rhs_val v = rate_at(r->mat, E, T);
+        p.D = v.D;
+        p.EA_mean = v.EA_mean;
+        dEdt_start = v.dEdt;
+    }
     p.segment = segment;
     if (c && c->ramp) {
         p.dEdt = dEdx / c->inv_rate;
         p.dEdT = c->sign * dEdx; /* dE/dT = (dE/dx)(dx/dT) */
     } else {
-        p.dEdt = c ? dEdx : v.dEdt;
+        p.dEdt = c ? dEdx : dEdt_start;
         p.dEdT = NAN;
     }
     p.Eeq = NAN;
@@ -195,8 +216,7 @@ static int emit(run_ctx *r, const seg_ctx *c, int segment, double t, double T, d
 
 /* Cubic Hermite interpolant on [x0, x1] of E with slopes f0, f1: value and
  * derivative at x. */
-static void hermite(double x0, double E0, double f0, double x1, double E1, double f1, double x, double *E,
-                    double *dEdx)
+static void hermite(double x0, double E0, double f0, double x1, double E1, double f1, double x, double *E, double *dEdx)
 {
     double h = x1 - x0, s = (x - x0) / h;
     double s2 = s * s, s3 = s2 * s;
@@ -212,7 +232,7 @@ static void hermite(double x0, double E0, double f0, double x1, double E1, doubl
 typedef struct out_grid {
     int ramp;
     double x_end;
-    double first_x, dx; /* ramp */
+    double first_x, dx;  /* ramp */
     double log_t0, dlog; /* hold */
     size_t k, n;
 } out_grid;
@@ -291,8 +311,7 @@ static int keep_point(const pel_evolve_opts *o, const seg_ctx *c, double x_last,
     return x >= x_end || fabs(E - E_last) >= PEL_EVOLVE_FD_KEEP * tolE || x - x_last >= dx_keep;
 }
 
-static int run_segment(run_ctx *r, gsl_odeiv2_driver *d, seg_ctx *c, int segment, double t0, double x_end,
-                       double *E)
+static int run_segment(run_ctx *r, gsl_odeiv2_driver *d, seg_ctx *c, int segment, double t0, double x_end, double *E)
 {
     gsl_odeiv2_driver_reset(d);
     double x = 0.0, y[1] = {*E};
@@ -308,8 +327,9 @@ static int run_segment(run_ctx *r, gsl_odeiv2_driver *d, seg_ctx *c, int segment
     long steps = 0;
     int rc;
     while (x < x_end) {
+        c->nonfinite = 0;
         int st = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, d->sys, &x, x_end, &h, y);
-        if (st != GSL_SUCCESS || c->nonfinite || !isfinite(y[0]))
+        if (st != GSL_SUCCESS || !isfinite(y[0]))
             return pel_error_set(r->err, PEL_ENOCONV,
                                  "evolve: integrator failed in segment %d at T = %.6g K, E = %.9g eV/atom (%s)",
                                  segment + 1, seg_T(c, x), y[0], c->nonfinite ? "non-finite rate" : gsl_strerror(st));
@@ -368,7 +388,7 @@ int pel_evolve_run(const pel_material *mat, const pel_protocol *proto, const pel
         return rc;
     if (!(proto->T0_K > 0.0))
         return pel_error_set(err, PEL_EINVAL, "evolve: start temperature must be > 0 K (got %g)", proto->T0_K);
-    run_ctx r = {mat, opts, 0.0, out, err, 0, 0.0, 0.0};
+    run_ctx r = {mat, opts, 0.0, out, err, 0, 0.0, 0.0, 0.0, 0.0};
     if ((rc = pel_equilibrium_Tc(mat, &r.Tc, err)) != PEL_OK)
         return rc;
     double E = proto->E0;
@@ -380,8 +400,8 @@ int pel_evolve_run(const pel_material *mat, const pel_protocol *proto, const pel
         return rc;
     seg_ctx c = {.mat = mat};
     gsl_odeiv2_system sys = {ode_f, ode_jac, 1, &c};
-    gsl_odeiv2_driver *d = gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_msbdf, PEL_EVOLVE_H0_K, opts->atol,
-                                                         opts->rtol);
+    gsl_odeiv2_driver *d =
+        gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_msbdf, PEL_EVOLVE_H0_K, opts->atol, opts->rtol);
     if (!d)
         return pel_error_set(err, PEL_ENOMEM, "evolve: cannot allocate the GSL msbdf driver");
     double t = 0.0, T = proto->T0_K;

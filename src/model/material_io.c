@@ -20,12 +20,14 @@ typedef struct field {
     size_t offset; /* of the double inside pel_material */
 } field;
 
-#define F(sec, k) {sec, #k, offsetof(pel_material, k)}
+#define F(sec, k)                                                                                                      \
+    {                                                                                                                  \
+        sec, #k, offsetof(pel_material, k)                                                                             \
+    }
 static const field fields[] = {
-    F("spectrum", eA),  F("spectrum", s),   F("spectrum", eR),   F("W", W_inf),   F("W", W_top),
-    F("W", W_E0),       F("W", W_dE),       F("m", m_0),         F("m", m_slope), F("m", m_E0),
-    F("nu", nu0_per_s), F("nu", S_E),       F("nu", S_E0),       F("nu", S_T),    F("nu", S_T0),
-    F("range", E_lo),   F("range", E_hi),
+    F("spectrum", eA), F("spectrum", s), F("spectrum", eR), F("W", W_inf),    F("W", W_top),      F("W", W_E0),
+    F("W", W_dE),      F("m", m_0),      F("m", m_slope),   F("m", m_E0),     F("nu", nu0_per_s), F("nu", S_E),
+    F("nu", S_E0),     F("nu", S_T),     F("nu", S_T0),     F("range", E_lo), F("range", E_hi),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -115,8 +117,8 @@ int pel_material_load(const char *path, pel_material *out, pel_error *err)
         return pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
     if (line > 0) {
         if (!c.failed) /* a syntax error inih found itself (e.g. no '=') */
-            return pel_error_set(err, PEL_EPARSE, "%s:%d: malformed line (expected 'key = value' or '[section]')",
-                                 path, line);
+            return pel_error_set(err, PEL_EPARSE, "%s:%d: malformed line (expected 'key = value' or '[section]')", path,
+                                 line);
         return pel_error_set(err, PEL_EPARSE, "%s:%d: %s", path, line, c.err.msg);
     }
     if (!c.have_name)
@@ -182,11 +184,13 @@ typedef struct rule {
     int kind; /* 0: v > bound, 1: v >= bound, 2: v <= bound */
 } rule;
 
-#define R(k, b, kind) {#k, offsetof(pel_material, k), b, kind}
+#define R(k, b, kind)                                                                                                  \
+    {                                                                                                                  \
+#k, offsetof(pel_material, k), b, kind                                                                         \
+    }
 static const rule rules[] = {
-    R(eA, 0.0, 0), R(s, 0.0, 0),  R(eR, 0.0, 0),      R(W_inf, 0.0, 1), R(W_top, 1.0, 2),
-    R(W_dE, 0.0, 0), R(m_slope, 0.0, 1), R(nu0_per_s, 0.0, 0), R(S_E, 0.0, 1), R(S_T, 0.0, 1),
-    R(S_T0, 0.0, 0),
+    R(eA, 0.0, 0),      R(s, 0.0, 0),         R(eR, 0.0, 0),  R(W_inf, 0.0, 1), R(W_top, 1.0, 2), R(W_dE, 0.0, 0),
+    R(m_slope, 0.0, 1), R(nu0_per_s, 0.0, 0), R(S_E, 0.0, 1), R(S_T, 0.0, 1),   R(S_T0, 0.0, 0),
 };
 #undef R
 

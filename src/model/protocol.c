@@ -166,8 +166,8 @@ static int parse_segment(scanner *sc, double T_now, pel_segment *sg)
     else if (!strcmp(w, "heat"))
         dir = 1;
     else
-        return pel_error_set(sc->err, PEL_EPARSE, "protocol column %zu: expected a segment 'ramp', 'cool', 'heat' or 'hold'",
-                             sg->text_pos);
+        return pel_error_set(sc->err, PEL_EPARSE,
+                             "protocol column %zu: expected a segment 'ramp', 'cool', 'heat' or 'hold'", sg->text_pos);
     sg->kind = PEL_SEG_RAMP;
     size_t tpos, rpos;
     double rate;
@@ -179,11 +179,11 @@ static int parse_segment(scanner *sc, double T_now, pel_segment *sg)
         return rc;
     double dT = sg->T_end_K - T_now;
     if (dT == 0.0)
-        return pel_error_set(sc->err, PEL_EINVAL, "protocol column %zu: ramp target %g K equals the current temperature",
-                             tpos, sg->T_end_K);
+        return pel_error_set(sc->err, PEL_EINVAL,
+                             "protocol column %zu: ramp target %g K equals the current temperature", tpos, sg->T_end_K);
     if (dir * dT < 0.0)
-        return pel_error_set(sc->err, PEL_EINVAL, "protocol column %zu: '%s' to %g K from %g K goes the wrong way", tpos,
-                             w, sg->T_end_K, T_now);
+        return pel_error_set(sc->err, PEL_EINVAL, "protocol column %zu: '%s' to %g K from %g K goes the wrong way",
+                             tpos, w, sg->T_end_K, T_now);
     sg->rate_K_per_s = dT < 0.0 ? -rate : rate;
     sg->duration_s = fabs(dT) / rate;
     return PEL_OK;
@@ -258,12 +258,12 @@ int pel_protocol_format(const pel_protocol *p, char *buf, size_t size)
     char a[32], b[32];
     size_t n = 0;
     int k;
-#define PEL_APPEND(...)                                                    \
-    do {                                                                   \
-        k = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);       \
-        if (k < 0)                                                         \
-            return PEL_EINVAL;                                             \
-        n += (size_t)k;                                                    \
+#define PEL_APPEND(...)                                                                                                \
+    do {                                                                                                               \
+        k = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);                                                   \
+        if (k < 0)                                                                                                     \
+            return PEL_EINVAL;                                                                                         \
+        n += (size_t)k;                                                                                                \
     } while (0)
     if (size)
         buf[0] = '\0';

@@ -185,6 +185,6 @@ int pel_spectrum_barrier(const pel_spectrum *sp, double T_K, double *Z, double *
     if (Z)
         *Z = exp(lz);
     if (EA_mean)
-        *EA_mean = -PEL_KB_EV_PER_K * T_K * lz;
+        *EA_mean = -PEL_KB_EV_PER_K * T_K * lz + 0.0; /* + 0.0: Z = 1 gives 0, not -0 */
     return PEL_OK;
 }

@@ -8,8 +8,8 @@
  * condition of SPEC §4, hand-made traces (summaries).  Peaks are located by
  * GSL minimisation over re-integrated protocols, never by a grid maximum. */
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_min.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_min.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -199,11 +199,11 @@ static void test_summarize(void **state)
     pel_trace_point pts[] = {
         /* t, T, E, dEdt, dEdT, D, EA, Eeq, seg */
         {0, 1000, -4.700, 0, NAN, 0, 0.32, -4.700, -1},
-        {1, 900, -4.7100, 0, 1e-4, 0, 0, -4.7105, 0},  /* |E-Eeq| 5e-4: on the line */
-        {2, 800, -4.7200, 0, 3e-4, 0, 0, -4.7230, 0},  /* 3e-3: off; crossing at 900 - 100*(-5e-4)/(-2.5e-3) = 880 */
+        {1, 900, -4.7100, 0, 1e-4, 0, 0, -4.7105, 0}, /* |E-Eeq| 5e-4: on the line */
+        {2, 800, -4.7200, 0, 3e-4, 0, 0, -4.7230, 0}, /* 3e-3: off; crossing at 900 - 100*(-5e-4)/(-2.5e-3) = 880 */
         {3, 700, -4.7250, 0, 2e-4, 0, 0, NAN, 0},
-        {4, 800, -4.7260, 0, 1e-5, 0, 0, -4.7230, 1},  /* heating: min then back on the line */
-        {5, 900, -4.7110, 0, 5e-4, 0, 0, -4.7105, 1},  /* 5e-4: on, crossing at 800 + 100*(2e-3)/(2.5e-3) = 880 */
+        {4, 800, -4.7260, 0, 1e-5, 0, 0, -4.7230, 1}, /* heating: min then back on the line */
+        {5, 900, -4.7110, 0, 5e-4, 0, 0, -4.7105, 1}, /* 5e-4: on, crossing at 800 + 100*(2e-3)/(2.5e-3) = 880 */
         {6, 1000, -4.7000, 0, 2e-4, 0, 0, -4.7000, 1},
     };
     pel_trace tr = {7, 7, pts};

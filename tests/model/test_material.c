@@ -102,12 +102,12 @@ typedef struct bad_file {
 
 static const bad_file bad_files[] = {
     /* unknown section (line 7) */
-    {GOOD_HEAD "[colour]\nred = 1\n" GOOD_W GOOD_M GOOD_NU GOOD_RANGE, PEL_EPARSE, ":8:", "unknown section [colour] red"},
+    {GOOD_HEAD "[colour]\nred = 1\n" GOOD_W GOOD_M GOOD_NU GOOD_RANGE, PEL_EPARSE,
+     ":8:", "unknown section [colour] red"},
     /* unknown key in a known section */
     {GOOD_HEAD "nope = 1\n" GOOD_W GOOD_M GOOD_NU GOOD_RANGE, PEL_EPARSE, ":7:", "unknown key [spectrum] nope"},
     /* malformed number */
-    {GOOD_HEAD GOOD_W "[m]\nm_0 = 1.3x\nm_slope = 6\nm_E0 = -4.64\n" GOOD_NU GOOD_RANGE, PEL_EPARSE, ":13:",
-     "m_0"},
+    {GOOD_HEAD GOOD_W "[m]\nm_0 = 1.3x\nm_slope = 6\nm_E0 = -4.64\n" GOOD_NU GOOD_RANGE, PEL_EPARSE, ":13:", "m_0"},
     {GOOD_HEAD GOOD_W "[m]\nm_0 = nan\nm_slope = 6\nm_E0 = -4.64\n" GOOD_NU GOOD_RANGE, PEL_EPARSE, ":13:", "m_0"},
     /* missing key */
     {GOOD_HEAD GOOD_W "[m]\nm_0 = 1.3\nm_E0 = -4.64\n" GOOD_NU GOOD_RANGE, PEL_EPARSE, "missing key", "[m] m_slope"},
@@ -142,8 +142,8 @@ static void test_bad_files(void **state)
     /* the good pieces together load */
     pel_material m;
     pel_error err = {0};
-    assert_int_equal(
-        pel_material_load(write_tmp("good.ini", GOOD_HEAD GOOD_W GOOD_M GOOD_NU GOOD_RANGE), &m, &err), PEL_OK);
+    assert_int_equal(pel_material_load(write_tmp("good.ini", GOOD_HEAD GOOD_W GOOD_M GOOD_NU GOOD_RANGE), &m, &err),
+                     PEL_OK);
     assert_close(m.S_T, 3.0, 0, 0);
     /* unreadable file */
     assert_int_equal(pel_material_load("/nonexistent/dir/x.ini", &m, &err), PEL_EIO);
@@ -162,13 +162,20 @@ static void test_check(void **state)
         double v;
         const char *key;
     } cases[] = {
-        {offsetof(pel_material, eA), 0.0, "eA"},          {offsetof(pel_material, s), -0.1, "s"},
-        {offsetof(pel_material, eR), 0.0, "eR"},          {offsetof(pel_material, W_inf), -0.01, "W_inf"},
-        {offsetof(pel_material, W_top), 1.01, "W_top"},   {offsetof(pel_material, W_inf), 0.95, "W_inf <= W_top"},
-        {offsetof(pel_material, W_dE), 0.0, "W_dE"},      {offsetof(pel_material, m_slope), -1.0, "m_slope"},
-        {offsetof(pel_material, nu0_per_s), 0.0, "nu0"},  {offsetof(pel_material, S_E), -1.0, "S_E"},
-        {offsetof(pel_material, S_T), -1.0, "S_T"},       {offsetof(pel_material, S_T0), 0.0, "S_T0"},
-        {offsetof(pel_material, E_lo), -4.0, "E_lo < E_hi"}, {offsetof(pel_material, m_0), INFINITY, "m_0"},
+        {offsetof(pel_material, eA), 0.0, "eA"},
+        {offsetof(pel_material, s), -0.1, "s"},
+        {offsetof(pel_material, eR), 0.0, "eR"},
+        {offsetof(pel_material, W_inf), -0.01, "W_inf"},
+        {offsetof(pel_material, W_top), 1.01, "W_top"},
+        {offsetof(pel_material, W_inf), 0.95, "W_inf <= W_top"},
+        {offsetof(pel_material, W_dE), 0.0, "W_dE"},
+        {offsetof(pel_material, m_slope), -1.0, "m_slope"},
+        {offsetof(pel_material, nu0_per_s), 0.0, "nu0"},
+        {offsetof(pel_material, S_E), -1.0, "S_E"},
+        {offsetof(pel_material, S_T), -1.0, "S_T"},
+        {offsetof(pel_material, S_T0), 0.0, "S_T0"},
+        {offsetof(pel_material, E_lo), -4.0, "E_lo < E_hi"},
+        {offsetof(pel_material, m_0), INFINITY, "m_0"},
         {offsetof(pel_material, S_E0), NAN, "S_E0"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

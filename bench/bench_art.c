@@ -1,0 +1,245 @@
+/* bench_art.c - cost and success of ART nouveau on a glass (issue 4 item 5).
+ *
+ *   bench_art profile DATA NSEARCHES [SEED]   serial searches, per-phase force calls
+ *   bench_art run DATA NCENTERS PER_CENTER THREADS [SEED]
+ *                                             a pel_art_run campaign (random centres):
+ *                                             success rate, force calls, searches/hour
+ * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25).
+ *
+ * Force calls are the unit of cost; the time of one force call of the same
+ * engine on the same sample is measured alongside, so that the ART overhead
+ * (Lanczos bookkeeping, projections) shows as wall time minus calls x t_call. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "pel/art.h"
+#include "pel/art_run.h"
+#include "pel/catalog.h"
+#include "pel/eam.h"
+#include "pel/minimize.h"
+#include "pel/util.h"
+
+static int die(const pel_error *e)
+{
+    fprintf(stderr, "bench_art: %s\n", e->msg);
+    return 1;
+}
+
+/* Wall time of one force call of a single-threaded engine, s. */
+static double time_force_call(const pel_eam *pot, pel_system *sys)
+{
+    pel_calc *c = NULL;
+    pel_error e = {0};
+    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e))
+        return NAN;
+    pel_forces fo = {0};
+    fo.f = malloc(3 * sys->n * sizeof *fo.f);
+    int n = 200;
+    double t = pel_wall_seconds();
+    for (int i = 0; i < n; i++)
+        pel_calc_compute(c, sys, &fo, &e);
+    t = (pel_wall_seconds() - t) / n;
+    free(fo.f);
+    pel_calc_free(&c);
+    return t;
+}
+
+static int load(const char *path, pel_system **sys, pel_eam **pot, double *e0, pel_error *e)
+{
+    if (pel_system_read_data(path, NULL, sys, e) || pel_eam_read_auto(PEL_EAM_DEFAULT_PATH, pot, e))
+        return 1;
+    pel_calc *c = NULL;
+    if (pel_calc_new(&c, *pot, *sys, 0.3, 1, e))
+        return 1;
+    pel_min_params mp;
+    pel_min_params_default(&mp);
+    mp.ftol = 5e-4;
+    pel_min_result mr;
+    int st = pel_minimize(c, *sys, &mp, &mr, NULL, NULL, e);
+    *e0 = mr.energy;
+    pel_calc_free(&c);
+    return st != PEL_OK;
+}
+
+/* key=value overrides of ART parameters (for tuning runs). */
+static int set_param(pel_art_params *p, const char *kv)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+        int is_int;
+    } keys[] = {
+#define D(k) {#k, offsetof(pel_art_params, k), 0}
+#define I(k) {#k, offsetof(pel_art_params, k), 1}
+        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), D(eig_threshold),
+        D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(perp_steps_min),
+        I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
+        D(same_disp_tol),
+#undef D
+#undef I
+    };
+    const char *eq = strchr(kv, '=');
+    if (!eq)
+        return 1;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i].key) == (size_t)(eq - kv) && strncmp(kv, keys[i].key, (size_t)(eq - kv)) == 0) {
+            if (keys[i].is_int)
+                *(int *)((char *)p + keys[i].off) = atoi(eq + 1);
+            else
+                *(double *)((char *)p + keys[i].off) = atof(eq + 1);
+            return 0;
+        }
+    if (strncmp(kv, "lanczos_abs_tol=", 16) == 0)
+        p->lanczos.abs_tol = atof(eq + 1);
+    else if (strncmp(kv, "lanczos_rel_tol=", 16) == 0)
+        p->lanczos.rel_tol = atof(eq + 1);
+    else if (strncmp(kv, "lanczos_fd_step=", 16) == 0)
+        p->lanczos.fd_step = atof(eq + 1);
+    else
+        return 1;
+    return 0;
+}
+
+static pel_art_params g_params;
+
+static int profile(const char *path, long nsearch, uint64_t seed)
+{
+    pel_error e = {0};
+    pel_system *sys = NULL;
+    pel_eam *pot = NULL;
+    double e0;
+    if (load(path, &sys, &pot, &e0, &e))
+        return die(&e);
+    pel_art_params p = g_params;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    long nconv = 0, st_count[PEL_ART_NSTATUS] = {0};
+    double sum_basin = 0, sum_climb = 0, sum_after = 0, sum_lz = 0, sum_all = 0, sum_all_conv = 0;
+    double t0 = pel_wall_seconds();
+    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp\n");
+    for (long k = 0; k < nsearch; k++) {
+        pel_calc *c = NULL;
+        pel_art_calc ad;
+        pel_art_surface surf;
+        pel_art *art = NULL;
+        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, p.min_ftol, &e) ||
+            pel_art_new(&art, &surf, &p, &e))
+            return die(&e);
+        gsl_rng_set(rng, pel_seed_stream(seed, (uint64_t)k));
+        size_t center = (size_t)gsl_rng_uniform_int(rng, sys->n);
+        pel_art_result r;
+        if (pel_art_search(art, sys->x, e0, center, rng, &r, &e))
+            return die(&e);
+        long climb = r.force_calls_saddle ? r.force_calls_saddle - r.force_calls_basin : r.force_calls - r.force_calls_basin;
+        long after = r.force_calls_saddle ? r.force_calls - r.force_calls_saddle : 0;
+        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu\n", k, center, pel_art_status_name(r.status),
+               r.force_calls_basin, climb, after, r.force_calls_lanczos, r.e_saddle - r.e_initial,
+               r.e_saddle - r.e_final, r.n_displaced);
+        fflush(stdout);
+        st_count[r.status]++;
+        sum_all += (double)r.force_calls;
+        sum_lz += (double)r.force_calls_lanczos;
+        if (r.status == PEL_ART_CONVERGED) {
+            nconv++;
+            sum_basin += (double)r.force_calls_basin;
+            sum_climb += (double)climb;
+            sum_after += (double)after;
+            sum_all_conv += (double)r.force_calls;
+        }
+        pel_art_free(&art);
+        pel_art_calc_destroy(&ad);
+        pel_calc_free(&c);
+    }
+    double wall = pel_wall_seconds() - t0;
+    double tcall = time_force_call(pot, sys);
+    printf("# %zu atoms, %ld searches, %ld converged (%.0f%%); statuses:", sys->n, nsearch, nconv,
+           100.0 * (double)nconv / (double)nsearch);
+    for (int i = 0; i < PEL_ART_NSTATUS; i++)
+        if (st_count[i])
+            printf(" %s %ld", pel_art_status_name(i), st_count[i]);
+    printf("\n# per converged search: basin %.0f + climb %.0f = %.0f to the saddle, + %.0f push over/back = %.0f "
+           "force calls\n",
+           nconv ? sum_basin / (double)nconv : 0, nconv ? sum_climb / (double)nconv : 0,
+           nconv ? (sum_basin + sum_climb) / (double)nconv : 0, nconv ? sum_after / (double)nconv : 0,
+           nconv ? sum_all_conv / (double)nconv : 0);
+    printf("# all searches: %.0f force calls per search (%.0f%% in Lanczos); all calls / converged = %.0f\n",
+           sum_all / (double)nsearch, 100.0 * sum_lz / sum_all, nconv ? sum_all / (double)nconv : INFINITY);
+    printf("# wall %.1f s, force call %.3f ms (1 thread) -> %.0f%% of wall in force calls; %.0f searches/hour/thread\n",
+           wall, 1e3 * tcall, 100.0 * tcall * sum_all / wall, 3600.0 * (double)nsearch / wall);
+    gsl_rng_free(rng);
+    pel_eam_free(&pot);
+    pel_system_free(&sys);
+    return 0;
+}
+
+static int campaign(const char *path, long ncenters, long per, int threads, uint64_t seed)
+{
+    pel_error e = {0};
+    pel_system *sys = NULL;
+    pel_eam *pot = NULL;
+    double e0;
+    if (load(path, &sys, &pot, &e0, &e))
+        return die(&e);
+    pel_art_run_params p;
+    pel_art_run_params_default(&p);
+    size_t *all = malloc(sys->n * sizeof *all), *centers = malloc((size_t)ncenters * sizeof *centers);
+    for (size_t i = 0; i < sys->n; i++)
+        all[i] = i;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, pel_seed_stream(seed, UINT64_MAX));
+    gsl_ran_choose(rng, centers, (size_t)ncenters, all, sys->n, sizeof *all);
+    p.centers = centers;
+    p.ncenters = (size_t)ncenters;
+    p.searches_per_center = per;
+    p.nthreads = threads;
+    p.seed = seed;
+    p.art = g_params;
+    char out[64];
+    snprintf(out, sizeof out, "/tmp/bench_art_%ld.csv", (long)getpid());
+    remove(out);
+    pel_art_run_stats s;
+    if (pel_art_run(pot, sys, &p, out, &s, NULL, NULL, &e))
+        return die(&e);
+    double tcall = time_force_call(pot, sys);
+    long good = s.converged + s.redundant;
+    printf("%zu atoms, %ld searches on %d threads: converged %ld, redundant %ld, failed %ld (success %.0f%%)\n", sys->n,
+           s.done, threads, s.converged, s.redundant, s.failed, 100.0 * (double)good / (double)s.done);
+    printf("force calls: %.0f per search; per converged search %.0f to the saddle, %.0f in all; all calls / converged "
+           "= %.0f\n",
+           s.mean_force_calls, s.mean_force_calls_saddle, s.mean_force_calls_conv,
+           good ? s.mean_force_calls * (double)s.done / (double)good : INFINITY);
+    printf("wall %.1f s: %.0f searches/hour, %.0f converged saddles/hour; force call %.3f ms (1 thread)\n", s.wall_s,
+           3600.0 * (double)s.done / s.wall_s, 3600.0 * (double)good / s.wall_s, 1e3 * tcall);
+    printf("catalog: %s\n", out);
+    free(all);
+    free(centers);
+    gsl_rng_free(rng);
+    pel_eam_free(&pot);
+    pel_system_free(&sys);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    pel_art_params_default(&g_params);
+    /* Trailing key=value arguments override ART parameters. */
+    while (argc > 1 && strchr(argv[argc - 1], '=')) {
+        if (set_param(&g_params, argv[argc - 1])) {
+            fprintf(stderr, "bench_art: unknown parameter %s\n", argv[argc - 1]);
+            return 2;
+        }
+        argc--;
+    }
+    if (argc >= 4 && strcmp(argv[1], "profile") == 0)
+        return profile(argv[2], atol(argv[3]), argc > 4 ? (uint64_t)atol(argv[4]) : 1);
+    if (argc >= 6 && strcmp(argv[1], "run") == 0)
+        return campaign(argv[2], atol(argv[3]), atol(argv[4]), atoi(argv[5]), argc > 6 ? (uint64_t)atol(argv[6]) : 1);
+    fprintf(stderr, "usage: bench_art profile DATA NSEARCHES [SEED] | run DATA NCENTERS PER_CENTER THREADS [SEED]\n");
+    return 2;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# art_errors.sh - every bad-input class of `pel art` gives a nonzero exit and
+# exactly one stderr line "pel art: ..." naming the problem; nothing already
+# written is lost; a sample that is not a minimum is minimised with a warning.
+set -u
+: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
+G="$PEL_SOURCE_DIR/tests/data/art_cuzr250.data"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# expect_fail <keyword> <args...>
+expect_fail() {
+    local key=$1
+    shift
+    "$PEL" art "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    local lines
+    lines=$(wc -l <"$T/err")
+    if [ "$rc" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -q -- "$key" "$T/err" || ! grep -q '^pel art: ' "$T/err"; then
+        echo "FAIL: pel art $* -> rc=$rc, stderr:"; cat "$T/err"
+        fails=$((fails + 1))
+    fi
+}
+
+Q="--quiet --searches-per-center 1 --max-calls 300"
+expect_fail "required" --out "$T/a.csv"
+expect_fail "required" --data "$G"
+expect_fail "cannot open\|No such" --data "$T/missing.data" --out "$T/a.csv" $Q
+expect_fail "unknown centre id 999999" --data "$G" --centers ids:5,999999 --out "$T/a.csv" $Q
+expect_fail "centers" --data "$G" --centers bogus --out "$T/a.csv" $Q
+expect_fail "random:0" --data "$G" --centers random:0 --out "$T/a.csv" $Q
+expect_fail "1..250" --data "$G" --centers random:251 --out "$T/a.csv" $Q
+expect_fail "searches-per-center" --data "$G" --searches-per-center 0 --out "$T/a.csv"
+expect_fail "searches-per-center" --data "$G" --searches-per-center -3 --out "$T/a.csv"
+expect_fail "--seed" --data "$G" --seed 12abc --out "$T/a.csv"
+expect_fail "--threads" --data "$G" --threads 0 --out "$T/a.csv"
+expect_fail "--kick" --data "$G" --kick -0.5 --out "$T/a.csv"
+expect_fail "--eig-threshold" --data "$G" --eig-threshold 0.1 --out "$T/a.csv"
+expect_fail "--force-tol" --data "$G" --force-tol nan --out "$T/a.csv"
+expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
+expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
+[ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
+
+# An existing catalog is never overwritten without --resume.
+printf 'keep me\n' >"$T/exists.csv"
+expect_fail "exists" --data "$G" --centers ids:5 --out "$T/exists.csv" $Q
+grep -q '^keep me$' "$T/exists.csv" || { echo "FAIL: existing file changed"; fails=$((fails + 1)); }
+# A corrupt catalog on --resume: error naming the line, file untouched.
+expect_fail "line 1" --data "$G" --centers ids:5 --out "$T/exists.csv" --resume $Q
+grep -q '^keep me$' "$T/exists.csv" || { echo "FAIL: corrupt catalog changed"; fails=$((fails + 1)); }
+# A catalog from another campaign (other centre) is refused on --resume.
+"$PEL" art --data "$G" --centers ids:5 --out "$T/c5.csv" $Q >/dev/null 2>&1
+cp "$T/c5.csv" "$T/c5.bak"
+expect_fail "does not belong" --data "$G" --centers ids:7 --out "$T/c5.csv" --resume $Q
+cmp -s "$T/c5.csv" "$T/c5.bak" || { echo "FAIL: mismatching resume changed the catalog"; fails=$((fails + 1)); }
+
+# Not a minimum: warning on stderr, minimised, then the run succeeds.
+awk 'BEGIN{a=0} /^Atoms/{a=1} a&&$1==10&&NF>=5{$3=$3+0.3} {print}' "$G" >"$T/hot.data"
+if ! "$PEL" art --data "$T/hot.data" --centers ids:5 --out "$T/hot.csv" $Q >"$T/out" 2>"$T/err" ||
+    ! grep -q "warning: input is not a minimum" "$T/err"; then
+    echo "FAIL: non-minimum input"; cat "$T/err"; fails=$((fails + 1))
+fi
+# --help works and documents the catalog columns.
+"$PEL" art --help | grep -q "search_id,center_id,status" || { echo "FAIL: --help"; fails=$((fails + 1)); }
+
+[ "$fails" -eq 0 ] && echo "art_errors: all passed"
+exit "$fails"
