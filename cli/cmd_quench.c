@@ -38,7 +38,7 @@ static void usage(FILE *fp)
             "  --density D         start density, atoms/Å^3 (default 0.0555)\n"
             "  --P BAR             pressure, bar (default 0)\n"
             "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
-            "  --algo fire|cg      inherent-structure minimiser (default fire)\n"
+            "  --algo fire|cg      inherent-structure minimiser (default cg)\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --threads N         OpenMP threads of the force engine (default 1)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
@@ -78,8 +78,9 @@ static int on_progress(void *ctx, double done, double total, const char *note)
 {
     qlog *q = ctx;
     if (!q->started) {
-        q->done0 = done > 0 ? done - 1 : 0;
+        q->done0 = done; /* first call: where this invocation starts */
         q->started = 1;
+        return 0;
     }
     /* ETA from this invocation's own speed */
     return cli_progress_cb(&q->prog, done - q->done0, total - q->done0, note);

@@ -5,7 +5,9 @@
 # one CSV trace per protocol into <outdir> (columns: docs/protocol.md, `pel
 # run --help`) and prints a summary table:
 #   T_depart  where cooling from equilibrium leaves E_eq (|E - E_eq| > 1e-3 eV/atom)
-#   E_min     lowest E of the run and its T (on heating: the ageing minimum D)
+#   E_min     lowest E of the run and its T: the first row within 1e-9 eV/atom of
+#             it (on heating: the ageing minimum D, on E_eq; on a cooling curve:
+#             where the glass has frozen to that precision)
 #   peak      largest dE/dT of the run (configurational heat capacity) and its T
 #   E_peak    truncated scans only: highest E on the final cooling and its T
 #             (it lies on E_eq: the anomalous peak of Fig. 5)

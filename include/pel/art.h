@@ -69,7 +69,8 @@ typedef struct pel_art_params {
     /* Leaving the basin. */
     double basin_step;       /* step along the kick direction per iteration, Å (0.1) */
     int basin_max_iter;      /* iterations before "no_exit" (40) */
-    int basin_perp_steps;    /* perpendicular relaxation steps per iteration (4) */
+    int basin_perp_steps;    /* perpendicular relaxation steps per iteration (10; measured on
+                                a Cu-Zr glass: 4 left 12% converged, 10 gave 33%, docs/art.md) */
     int basin_lanczos_after; /* first iteration that runs Lanczos (1) */
     double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
     /* Converging to the saddle. */
@@ -80,11 +81,12 @@ typedef struct pel_art_params {
     int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated (each
                                 steps basin_step along the last good mode) before
                                 "lost_curvature" (4) */
+    int lost_mode_kick;      /* those steps follow the kick direction (1) or the last good mode (0) */
     int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
-    double perp_dt;          /* FIRE time step of the perpendicular relaxation, Å/sqrt(eV/Å^2)
-                                units with unit mass (0.1) */
+    double perp_dt;          /* FIRE initial time step of the perpendicular relaxation with unit
+                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.25; FIRE may grow it to 10x) */
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
     /* After the saddle. */

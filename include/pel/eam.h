@@ -41,7 +41,8 @@ double pel_eam_table_rmin(const pel_eam *pot);
 int pel_eam_map_types(const pel_eam *pot, const pel_system *sys, int *map, pel_error *err);
 
 /* Result of one force call.  f is caller-owned [3n] (may be NULL when only
- * the energy is wanted); e_atom optional [n]. */
+ * the energy is wanted); e_atom optional [n], LAMMPS pe/atom convention
+ * F(rho_i) + half of each pair energy (sums to `energy`). */
 typedef struct pel_forces {
     double *f;         /* eV/Å */
     double *e_atom;    /* eV, NULL to skip */
@@ -51,15 +52,20 @@ typedef struct pel_forces {
 
 typedef struct pel_calc pel_calc;
 
-/* Engine for `sys` (its n, ntypes and element names fix the type map).
- * skin in Å (LAMMPS neighbor skin, default 1.0 in metal units for MD; 0.3 is
- * enough for minimisers).  nthreads <= 0 means OpenMP's default. */
+/* Engine for `sys` (its n, ntypes and element names fix the type map; the
+ * potential must outlive the engine, which keeps a pointer and a private
+ * interleaved copy of the pair tables, ~5 MB for CuZr_mm with two types).  skin in Å (LAMMPS neighbor
+ * skin, default 1.0 in metal units for MD; 0.3 is enough for minimisers; 0
+ * for a one-off evaluation).  nthreads <= 0 means OpenMP's default.  The
+ * neighbour list follows include/pel/neighbor.h: rebuilt only when a pair
+ * may have crossed the skin (displacements, box change, re-wrapping). */
 int pel_calc_new(pel_calc **out, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
                  pel_error *err);
 void pel_calc_free(pel_calc **calc);
-/* Energy, forces and virial of sys.  PEL_EBLOWUP for non-finite results or
- * atoms closer than the table's inner limit.  Deterministic: the result does
- * not depend on the thread count beyond 1e-12 relative. */
+/* Energy, forces and virial of sys (same n and ntypes as at _new).
+ * PEL_EBLOWUP for non-finite positions or results, or two atoms closer than
+ * 0.5 Å (message names both ids).  Deterministic: the result is bit-for-bit
+ * the same for any thread count. */
 int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel_error *err);
 /* Number of force calls so far (for ART statistics). */
 long pel_calc_count(const pel_calc *calc);

@@ -11,8 +11,11 @@
  * points; rows inside come from a cubic Hermite interpolant of the accepted
  * steps, with slopes (dEdt, dEdT columns) from divided differences of E, not
  * from the right-hand side, which is ill-conditioned where the equation is
- * stiff (docs/protocol.md).  Accuracy against SciPy Radau at the default
- * tolerances: ~1e-8 eV/atom on E after a 2000 -> 100 K cooling. */
+ * stiff (docs/protocol.md).  Accuracy at the default tolerances: segment
+ * ends within ~2e-8 eV/atom of SciPy Radau after a 2000 -> 100 K cooling;
+ * interpolated rows within ~1e-8 of the integrated path.  Ramps are
+ * integrated with a stiffness limiter where nu Z / q > 1e8 /(eV K)
+ * (experimental rates at high T; E pinned to E_eq within ~1e-12). */
 #ifndef PEL_EVOLVE_H
 #define PEL_EVOLVE_H
 

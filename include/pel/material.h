@@ -40,8 +40,10 @@ typedef struct pel_material {
 int pel_material_preset(const char *name, pel_material *out, pel_error *err);
 
 /* Load from an INI file (format in docs/material.md; read with libinih).
- * Unknown keys, missing keys and malformed numbers are PEL_EPARSE with the
- * line number.  The result is validated by pel_material_check. */
+ * Unknown sections or keys, duplicate keys, malformed numbers and malformed
+ * lines are PEL_EPARSE "path:line: ... [section] key"; a missing key is
+ * PEL_EPARSE "path: missing key [section] key"; an unreadable file PEL_EIO.
+ * The result is validated by pel_material_check (PEL_EINVAL). */
 int pel_material_load(const char *path, pel_material *out, pel_error *err);
 
 /* Preset name or file path: a name without '/' and '.' is a preset. */

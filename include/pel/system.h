@@ -59,8 +59,8 @@ double pel_system_kinetic(const pel_system *sys);
 double pel_system_temperature(const pel_system *sys);
 
 
-/* Fail with PEL_EINVAL naming the two atom ids if any pair (minimum image)
- * is closer than rmin Å.  O(n^2); for checking input files. */
+/* Fail with PEL_EINVAL naming two atom ids if any pair (any periodic image)
+ * is closer than rmin Å (O(n) with cell lists); PEL_OK if rmin <= 0. */
 int pel_system_check_overlap(const pel_system *sys, double rmin, pel_error *err);
 
 /* Random liquid: n atoms in a cubic box of number density `density`

@@ -43,7 +43,7 @@ void pel_art_params_default(pel_art_params *p)
     p->kick_radius = 3.6;
     p->basin_step = 0.1;
     p->basin_max_iter = 40;
-    p->basin_perp_steps = 4;
+    p->basin_perp_steps = 10;
     p->basin_lanczos_after = 1;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
@@ -51,9 +51,10 @@ void pel_art_params_default(pel_art_params *p)
     p->eig_floor = 0.5;
     p->climb_max_iter = 300;
     p->lost_max = 4;
+    p->lost_mode_kick = 0;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
-    p->perp_dt = 0.1;
+    p->perp_dt = 0.25;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->push_over = 0.2;
@@ -188,6 +189,25 @@ static double dot(size_t n, const double *u, const double *v)
     return s;
 }
 
+/* A periodic surface is invariant under rigid translations (three zero
+ * modes).  Remove the net translation from a direction (kick, eigenvector):
+ * otherwise the whole sample drifts, every atom counts as displaced and the
+ * push-back minimum never matches the initial one. */
+static void remove_translation(const pel_art *a, double *v)
+{
+    if (!(a->s.box[0] > 0 && a->s.box[1] > 0 && a->s.box[2] > 0))
+        return;
+    double m[3] = {0, 0, 0};
+    for (size_t i = 0; i < a->nd; i++)
+        m[i % 3] += v[i];
+    for (size_t i = 0; i < a->nd; i++)
+        v[i] -= m[i % 3] / (double)a->s.natoms;
+    double n2 = dot(a->nd, v, v);
+    if (n2 > 0)
+        for (size_t i = 0; i < a->nd; i++)
+            v[i] /= sqrt(n2);
+}
+
 /* Force call counted against the search budget. */
 static int eval(pel_art *a, const double *x, double *f, double *e, pel_error *err)
 {
@@ -253,6 +273,8 @@ static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
     long before = a->calls;
     int st = pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->x, a->f, a->eig, lambda, &a->calls, err);
     a->lanczos_calls += a->calls - before;
+    if (!st)
+        remove_translation(a, a->eig);
     return st;
 }
 
@@ -271,10 +293,11 @@ static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
         }
     }
     nrm = sqrt(nrm);
-    for (size_t i = 0; i < a->nd; i++) {
+    for (size_t i = 0; i < a->nd; i++)
         a->dir[i] /= nrm;
+    remove_translation(a, a->dir);
+    for (size_t i = 0; i < a->nd; i++)
         a->x[i] = x0[i] + a->p.kick_norm * a->dir[i];
-    }
 }
 
 /* Same minimum: energies within same_energy_tol and every atom within same_disp_tol. */
@@ -363,16 +386,19 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
                 *status = PEL_ART_LOST_CURVATURE;
                 return ART_OUT_OF_BUDGET;
             }
+            /* Escape direction: the last good mode (lost_mode_kick = 0) or the
+             * kick direction, as when leaving the basin (1). */
             memcpy(a->eig, a->eig_prev, a->nd * sizeof *a->eig);
+            const double *d = a->p.lost_mode_kick ? a->dir : a->eig;
             double away = 0;
             for (size_t i = 0; i < a->nd; i++)
-                away += a->eig[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
+                away += d[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
             double sgn = away < 0 ? -1.0 : 1.0;
             for (size_t i = 0; i < a->nd; i++)
-                a->x[i] += sgn * a->p.basin_step * a->eig[i];
+                a->x[i] += sgn * a->p.basin_step * d[i];
             st = eval(a, a->x, a->f, e, err);
             if (!st)
-                st = relax_perp(a, a->eig, a->p.basin_perp_steps, e, err);
+                st = relax_perp(a, d, a->p.basin_perp_steps, e, err);
             if (st)
                 return phase_fail(st, status);
             continue;

@@ -24,7 +24,7 @@
 /* Pairs closer than this (Å) mean the configuration blew up: EAM tables
  * start at r = 0 but no physical Cu-Zr configuration comes near it. */
 #define PEL_CALC_RMIN_A 0.5
-#define PEL_ROW 24 /* doubles per interleaved pair-table row (3 cache lines) */
+#define PEL_ROW 16 /* doubles per interleaved pair-table row (2 cache lines) */
 
 struct pel_calc {
     const pel_eam *pot;
@@ -38,10 +38,11 @@ struct pel_calc {
     const double *z2r[PEL_MAX_TYPES][PEL_MAX_TYPES];
     const double *frho[PEL_MAX_TYPES];
     /* Interleaved per-(type i, type j) rows, one per r node m, so that a pair
-     * touches one cache line in pass 1 and two in pass 2 (the same LAMMPS
-     * coefficients, copied):  [0..3] c3..c6 of rho at i due to j,
-     * [4..7] c3..c6 of rho at j due to i, [8..10] c0..c2 of rho at i,
-     * [11..13] c0..c2 of rho at j, [14..20] c0..c6 of r*phi. */
+     * touches one cache line in each pass (the LAMMPS coefficients, copied):
+     * [0..3] c3..c6 of rho at i due to j, [4..7] c3..c6 of rho at j due to i,
+     * [8..14] c0..c6 of r*phi.  The density derivatives are formed in pass 1
+     * from c3..c5 exactly as LAMMPS forms c0..c2 (3 c3/dr, 2 c4/dr, c5/dr:
+     * same operations, same bits) and kept per pair for pass 2. */
     double *pairtab;
     size_t pairtab_stride; /* doubles per (ti,tj) table */
     double *xw;      /* [3n] positions minus build image, Å */
@@ -57,6 +58,7 @@ struct pel_calc {
     double *s_f;     /* [3 slots] force on owner from the pair, eV/Å */
     double *s_phi;   /* [slots] pair energy, eV */
     double *s_r;     /* [slots] pair distance (within the cutoff), Å */
+    double *s_drho;  /* [2 slots] d rho/dr at owner (due to partner), at partner */
     long *s_off;     /* [slots] offset of the pair-table row, -1 beyond the cutoff */
     size_t slot_cap;
 };
@@ -113,9 +115,7 @@ int pel_calc_new(pel_calc **out, const pel_eam *pot, const pel_system *sys, doub
                 memset(row, 0, PEL_ROW * sizeof *row);
                 memcpy(row, a + 3, 4 * sizeof *row);
                 memcpy(row + 4, b + 3, 4 * sizeof *row);
-                memcpy(row + 8, a, 3 * sizeof *row);
-                memcpy(row + 11, b, 3 * sizeof *row);
-                memcpy(row + 14, zz, 7 * sizeof *row);
+                memcpy(row + 8, zz, 7 * sizeof *row);
             }
         }
     size_t m = sys->n ? sys->n : 1;
@@ -157,6 +157,7 @@ void pel_calc_free(pel_calc **calc)
     free(c->s_f);
     free(c->s_phi);
     free(c->s_r);
+    free(c->s_drho);
     free(c->s_off);
     free(c);
     *calc = NULL;
@@ -178,9 +179,9 @@ static int ensure_scratch(pel_calc *c, pel_error *err)
     size_t need = c->nl->nslots;
     if (need > c->slot_cap) {
         size_t cap = need + need / 4 + 1024;
-        double **arr[4] = {&c->s_rho_j, &c->s_f, &c->s_phi, &c->s_r};
-        size_t width[4] = {1, 3, 1, 1};
-        for (int k = 0; k < 4; k++) {
+        double **arr[5] = {&c->s_rho_j, &c->s_f, &c->s_phi, &c->s_r, &c->s_drho};
+        size_t width[5] = {1, 3, 1, 1, 2};
+        for (int k = 0; k < 5; k++) {
             double *p = realloc(*arr[k], width[k] * cap * sizeof *p);
             if (!p)
                 return pel_error_set(err, PEL_ENOMEM, "out of memory for %zu neighbour pairs", cap);
@@ -223,7 +224,7 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
     const pel_nlist *nl = c->nl;
     const size_t n = sys->n;
     const int nrm1 = pot->nr - 1, nrho = pot->nrho;
-    const double cutsq = pot->cutsq, rdr = pot->rdr, rdrho = pot->rdrho, rhomax = pot->rhomax;
+    const double cutsq = pot->cutsq, rdr = pot->rdr, dr = pot->dr, rdrho = pot->rdrho, rhomax = pot->rhomax;
     const double rmin2 = PEL_CALC_RMIN_A * PEL_CALC_RMIN_A;
     const int *type = sys->type;
     const int nt = sys->ntypes;
@@ -286,6 +287,9 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
                     const double *row = &c->pairtab[off];
                     rho_own += ((row[0] * p + row[1]) * p + row[2]) * p + row[3];
                     c->s_rho_j[s] = ((row[4] * p + row[5]) * p + row[6]) * p + row[7];
+                    /* rhojp: d/dr of density at i due to j; rhoip: at j due to i. */
+                    c->s_drho[2 * s] = (3.0 * row[0] / dr * p + 2.0 * row[1] / dr) * p + row[2] / dr;
+                    c->s_drho[2 * s + 1] = (3.0 * row[4] / dr * p + 2.0 * row[5] / dr) * p + row[6] / dr;
                 } else {
                     c->s_rho_j[s] = 0.0;
                 }
@@ -322,10 +326,8 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
         for (size_t i = 0; i < n; i++) {
             const size_t s0 = nl->start[i], s1 = nl->start[i + 1];
             for (size_t s = s0; s < s1; s++)
-                if (c->s_off[s] >= 0) {
+                if (c->s_off[s] >= 0)
                     __builtin_prefetch(&c->pairtab[c->s_off[s] + 8]);
-                    __builtin_prefetch(&c->pairtab[c->s_off[s] + 16]);
-                }
             const double fpi = c->fp[i];
             double v[6] = {0, 0, 0, 0, 0, 0}, ephi = 0.0, fi[3] = {0, 0, 0};
             for (size_t s = s0; s < s1; s++) {
@@ -341,11 +343,8 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
                     m = m < nrm1 ? m : nrm1;
                     p -= m;
                     p = p < 1.0 ? p : 1.0;
-                    /* rhoip: d/dr of density at j due to i; rhojp: at i due to j. */
-                    const double *row = &c->pairtab[off];
-                    double rhojp = (row[8] * p + row[9]) * p + row[10];
-                    double rhoip = (row[11] * p + row[12]) * p + row[13];
-                    const double *cz = row + 14;
+                    double rhojp = c->s_drho[2 * s], rhoip = c->s_drho[2 * s + 1];
+                    const double *cz = &c->pairtab[off + 8];
                     double z2p = spl_der(cz, p);
                     double z2 = spl_val(cz, p);
                     double recip = 1.0 / r;
@@ -420,8 +419,9 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
         size_t i = (size_t)nl->owner[close_slot], j = (size_t)nl->j[close_slot];
         double d[3];
         double r = sqrt(pair_vec(c, close_slot, i, d));
+        long long a = (long long)sys->id[i], b = (long long)sys->id[j];
         return pel_error_set(err, PEL_EBLOWUP, "atoms %lld and %lld are %.3g A apart (< %g A): overlapping atoms",
-                             (long long)sys->id[i], (long long)sys->id[j], r, PEL_CALC_RMIN_A);
+                             a < b ? a : b, a < b ? b : a, r, PEL_CALC_RMIN_A);
     }
     if (nonfinite || !isfinite(e) || !isfinite(v[0] + v[1] + v[2]))
         return pel_error_set(err, PEL_EBLOWUP, "non-finite energy or forces (atoms lost or overlapping)");

@@ -49,6 +49,8 @@
 #define BOX_BULK_MAX_BAR 1.0e8
 #define BOX_MAX_DLNV 0.05        /* largest ln V change per outer iteration */
 #define BOX_MAX_OUTER 200
+#define BOX_FTOL_PER_BAR 1e-5    /* eV/Å per bar: inner force tolerance while P is off by that much */
+#define BOX_FTOL_MAX 1e-2        /* eV/Å: loosest inner tolerance */
 
 struct pel_minimizer {
     size_t n;
@@ -386,17 +388,26 @@ int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const p
     if ((rc = eval(m, calc, sys, p, err))) goto done;
 
     double lnv_prev = 0, p_prev = 0, bulk = BOX_BULK_GUESS_BAR;
+    pel_min_params inner = *p;
     for (int outer = 0; outer < BOX_MAX_OUTER; outer++) {
-        if ((rc = ops->relax(m, calc, sys, p, &iters, &status, err))) goto done;
+        if ((rc = ops->relax(m, calc, sys, &inner, &iters, &status, err))) goto done;
         if (status != RELAX_CONVERGED || p->box == PEL_BOX_FIXED) break;
         double pnow = virial_pressure(m, sys), lnv = log(sys->len[0] * sys->len[1] * sys->len[2]);
-        if (fabs(pnow - p->p_target_bar) < p->ptol_bar) break;
+        double dp = pnow - p->p_target_bar;
+        if (fabs(dp) < p->ptol_bar) {
+            if (inner.ftol <= p->ftol) break;
+            inner.ftol = p->ftol; /* right volume: now relax to the real tolerance */
+            continue;
+        }
+        /* far from the target pressure the atoms need not be fully relaxed:
+         * the inner tolerance follows |P - P_target| (BOX_FTOL_PER_BAR) */
+        inner.ftol = fmax(p->ftol, fmin(BOX_FTOL_MAX, BOX_FTOL_PER_BAR * fabs(dp)));
         if (outer > 0 && lnv != lnv_prev) {
             /* secant estimate of the relaxed bulk modulus B = -dP/dlnV */
             double b = -(pnow - p_prev) / (lnv - lnv_prev);
             if (isfinite(b)) bulk = fmin(fmax(b, BOX_BULK_MIN_BAR), BOX_BULK_MAX_BAR);
         }
-        double dlnv = (pnow - p->p_target_bar) / bulk;
+        double dlnv = dp / bulk;
         dlnv = fmax(-BOX_MAX_DLNV, fmin(BOX_MAX_DLNV, dlnv));
         lnv_prev = lnv;
         p_prev = pnow;

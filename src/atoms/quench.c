@@ -11,6 +11,7 @@
 #include "pel/quench.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ void pel_quench_params_default(pel_quench_params *p)
     p->skin = 1.0;
     p->nthreads = 1;
     pel_min_params_default(&p->min);
-    p->min.algo = PEL_MIN_FIRE;
+    p->min.algo = PEL_MIN_CG; /* ~2x fewer force calls than FIRE for a zero-pressure IS (docs/md.md) */
     p->min.box = PEL_BOX_ISO;
     p->checkpoint_every = 10000;
     p->thermo_every = 1000;
@@ -116,7 +117,7 @@ static int sample_is(const pel_eam *pot, const pel_quench_params *p, const pel_s
     c->has_velocities = 0;
     if ((rc = pel_calc_new(&calc, pot, c, QUENCH_MIN_SKIN, p->nthreads, err))) goto out;
     rc = pel_minimize(calc, c, &p->min, &mr, NULL, NULL, err);
-    row->is_converged = rc == PEL_OK;
+    row->is_converged = rc == PEL_OK; if (rc) fprintf(stderr, "DEBUG %s\n", err->msg);
     if (rc && rc != PEL_ENOCONV) goto out;
     rc = PEL_OK;
     row->e_is = mr.energy / (double)c->n;
@@ -218,6 +219,11 @@ int pel_quench_run(const pel_eam *pot, const pel_quench_params *p, const pel_que
     md_params_for(p, phase, &mdp);
     if ((rc = pel_md_new(&md, calc, sys, &mdp, err))) goto out;
 
+    if (hooks->progress) {
+        /* tell the caller where this invocation starts (resume: ETA from here) */
+        long g0 = have_state ? (phase == QUENCH_PHASE_EQUIL ? 0 : n_equil) + st.step : 0;
+        hooks->progress(hooks->progress_ctx, (double)g0, (double)(n_equil + n_cool), "start");
+    }
     for (; phase != QUENCH_PHASE_DONE; phase++) {
         long nsteps = phase == QUENCH_PHASE_EQUIL ? n_equil : n_cool;
         long offset = phase == QUENCH_PHASE_EQUIL ? 0 : n_equil;

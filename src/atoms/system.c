@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "pel/neighbor.h"
 #include "pel/system.h"
 
 /* Random insertion attempts per atom before giving up. */
@@ -137,14 +138,21 @@ static double min_image_rsq(const pel_system *sys, size_t i, size_t j)
 
 int pel_system_check_overlap(const pel_system *sys, double rmin, pel_error *err)
 {
-    double r2 = rmin * rmin;
-    for (size_t i = 0; i < sys->n; i++)
-        for (size_t j = i + 1; j < sys->n; j++)
-            if (min_image_rsq(sys, i, j) < r2)
-                return pel_error_set(err, PEL_EINVAL, "atoms %lld and %lld overlap (distance %.4g A < %.4g A)",
-                                     (long long)sys->id[i], (long long)sys->id[j], sqrt(min_image_rsq(sys, i, j)),
-                                     rmin);
-    return PEL_OK;
+    if (!(rmin > 0))
+        return PEL_OK;
+    /* A list with cutoff rmin and no skin holds exactly the offending pairs
+     * (all periodic images, O(n) with cells). */
+    pel_nlist *nl = NULL;
+    int rc = pel_nlist_new(&nl, rmin, 0.0, err);
+    if (!rc)
+        rc = pel_nlist_build(nl, sys, err);
+    if (!rc && nl->nslots > 0) {
+        long long a = (long long)sys->id[nl->owner[0]], b = (long long)sys->id[nl->j[0]];
+        rc = pel_error_set(err, PEL_EINVAL, "atoms %lld and %lld overlap (closer than %g A)", a < b ? a : b,
+                           a < b ? b : a, rmin);
+    }
+    pel_nlist_free(&nl);
+    return rc;
 }
 
 void pel_liquid_params_cuzr(pel_liquid_params *p, size_t n, double x_cu, double density, uint64_t seed)

@@ -95,12 +95,11 @@ static int read_section(data_reader *r, const char *name, size_t count, section_
 typedef struct read_ctx {
     long *line_of;      /* [n] line of each atom (for errors) */
     size_t natoms_seen;
-    int have_masses_names;
 } read_ctx;
 
 static int masses_line(data_reader *r, pel_system *s, void *vctx, pel_error *err)
 {
-    read_ctx *ctx = vctx;
+    (void)vctx;
     long t;
     double m;
     int rc;
@@ -112,12 +111,12 @@ static int masses_line(data_reader *r, pel_system *s, void *vctx, pel_error *err
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: bad Masses entry (type %ld, mass %g)", r->path, r->lineno,
                              t, m);
     s->mass[t - 1] = m;
-    if (r->comment) {
-        char name[8];
-        if (sscanf(r->comment, " %7[A-Za-z]", name) == 1) {
-            strcpy(s->elem[t - 1], name);
-            ctx->have_masses_names = 1;
-        }
+    /* "# Cu": the comment is taken as an element name only if it is one word
+     * shaped like a chemical symbol (capital letter, optional lower-case). */
+    char name[8], extra[2];
+    if (r->comment && sscanf(r->comment, " %7s %1s", name, extra) == 1 && isupper((unsigned char)name[0]) &&
+        (name[1] == '\0' || (islower((unsigned char)name[1]) && name[2] == '\0'))) {
+        strcpy(s->elem[t - 1], name);
     }
     return PEL_OK;
 }

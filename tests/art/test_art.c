@@ -133,6 +133,8 @@ static void test_mueller_brown(void **state)
     p.kick_norm = 0.1;
     p.basin_step = 0.05;
     p.eig_step = 0.05;
+    p.perp_dt = 0.1;
+    p.basin_perp_steps = 4;
     p.lanczos.max_vectors = 3;
     pel_art *art = NULL;
     make_art(&art, &p);

@@ -20,7 +20,7 @@
 #define MDT_MAX_COLS 10
 
 /* Fresh scratch directory under /tmp (name returned in dir[64]). */
-static void mdt_tmpdir(char dir[64])
+static inline void mdt_tmpdir(char dir[64])
 {
     strcpy(dir, "/tmp/pel_md_test_XXXXXX");
     assert_non_null(mkdtemp(dir));
@@ -28,7 +28,7 @@ static void mdt_tmpdir(char dir[64])
 
 /* Random Cu56Zr44 liquid of n atoms, close contacts relaxed (FIRE to
  * 0.05 eV/Å), velocities at T (if T > 0) from seed. */
-static pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)
+static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)
 {
     pel_liquid_params lp;
     pel_system *sys = NULL;
@@ -52,7 +52,7 @@ static pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, doub
 /* Run LAMMPS in `dir` on `script` (the read_data/pair lines included by
  * the caller); parse the last thermo table into rows[][ncol].  Returns the
  * number of rows. */
-static int mdt_lmp(const char *dir, const char *script, double rows[][MDT_MAX_COLS], int ncol)
+static inline int mdt_lmp(const char *dir, const char *script, double rows[][MDT_MAX_COLS], int ncol)
 {
     char path[256], cmd[512], line[1024];
     snprintf(path, sizeof path, "%s/in.lmp", dir);

@@ -65,7 +65,7 @@ static pel_system *make_system(const lmp_case *c)
 
 /* Run LAMMPS on data file `data` in dir; read E, P and forces (id order). */
 static void run_lammps(const char *dir, const lmp_case *c, const char *data, size_t n, double *e, double *p,
-                       double *f)
+                       double *f, double *ea)
 {
     char path[512], cmd[1024];
     snprintf(path, sizeof path, "%s/in.lmp", dir);
@@ -80,7 +80,8 @@ static void run_lammps(const char *dir, const lmp_case *c, const char *data, siz
             "units metal\natom_style atomic\nboundary p p p\nread_data %s\n"
             "pair_style %s\npair_coeff * * " POTDIR "%s %s\n"
             "thermo_style custom step pe press\nthermo_modify format float %%.17g\n"
-            "dump d all custom 1 %s/f.dump id fx fy fz\ndump_modify d format float %%.17g sort id\n"
+            "compute pa all pe/atom\n"
+            "dump d all custom 1 %s/f.dump id fx fy fz c_pa\ndump_modify d format float %%.17g sort id\n"
             "run 0\nprint \"$(pe:%%.17g) $(press:%%.17g)\" file %s/e.txt screen no\n",
             data, c->style, c->pot, els, dir, dir);
     fclose(fp);
@@ -99,7 +100,7 @@ static void run_lammps(const char *dir, const lmp_case *c, const char *data, siz
         assert_non_null(fgets(line, sizeof line, fp));
     for (size_t i = 0; i < n; i++) {
         long id;
-        assert_int_equal(fscanf(fp, "%ld %lf %lf %lf", &id, &f[3 * i], &f[3 * i + 1], &f[3 * i + 2]), 4);
+        assert_int_equal(fscanf(fp, "%ld %lf %lf %lf %lf", &id, &f[3 * i], &f[3 * i + 1], &f[3 * i + 2], &ea[i]), 5);
         assert_int_equal(id, (long)i + 1);
     }
     fclose(fp);
@@ -133,10 +134,13 @@ static void test_against_lammps(void **state)
         pel_calc *calc = NULL;
         assert_int_equal(pel_calc_new(&calc, pot, s, 1.0, 0, &err), PEL_OK);
         double *f = malloc(3 * s->n * sizeof *f), *fl = malloc(3 * s->n * sizeof *fl);
-        pel_forces res = {.f = f};
+        double *ea = malloc(s->n * sizeof *ea), *eal = malloc(s->n * sizeof *eal);
+        pel_forces res = {.f = f, .e_atom = ea};
         assert_int_equal(pel_calc_compute(calc, s, &res, &err), PEL_OK);
         double el, pl;
-        run_lammps(dir, c, data, s->n, &el, &pl, fl);
+        run_lammps(dir, c, data, s->n, &el, &pl, fl, eal);
+        for (size_t i = 0; i < s->n; i++) /* LAMMPS pe/atom: F(rho_i) + half of each pair */
+            assert_close(ea[i], eal[i], 0, TOL_E_PER_ATOM);
         assert_close(res.energy / (double)s->n, el / (double)s->n, 0, TOL_E_PER_ATOM);
         assert_close(pel_system_pressure(s, res.virial, s->has_velocities), pl, 0, TOL_P_BAR);
         double dmax = 0;
@@ -144,9 +148,12 @@ static void test_against_lammps(void **state)
             assert_close(f[i], fl[i], 0, TOL_F);
             dmax = fmax(dmax, fabs(f[i] - fl[i]));
         }
-        print_message("  dE/atom %.3g eV, max |df| %.3g eV/A\n", fabs(res.energy - el) / (double)s->n, dmax);
+        print_message("  dE/atom %.3g eV, max |df| %.3g eV/A, dP %.3g bar\n", fabs(res.energy - el) / (double)s->n,
+                      dmax, fabs(pel_system_pressure(s, res.virial, s->has_velocities) - pl));
         free(f);
         free(fl);
+        free(ea);
+        free(eal);
         pel_calc_free(&calc);
         pel_eam_free(&pot);
         pel_system_free(&s);
@@ -205,7 +212,8 @@ static void test_finite_differences(void **state)
     pel_system_free(&s);
 }
 
-/* Same result bit for bit with 1 and 2 threads (and per-atom energies sum to E). */
+/* Same result bit for bit with 1, 2 and 3 threads (and per-atom energies sum to E). */
+#define NTHR 3
 static void test_thread_independence(void **state)
 {
     (void)state;
@@ -215,8 +223,8 @@ static void test_thread_independence(void **state)
     pel_error err = {0};
     pel_eam *pot = NULL;
     assert_int_equal(pel_eam_read(PEL_EAM_DEFAULT_PATH, PEL_EAM_FS, &pot, &err), PEL_OK);
-    double *f[2], *ea[2], e[2], vir[2][6];
-    for (int k = 0; k < 2; k++) {
+    double *f[NTHR], *ea[NTHR], e[NTHR], vir[NTHR][6];
+    for (int k = 0; k < NTHR; k++) {
         pel_calc *calc = NULL;
         assert_int_equal(pel_calc_new(&calc, pot, s, 1.0, k + 1, &err), PEL_OK);
         f[k] = malloc(3 * s->n * sizeof(double));
@@ -227,18 +235,20 @@ static void test_thread_independence(void **state)
         memcpy(vir[k], res.virial, sizeof vir[k]);
         pel_calc_free(&calc);
     }
-    assert_true(e[0] == e[1]);
     double esum = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        assert_true(ea[0][i] == ea[1][i]);
+    for (size_t i = 0; i < s->n; i++)
         esum += ea[0][i];
-    }
     assert_close(esum, e[0], 1e-12, 0);
-    for (size_t i = 0; i < 3 * s->n; i++)
-        assert_true(f[0][i] == f[1][i]);
-    for (int k = 0; k < 6; k++)
-        assert_true(vir[0][k] == vir[1][k]);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 1; k < NTHR; k++) {
+        assert_true(e[0] == e[k]);
+        for (size_t i = 0; i < s->n; i++)
+            assert_true(ea[0][i] == ea[k][i]);
+        for (size_t i = 0; i < 3 * s->n; i++)
+            assert_true(f[0][i] == f[k][i]);
+        for (int q = 0; q < 6; q++)
+            assert_true(vir[0][q] == vir[k][q]);
+    }
+    for (int k = 0; k < NTHR; k++) {
         free(f[k]);
         free(ea[k]);
     }

@@ -133,6 +133,7 @@ static void test_variants(void **state)
     (void)state;
     const char *text = "# title line\n\n 3 atoms  # count\n 2 atom types\n"
                        " -1 4 xlo xhi\n0 5 ylo yhi\n0 6 zlo zhi\n0 0 0 xy xz yz\n\n"
+                       "Masses\n\n1 63.5 # copper mass\n2 91.2 #Zr\n\n"
                        "Atoms\n\n3 2 1.0 1.0 1.0\n1 1 0.5 0.5 0.5 # first\n2 1 3.9 4.9 5.9\n";
     write_text(tpath("v.data"), text);
     pel_system *s = NULL;
@@ -146,7 +147,9 @@ static void test_variants(void **state)
     assert_close(s->len[0], 5, 0, 0);
     assert_close(s->x[3 * 1 + 2], 5.9, 0, 0);
     assert_false(s->has_velocities);
-    assert_string_equal(s->elem[0], "");
+    assert_string_equal(s->elem[0], ""); /* "copper mass" is not a symbol */
+    assert_string_equal(s->elem[1], "Zr");
+    assert_close(s->mass[1], 91.2, 0, 0);
     pel_system_free(&s);
 }
 
