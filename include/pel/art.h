@@ -40,6 +40,7 @@ typedef enum {
     PEL_ART_MIN_FAILED,        /* "min_failed": a minimisation did not converge */
     PEL_ART_BUDGET,            /* "budget": force-call budget of the search exhausted */
     PEL_ART_BLOWUP,            /* "blowup": force engine reported an unphysical state */
+    PEL_ART_FINAL_ABOVE,       /* "final_above_saddle": E_R <= 0 (rejected like negative barriers) */
     PEL_ART_NSTATUS
 } pel_art_status;
 
@@ -64,13 +65,14 @@ typedef struct pel_art_surface {
 typedef struct pel_art_params {
     /* Kick (paper: 0.5 Å on the central atom and its first neighbours). */
     double kick_norm;        /* 2-norm of the initial displacement, Å (0.5) */
-    double kick_radius;      /* first-shell radius around the centre, Å (3.6: first minimum
-                                of the total g(r) of Cu-Zr glasses; docs/art.md) */
+    double kick_radius;      /* first-shell radius around the centre, Å (3.7: first minimum of
+                                the total g(r) of our 2000-atom Cu56Zr44 glass, 3.68 Å; docs/art.md) */
     /* Leaving the basin. */
     double basin_step;       /* step along the kick direction per iteration, Å (0.1) */
     int basin_max_iter;      /* iterations before "no_exit" (40) */
-    int basin_perp_steps;    /* perpendicular relaxation steps per iteration (10; measured on
-                                a Cu-Zr glass: 4 left 12% converged, 10 gave 33%, docs/art.md) */
+    int basin_perp_steps;    /* perpendicular relaxation steps per iteration, at most (30: after
+                                the 0.5 Å kick forces are ~3 eV/Å; fewer steps let the climb start
+                                off the valley floor and slide back, docs/art.md) */
     int basin_lanczos_after; /* first iteration that runs Lanczos (1) */
     double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
     /* Converging to the saddle. */
@@ -90,9 +92,12 @@ typedef struct pel_art_params {
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
     /* After the saddle. */
-    double push_over;        /* push along the eigenvector before minimising, Å (0.2) */
+    double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
+    double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
+                                the saddle, eV (0.01) */
     double min_ftol;         /* minimiser tolerance, max force component, eV/Å (0.005) */
-    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.01) ... */
+    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02: minima relaxed to min_ftol
+                                on thousands of atoms differ by ~0.01 eV) ... */
     double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
     double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */

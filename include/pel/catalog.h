@@ -4,9 +4,9 @@
  * The first 13 columns are fixed because other tools read them:
  *   search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,
  *   eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A
- * followed by force_calls_saddle and displaced_ids (atom ids moved more than
- * the displacement threshold between initial and saddle, ';'-separated,
- * ascending).  Values a failed search never reached are empty fields.
+ * followed by force_calls_saddle, E_IS_eV_per_atom (E_initial / N, read by
+ * `pel fit`) and displaced_ids (atom ids moved more than the displacement
+ * threshold between initial and saddle, ';'-separated, ascending).  Values a failed search never reached are empty fields.
  *
  * Writing is append-only, one whole line per write(2) followed by fsync, so a
  * kill leaves at most one torn last line; pel_catalog_recover truncates it. */
@@ -21,7 +21,7 @@
 
 #define PEL_CATALOG_HEADER                                                                                 \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
-    "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,displaced_ids"
+    "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,displaced_ids"
 
 /* Default redundancy tolerance on E_saddle, eV (docs/art.md). */
 #define PEL_CATALOG_SADDLE_TOL 1e-3
@@ -31,6 +31,7 @@ typedef struct pel_catalog_row {
     long center_id;          /* atom id (as in the data file) of the central atom */
     int status;              /* pel_art_status */
     double e_initial, e_saddle, e_final, ea, er, eigenvalue, force, max_disp; /* NaN = not reached */
+    double e_is_per_atom;    /* E_initial / number of atoms, eV (NaN = unknown) */
     long force_calls, force_calls_saddle;
     size_t n_displaced;
     int64_t *displaced_ids;  /* [n_displaced] owned by the row (catalog) */
@@ -51,10 +52,10 @@ int pel_catalog_recover(const char *path, pel_catalog **out, int *truncated, pel
 void pel_catalog_free(pel_catalog **cat);
 
 /* Fill a row from one search result; ids[i] is the data-file id of atom i
- * (NULL: ids are indices + 1).  The row owns a copy of the displaced ids;
+ * (NULL: ids are indices + 1); natoms gives E_IS_eV_per_atom (0: unknown).  The row owns a copy of the displaced ids;
  * release with pel_catalog_row_clear. */
 int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long center_id, const pel_art_result *res,
-                                const int64_t *ids, pel_error *err);
+                                const int64_t *ids, size_t natoms, pel_error *err);
 void pel_catalog_row_clear(pel_catalog_row *row);
 /* Append a copy of row to cat. */
 int pel_catalog_add(pel_catalog *cat, const pel_catalog_row *row, pel_error *err);

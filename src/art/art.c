@@ -6,9 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef ART_DEBUG
-#include <stdio.h>
-#endif
 
 #include <gsl/gsl_randist.h>
 
@@ -20,6 +17,7 @@
 static const char *const status_names[PEL_ART_NSTATUS] = {
     "converged",      "redundant",        "no_exit",          "lost_curvature", "below_start", "no_convergence",
     "negative_barrier", "not_connected", "final_is_initial", "min_failed",     "budget",      "blowup",
+    "final_above_saddle",
 };
 
 const char *pel_art_status_name(int status)
@@ -40,10 +38,10 @@ int pel_art_status_parse(const char *name, int *status, pel_error *err)
 void pel_art_params_default(pel_art_params *p)
 {
     p->kick_norm = 0.5;
-    p->kick_radius = 3.6;
+    p->kick_radius = 3.7;
     p->basin_step = 0.1;
     p->basin_max_iter = 40;
-    p->basin_perp_steps = 10;
+    p->basin_perp_steps = 30;
     p->basin_lanczos_after = 1;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
@@ -58,8 +56,9 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->push_over = 0.2;
+    p->push_drop = 0.01;
     p->min_ftol = 0.005;
-    p->same_energy_tol = 0.01;
+    p->same_energy_tol = 0.02;
     p->same_disp_tol = 0.3;
     p->disp_threshold = 0.1;
     p->max_force_calls = 20000;
@@ -89,7 +88,7 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
-        !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
+        !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
         !(p->same_disp_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
         p->perp_steps_min < 0 || p->lost_max < 0 || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
@@ -370,10 +369,6 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
         int st = lowest_mode(a, lambda, err);
         if (st)
             return phase_fail(st, status);
-#ifdef ART_DEBUG
-        fprintf(stderr, "climb it %d calls %ld lambda %.4f |F| %.4f Fpar %.4f E-E0 %.4f lz %d\n", it, a->calls, *lambda,
-                sqrt(dot(a->nd, a->f, a->f)), dot(a->nd, a->f, a->eig), *e - e0, pel_lanczos_last_iterations(a->lz));
-#endif
         if (dot(a->nd, a->eig, a->eig_prev) < 0) /* keep the sign continuous */
             for (size_t i = 0; i < a->nd; i++)
                 a->eig[i] = -a->eig[i];
@@ -443,6 +438,74 @@ static void displacement_stats(pel_art *a, const double *x0, pel_art_result *res
     res->displaced = a->displaced;
 }
 
+/* Start of a minimisation off the saddle: xs + sign * s * eig with s =
+ * push_over, doubled (at most PUSH_DOUBLINGS times) until the energy is at
+ * least push_drop below the saddle.  Near a flat saddle a fixed small push
+ * leaves forces below the minimiser tolerance, and the "minimum" would be
+ * the pushed point itself. */
+#define PUSH_DOUBLINGS 3
+static int push(pel_art *a, double sign, double *xout, double es, int *status, pel_error *err)
+{
+    double step = a->p.push_over, best_step = step, best_e = INFINITY, e;
+    for (int k = 0; k <= PUSH_DOUBLINGS; k++, step *= 2) {
+        for (size_t i = 0; i < a->nd; i++)
+            xout[i] = a->xs[i] + sign * step * a->eig[i];
+        int st = eval(a, xout, a->f, &e, err);
+        if (st)
+            return phase_fail(st, status);
+        if (e < best_e) {
+            best_e = e;
+            best_step = step;
+        }
+        if (es - e >= a->p.push_drop)
+            return PEL_OK;
+    }
+    /* No push reached the drop: start from the lowest point tried. */
+    for (size_t i = 0; i < a->nd; i++)
+        xout[i] = a->xs[i] + sign * best_step * a->eig[i];
+    return PEL_OK;
+}
+
+/* The final state must be a true minimum: a minimiser stopping on its force
+ * tolerance in a flat region near the saddle can leave a negative mode.  Check
+ * the lowest eigenvalue there (Lanczos started from the saddle mode); while it
+ * is below eig_threshold, push along it away from the saddle and minimise
+ * again, at most FINAL_RETRIES times ("min_failed" after that). */
+#define FINAL_RETRIES 2
+static int confirm_final(pel_art *a, double *ef, int *status, pel_error *err)
+{
+    double *v = a->eig_prev; /* free after the climb */
+    memcpy(v, a->eig, a->nd * sizeof *v);
+    for (int k = 0;; k++) {
+        double e, lambda;
+        int st = eval(a, a->xf, a->f, &e, err);
+        if (!st && a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
+            st = ART_OUT_OF_BUDGET;
+        long before = a->calls;
+        if (!st)
+            st = pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->xf, a->f, v, &lambda, &a->calls, err);
+        a->lanczos_calls += a->calls - before;
+        if (st)
+            return phase_fail(st, status);
+        if (lambda >= a->p.eig_threshold)
+            return PEL_OK;
+        if (k == FINAL_RETRIES) {
+            *status = PEL_ART_MIN_FAILED;
+            return ART_OUT_OF_BUDGET;
+        }
+        remove_translation(a, v);
+        double away = 0;
+        for (size_t i = 0; i < a->nd; i++)
+            away += v[i] * min_image(a, (int)(i % 3), a->xf[i] - a->xs[i]);
+        double sgn = away < 0 ? -1.0 : 1.0;
+        for (size_t i = 0; i < a->nd; i++)
+            a->xf[i] += sgn * a->p.push_over * v[i];
+        st = minimise_status(a, a->xf, ef, status, err);
+        if (st)
+            return st;
+    }
+}
+
 /* Push over and back from the saddle; sets the final state and the status. */
 static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result *res, pel_error *err)
 {
@@ -453,16 +516,22 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
     if (s < 0)
         for (size_t i = 0; i < a->nd; i++)
             a->eig[i] = -a->eig[i];
-    for (size_t i = 0; i < a->nd; i++) {
-        a->xf[i] = a->xs[i] + a->p.push_over * a->eig[i];
-        a->xb[i] = a->xs[i] - a->p.push_over * a->eig[i];
-    }
     double ef, eb;
-    int st = minimise_status(a, a->xf, &ef, &res->status, err);
+    int st = push(a, 1.0, a->xf, res->e_saddle, &res->status, err);
+    if (!st)
+        st = push(a, -1.0, a->xb, res->e_saddle, &res->status, err);
+    if (!st)
+        st = minimise_status(a, a->xf, &ef, &res->status, err);
+    if (!st)
+        st = confirm_final(a, &ef, &res->status, err);
     if (st)
         return st;
     a->have_final = 1;
     res->e_final = ef;
+    if (!(ef < res->e_saddle)) { /* E_R <= 0: the minimiser did not go down from the saddle */
+        res->status = PEL_ART_FINAL_ABOVE;
+        return ART_OUT_OF_BUDGET;
+    }
     if (same_minimum(a, a->xf, ef, x0, e0)) {
         res->status = PEL_ART_FINAL_IS_INITIAL;
         return ART_OUT_OF_BUDGET;

@@ -79,7 +79,7 @@ static int run_one(const pel_eam *pot, const pel_system *sys, const pel_art_run_
     size_t center = p->centers[k / p->searches_per_center];
     st = pel_art_search(*art, sys->x, e0, center, rng, &res, err);
     if (!st)
-        st = pel_catalog_row_from_result(row, k, center_id_of(sys, p, k), &res, sys->id, err);
+        st = pel_catalog_row_from_result(row, k, center_id_of(sys, p, k), &res, sys->id, sys->n, err);
     ad->calc = NULL;
     pel_calc_free(&calc);
     return st;

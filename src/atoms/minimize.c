@@ -49,7 +49,7 @@
 #define BOX_BULK_MAX_BAR 1.0e8
 #define BOX_MAX_DLNV 0.05        /* largest ln V change per outer iteration */
 #define BOX_MAX_OUTER 200
-#define BOX_FTOL_PER_BAR 1e-5    /* eV/Å per bar: inner force tolerance while P is off by that much */
+#define BOX_FTOL_PER_BAR 1e-7    /* eV/Å per bar: inner force tolerance while P is off by that much */
 #define BOX_FTOL_MAX 1e-2        /* eV/Å: loosest inner tolerance */
 
 struct pel_minimizer {
@@ -403,12 +403,12 @@ int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const p
          * the inner tolerance follows |P - P_target| (BOX_FTOL_PER_BAR) */
         inner.ftol = fmax(p->ftol, fmin(BOX_FTOL_MAX, BOX_FTOL_PER_BAR * fabs(dp)));
         if (outer > 0 && lnv != lnv_prev) {
-            /* secant estimate of the relaxed bulk modulus B = -dP/dlnV */
-            double b = -(pnow - p_prev) / (lnv - lnv_prev);
-            if (isfinite(b)) bulk = fmin(fmax(b, BOX_BULK_MIN_BAR), BOX_BULK_MAX_BAR);
+            /* secant estimate of the relaxed bulk modulus B = -dP/dlnV; a
+             * structural jump can make it absurd: then keep the old one */
+            double bb = -(pnow - p_prev) / (lnv - lnv_prev);
+            if (bb >= BOX_BULK_MIN_BAR && bb <= BOX_BULK_MAX_BAR) bulk = bb;
         }
-        double dlnv = dp / bulk;
-        dlnv = fmax(-BOX_MAX_DLNV, fmin(BOX_MAX_DLNV, dlnv));
+        double dlnv = fmax(-BOX_MAX_DLNV, fmin(BOX_MAX_DLNV, dp / bulk));
         lnv_prev = lnv;
         p_prev = pnow;
         dilate(sys, dlnv);

@@ -11,7 +11,6 @@
 #include "pel/quench.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +116,7 @@ static int sample_is(const pel_eam *pot, const pel_quench_params *p, const pel_s
     c->has_velocities = 0;
     if ((rc = pel_calc_new(&calc, pot, c, QUENCH_MIN_SKIN, p->nthreads, err))) goto out;
     rc = pel_minimize(calc, c, &p->min, &mr, NULL, NULL, err);
-    row->is_converged = rc == PEL_OK; if (rc) fprintf(stderr, "DEBUG %s\n", err->msg);
+    row->is_converged = rc == PEL_OK;
     if (rc && rc != PEL_ENOCONV) goto out;
     rc = PEL_OK;
     row->e_is = mr.energy / (double)c->n;

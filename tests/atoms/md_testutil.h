@@ -26,6 +26,14 @@ static inline void mdt_tmpdir(char dir[64])
     assert_non_null(mkdtemp(dir));
 }
 
+/* Remove a scratch directory made by mdt_tmpdir. */
+static inline void mdt_rmdir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(pel_test_sh(cmd), 0);
+}
+
 /* Random Cu56Zr44 liquid of n atoms, close contacts relaxed (FIRE to
  * 0.05 eV/Å), velocities at T (if T > 0) from seed. */
 static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)

@@ -154,6 +154,7 @@ static void test_trajectory_matches_lammps(void **state)
             assert_close(a.v[i], b.v[i], 1e-9, 1e-9);
         }
     }
+    mdt_rmdir(dir);
 }
 
 static void test_nve_energy_conservation(void **state)
@@ -243,6 +244,7 @@ static void test_npt_means_match_lammps(void **state)
     block_stats(b.pe, from, b.n, &mb, &sb);
     assert_close(ma, mb, 0, 4.0 * sqrt(sa * sa + sb * sb));
     pel_system_free(&sys);
+    mdt_rmdir(dir);
 }
 
 static void test_velocity_create(void **state)

@@ -126,6 +126,7 @@ static void test_fixed_box_same_minimum_as_lammps(void **state)
     }
     pel_system_free(&start);
     pel_system_free(&ref);
+    mdt_rmdir(dir);
 }
 
 static void test_iso_box_zero_pressure(void **state)
@@ -175,6 +176,7 @@ static void test_iso_box_zero_pressure(void **state)
     assert_close(r2.energy / N_ATOMS, rref.energy / N_ATOMS, 0, 1e-7);
     pel_system_free(&start);
     pel_system_free(&ref);
+    mdt_rmdir(dir);
 }
 
 static void test_frozen_budget_reuse_bad(void **state)

@@ -78,6 +78,7 @@ static void test_resume_is_bitwise(void **state)
     assert_int_equal(memcmp(a.glass->x, b.glass->x, 3 * a.glass->n * sizeof(double)), 0);
     pel_quench_result_free(&a);
     pel_quench_result_free(&b);
+    mdt_rmdir(dir);
 }
 
 static void test_table_and_glass_vs_lammps(void **state)
@@ -123,6 +124,7 @@ static void test_table_and_glass_vs_lammps(void **state)
     assert_close(r.rows[0].T_K, 2000, 0, 0);
     assert_non_null(r.glass);
     pel_quench_result_free(&r);
+    mdt_rmdir(dir);
 }
 
 static void test_bad_checkpoints_and_params(void **state)
@@ -177,6 +179,7 @@ static void test_bad_checkpoints_and_params(void **state)
     assert_int_equal(pel_quench_parse_composition("cu50zr50", pot, &lp, &err), PEL_EINVAL);
     assert_int_equal(pel_quench_parse_composition("Cu50Cu50", pot, &lp, &err), PEL_EINVAL);
     assert_int_equal(pel_quench_parse_composition("", pot, &lp, &err), PEL_EINVAL);
+    mdt_rmdir(dir);
 }
 
 int main(void)

@@ -1,1 +1,0 @@
-set_tests_properties(test_art_glass PROPERTIES LABELS "art;slow")
