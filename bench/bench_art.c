@@ -4,7 +4,8 @@
  *   bench_art run DATA NCENTERS PER_CENTER THREADS [SEED]
  *                                             a pel_art_run campaign (random centres):
  *                                             success rate, force calls, searches/hour
- * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25).
+ * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25);
+ * min_cg=1 makes the post-saddle minimiser CG instead of FIRE (profile only).
  *
  * Force calls are the unit of cost; the time of one force call of the same
  * engine on the same sample is measured alongside, so that the ART overhead
@@ -108,6 +109,7 @@ static int set_param(pel_art_params *p, const char *kv)
 }
 
 static pel_art_params g_params;
+static int g_min_cg; /* post-saddle minimiser: CG instead of FIRE (argument min_cg=1) */
 
 static int profile(const char *path, long nsearch, uint64_t seed)
 {
@@ -131,6 +133,8 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, p.min_ftol, &e) ||
             pel_art_new(&art, &surf, &p, &e))
             return die(&e);
+        if (g_min_cg)
+            ad.min.algo = PEL_MIN_CG;
         gsl_rng_set(rng, pel_seed_stream(seed, (uint64_t)k));
         size_t center = (size_t)gsl_rng_uniform_int(rng, sys->n);
         pel_art_result r;
@@ -230,6 +234,11 @@ int main(int argc, char **argv)
     pel_art_params_default(&g_params);
     /* Trailing key=value arguments override ART parameters. */
     while (argc > 1 && strchr(argv[argc - 1], '=')) {
+        if (strcmp(argv[argc - 1], "min_cg=1") == 0) {
+            g_min_cg = 1;
+            argc--;
+            continue;
+        }
         if (set_param(&g_params, argv[argc - 1])) {
             fprintf(stderr, "bench_art: unknown parameter %s\n", argv[argc - 1]);
             return 2;

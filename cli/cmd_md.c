@@ -12,6 +12,8 @@
 #include "pel/util.h"
 
 static const char *CMD = "md";
+#define MD_PROGRESS_STEPS 1000   /* steps between progress reports */
+#define MD_PROGRESS_MIN_RUN 10000 /* shorter runs show no progress line */
 
 static void usage(FILE *fp)
 {
@@ -140,12 +142,19 @@ int cli_cmd_md(int argc, char **argv)
             pel_md_thermo_now(md, sys, &th);
             print_thermo(NULL, &th);
         }
-        long chunk = dump ? dump_every : (steps > 0 ? steps : 1);
-        for (long done = 0; !rc && done < steps; done += chunk) {
-            long k = steps - done < chunk ? steps - done : chunk;
-            rc = pel_md_run(md, sys, k, thermo, thermo > 0 ? print_thermo : NULL, NULL, &err);
-            if (!rc && dump) rc = pel_system_write_dump(sys, af.fp, done + k, &err);
+        /* chunks end at every dump frame and at least every MD_PROGRESS_STEPS steps */
+        cli_progress prog;
+        cli_progress_init(&prog, "pel md", 60.0);
+        for (long done = 0; !rc && done < steps;) {
+            long next = done + MD_PROGRESS_STEPS;
+            if (dump && (done / dump_every + 1) * dump_every < next) next = (done / dump_every + 1) * dump_every;
+            if (next > steps) next = steps;
+            rc = pel_md_run(md, sys, next - done, thermo, thermo > 0 ? print_thermo : NULL, NULL, &err);
+            done = next;
+            if (!rc && dump && done % dump_every == 0) rc = pel_system_write_dump(sys, af.fp, done, &err);
+            if (!rc && steps >= MD_PROGRESS_MIN_RUN) cli_progress_cb(&prog, (double)done, (double)steps, NULL);
         }
+        if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_end(&prog);
     }
     if (!rc && dump) rc = pel_afile_commit(&af, &err);
     if (!rc) {

@@ -56,8 +56,8 @@ typedef struct pel_art_surface {
     void *ctx;
     /* Optional minimiser: relax x[3n] in place to a local minimum, set
      * *energy, add its force calls to *calls.  Return PEL_OK when converged,
-     * PEL_ENOCONV when not, other codes on failure.  NULL: a GSL BFGS2
-     * minimiser on `force` with tolerance params.min_ftol. */
+     * PEL_ENOCONV when not, other codes on failure.  NULL: FIRE on `force`
+     * (src/art/fire.c) to max force component < params.min_ftol. */
     int (*minimize)(void *ctx, double *x, double *energy, long *calls, pel_error *err);
     double box[3];       /* periodic edge lengths (minimum image), 0 = not periodic */
 } pel_art_surface;
@@ -141,8 +141,8 @@ const double *pel_art_saddle(const pel_art *art);
 const double *pel_art_final(const pel_art *art);
 const double *pel_art_eigvec(const pel_art *art);
 
-/* Minimise x[3n] in place on the surface (the surface's minimiser, or GSL
- * BFGS2 to params.min_ftol).  *calls is incremented. */
+/* Minimise x[3n] in place on the surface (the surface's minimiser, or FIRE
+ * to params.min_ftol).  *calls is incremented. */
 int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_error *err);
 
 /* ------------------------------------------------------------------------ */

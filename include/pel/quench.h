@@ -36,7 +36,7 @@ typedef struct pel_quench_params {
     double tdamp, pdamp;       /* ps (defaults 0.1, 1.0) */
     double skin;               /* neighbour skin for MD, Å (default 1.0) */
     int nthreads;              /* force engine threads (<= 0: OpenMP default) */
-    pel_min_params min;        /* IS minimisation (default FIRE... see pel_quench_params_default) */
+    pel_min_params min;        /* IS minimisation (default CG, iso box, 1e-6 eV/Å, 1 bar) */
     long checkpoint_every;     /* MD steps between checkpoints (default 10000) */
     long thermo_every;         /* steps between thermo callbacks (default 1000) */
     const char *checkpoint_path; /* NULL: no checkpoints */

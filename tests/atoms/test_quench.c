@@ -36,7 +36,7 @@ static void small_params(pel_quench_params *p, const char *ck)
     p->rate_K_per_s = 2e14;
     p->equilibrate_ps = 0.5;
     p->sample_every_K = 250;
-    p->checkpoint_every = 700;
+    p->checkpoint_every = 300;
     p->nthreads = 1;
     p->checkpoint_path = ck;
 }
@@ -57,9 +57,9 @@ static void test_resume_is_bitwise(void **state)
     assert_int_equal(a.resumed, 0);
 
     small_params(&p, ckb);
-    p.stop_at_step = 300; /* stops at the first boundary, 700: already cooling */
+    p.stop_at_step = 200; /* stops at the first boundary, 300: still equilibrating */
     assert_int_equal(pel_quench_run(pot, &p, NULL, &b, &err), PEL_ENOCONV);
-    assert_non_null(strstr(err.msg, "stopped at step 700"));
+    assert_non_null(strstr(err.msg, "stopped at step 300"));
     p.resume = 1;
     p.stop_at_step = 2000; /* next stop at 2100, after the 1750 K sample */
     assert_int_equal(pel_quench_run(pot, &p, NULL, &b, &err), PEL_ENOCONV);
