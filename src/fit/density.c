@@ -1,21 +1,15 @@
 /* density.c - the activation spectrum of paper eq. 3 (SPEC §2) as the fit
  * needs it: log density and survival function in closed form, stable in log
- * space.  The fit area links neither the model nor the atoms (STYLE: fit is
- * the bridge), so this private copy of the density is the one piece of the
- * model it re-states; it is checked against quadrature in tests/fit. */
-#include <float.h>
+ * space, with ln I1 precomputed once per parameter set (the likelihood loop
+ * evaluates the density at thousands of barriers).  ln I1 itself is the
+ * model's (pel_spectrum_log_I1); checked against quadrature in tests/fit. */
 #include <math.h>
 
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_erf.h>
 
 #include "fit/fit_internal.h"
-
-/* Above this u = -mu/(s sqrt 2) the bracket 1 - sqrt(pi) u erfcx(u) of ln I1
- * is summed from its asymptotic series (cancellation costs ~2 log10(u)
- * digits in the direct form, so at u = 8 we still hold ~13 digits). */
-#define DENSITY_U_ASYMPTOTIC 8.0
-#define DENSITY_ASYMPTOTIC_TERMS 12
+#include "pel/spectrum.h"
 
 /* ln of int_0^inf exp(-(y-mu)^2/(2 s^2)) dy = s sqrt(pi/2) erfc(-mu/(s sqrt 2)) */
 static double log_G(double mu, double s)
@@ -25,29 +19,8 @@ static double log_G(double mu, double s)
 
 double pel_fit_log_I1(double mu, double s)
 {
-    if (mu >= 0.0) {
-        /* I1 = s^2 exp(-mu^2/2s^2) + mu G(mu): both terms positive (SPEC §2) */
-        double a = 2.0 * log(s) - mu * mu / (2.0 * s * s);
-        double b = log(mu > 0.0 ? mu : DBL_MIN) + log_G(mu, s);
-        double hi = a > b ? a : b;
-        return hi + log(exp(a - hi) + exp(b - hi));
-    }
-    /* mu < 0: I1 = s^2 exp(-u^2) [1 - sqrt(pi) u erfcx(u)], u = -mu/(s sqrt 2) */
-    double u = -mu / (s * M_SQRT2);
-    double bracket;
-    if (u <= DENSITY_U_ASYMPTOTIC) {
-        double erfcx = exp(u * u + gsl_sf_log_erfc(u));
-        bracket = 1.0 - sqrt(M_PI) * u * erfcx;
-    } else {
-        /* 1 - sqrt(pi) u erfcx(u) = sum_{k>=1} (-1)^(k+1) (2k-1)!! / (2^k u^(2k)) */
-        double inv2u2 = 1.0 / (2.0 * u * u), term = inv2u2;
-        bracket = 0.0;
-        for (int k = 1; k <= DENSITY_ASYMPTOTIC_TERMS; k++) {
-            bracket += term;
-            term *= -(2.0 * k + 1.0) * inv2u2;
-        }
-    }
-    return 2.0 * log(s) - u * u + log(bracket);
+    /* the model's closed form (SPEC §2), 1e-14 accurate for every mu */
+    return pel_spectrum_log_I1(mu, s);
 }
 
 /* ln of each mode's density at x >= 0 (ln 0 = -inf for M2 at x = 0). */
