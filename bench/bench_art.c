@@ -4,6 +4,9 @@
  *   bench_art run DATA NCENTERS PER_CENTER THREADS [SEED]
  *                                             a pel_art_run campaign (random centres):
  *                                             success rate, force calls, searches/hour
+ *   bench_art x0 DATA [NSTART]                lowest Hessian eigenvalue (translation-free
+ *                                             Lanczos) of the minimised sample: is the
+ *                                             initial state a stable minimum?
  * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25);
  * min_cg=1 makes the post-saddle minimiser CG instead of FIRE (profile only).
  *
@@ -182,6 +185,55 @@ static int profile(const char *path, long nsearch, uint64_t seed)
     return 0;
 }
 
+/* Lowest Hessian eigenvalue at the (re)minimised sample, Lanczos from random
+ * starts (diagnostic: is the initial state a stable minimum?). */
+static int initial_mode(const char *path, int nstart)
+{
+    pel_error e = {0};
+    pel_system *sys = NULL;
+    pel_eam *pot = NULL;
+    double e0, en;
+    if (load(path, &sys, &pot, &e0, &e))
+        return die(&e);
+    pel_calc *c = NULL;
+    pel_art_calc ad;
+    pel_art_surface surf;
+    pel_lanczos *lz = NULL;
+    pel_lanczos_params lp;
+    pel_lanczos_params_default(&lp);
+    lp.max_vectors = 80;
+    lp.rel_tol = 1e-4;
+    size_t nd = 3 * sys->n;
+    double *f = malloc(nd * sizeof *f), *v = malloc(nd * sizeof *v);
+    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, 5e-4, &e) ||
+        pel_lanczos_new(&lz, nd, &lp, &e) || surf.force(surf.ctx, sys->x, f, &en, &e))
+        return die(&e);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int k = 0; k < nstart; k++) {
+        for (size_t i = 0; i < nd; i++)
+            v[i] = gsl_ran_gaussian(rng, 1.0);
+        double m[3] = {0, 0, 0}; /* translation-free start: the zero modes are not of interest */
+        for (size_t i = 0; i < nd; i++)
+            m[i % 3] += v[i] / (double)sys->n;
+        for (size_t i = 0; i < nd; i++)
+            v[i] -= m[i % 3];
+        double lambda;
+        long calls = 0;
+        if (pel_lanczos_lowest(lz, surf.force, surf.ctx, sys->x, f, v, &lambda, &calls, &e))
+            return die(&e);
+        printf("start %d: lowest eigenvalue %.5f eV/A^2 (%ld calls)\n", k, lambda, calls);
+    }
+    gsl_rng_free(rng);
+    free(f);
+    free(v);
+    pel_lanczos_free(&lz);
+    pel_art_calc_destroy(&ad);
+    pel_calc_free(&c);
+    pel_eam_free(&pot);
+    pel_system_free(&sys);
+    return 0;
+}
+
 static int campaign(const char *path, long ncenters, long per, int threads, uint64_t seed)
 {
     pel_error e = {0};
@@ -247,8 +299,10 @@ int main(int argc, char **argv)
     }
     if (argc >= 4 && strcmp(argv[1], "profile") == 0)
         return profile(argv[2], atol(argv[3]), argc > 4 ? (uint64_t)atol(argv[4]) : 1);
+    if (argc >= 3 && strcmp(argv[1], "x0") == 0)
+        return initial_mode(argv[2], argc > 3 ? atoi(argv[3]) : 3);
     if (argc >= 6 && strcmp(argv[1], "run") == 0)
         return campaign(argv[2], atol(argv[3]), atol(argv[4]), atoi(argv[5]), argc > 6 ? (uint64_t)atol(argv[6]) : 1);
-    fprintf(stderr, "usage: bench_art profile DATA NSEARCHES [SEED] | run DATA NCENTERS PER_CENTER THREADS [SEED]\n");
+    fprintf(stderr, "usage: bench_art profile DATA NSEARCHES [SEED] | run DATA NCENTERS PER_CENTER THREADS [SEED] | x0 DATA [NSTART]\n");
     return 2;
 }

@@ -88,16 +88,25 @@ typedef struct pel_art_params {
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
     double perp_dt;          /* FIRE initial time step of the perpendicular relaxation with unit
-                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.25; FIRE may grow it to 10x) */
+                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.15).  FIRE halves it on its
+                                first step (v = 0) and grows it only after 20 downhill steps, so
+                                within one climb iteration the step is dt/2.  0.25 let the
+                                perpendicular relaxation outrun the eigenvector step and slide back
+                                into the basin: 13 % vs 35 % connected on the 250-atom glass
+                                (docs/art.md, "Tuning 2026-11-25") */
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
     /* After the saddle. */
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
                                 the saddle, eV (0.01) */
-    double min_ftol;         /* minimiser tolerance, max force component, eV/Å (0.005) */
-    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02: minima relaxed to min_ftol
-                                on thousands of atoms differ by ~0.01 eV) ... */
+    double min_ftol;         /* minimiser tolerance, max force component, eV/Å (5e-4: at 0.005
+                                the push-back minimum of a soft 2000-atom glass stopped up to
+                                0.05 eV and 0.3 Å short of the initial one -> false
+                                "not_connected", and pushed-over minima stopped on flat
+                                shoulders -> false events; docs/art.md) */
+    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02; with min_ftol 5e-4 the
+                                push-back minimum matches the initial one to ~1e-4 eV) ... */
     double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
     double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */

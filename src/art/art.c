@@ -52,12 +52,12 @@ void pel_art_params_default(pel_art_params *p)
     p->lost_mode_kick = 0;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
-    p->perp_dt = 0.25;
+    p->perp_dt = 0.15;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->push_over = 0.2;
     p->push_drop = 0.01;
-    p->min_ftol = 0.005;
+    p->min_ftol = 5e-4;
     p->same_energy_tol = 0.02;
     p->same_disp_tol = 0.3;
     p->disp_threshold = 0.1;

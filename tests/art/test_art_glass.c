@@ -47,8 +47,10 @@ static int setup(void **state)
     pel_min_params_default(&mp);
     mp.ftol = 1e-4;
     pel_min_result mr;
+    pel_art_params ap; /* post-saddle minimiser tolerance: the ART default */
+    pel_art_params_default(&ap);
     if (pel_minimize(g->calc, g->sys, &mp, &mr, NULL, NULL, &err) ||
-        pel_art_calc_init(&g->ad, &g->surf, g->calc, g->sys, 0.005, &err)) {
+        pel_art_calc_init(&g->ad, &g->surf, g->calc, g->sys, ap.min_ftol, &err)) {
         print_error("%s\n", err.msg);
         return -1;
     }
