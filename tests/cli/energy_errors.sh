@@ -9,20 +9,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-# expect_fail <keyword> <args...>
-expect_fail() {
-    local key=$1
-    shift
-    "$PEL" energy "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    local lines
-    lines=$(wc -l <"$T/err")
-    if [ "$rc" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -q -- "$key" "$T/err" || ! grep -q '^pel energy: ' "$T/err" ||
-        [ -s "$T/out" ]; then
-        echo "FAIL: pel energy $* -> rc=$rc, stderr:"; cat "$T/err"
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "$0")/lib/expect.sh"
 
 hdr='t
 
@@ -43,23 +30,23 @@ printf '%s\n1 1 1 1 1\n2 2 5 5 5\n' "$hdr" >"$T/short.data"
 head -c 3000 "$POT" >"$T/trunc.eam.fs"
 sed '7s/^ *[^ ]*/ 1.2.3/' "$POT" >"$T/bad.eam.fs"
 
-expect_fail "cannot open data file" --data "$T/missing.data"
-expect_fail "malformed.data:13" --data "$T/malformed.data"
-expect_fail "not a finite" --data "$T/nan.data"
-expect_fail "outside the box" --data "$T/outside.data"
-expect_fail "duplicate atom id 2" --data "$T/dup.data"
-expect_fail "atoms 1 and 3" --data "$T/overlap.data"
-expect_fail "end of file" --data "$T/short.data"
-expect_fail "cannot open potential" --data "$D/cuzr64.data" --potential "$T/none.eam.fs"
-expect_fail "end of file" --data "$D/cuzr64.data" --potential "$T/trunc.eam.fs"
-expect_fail "bad.eam.fs:7" --data "$D/cuzr64.data" --potential "$T/bad.eam.fs"
-expect_fail "element Al" --data "$D/cuzr64.data" --elements Cu,Al
-expect_fail "need 2 names" --data "$D/cuzr64.data" --elements Cu
-expect_fail "--data is required" --forces
-expect_fail "--threads" --data "$D/cuzr64.data" --threads zero
-expect_fail "--threads" --data "$D/cuzr64.data" --threads 0
-expect_fail "unknown option" --data "$D/cuzr64.data" --bogus
-expect_fail "needs a value" --data
+expect_fail energy "cannot open data file" --data "$T/missing.data"
+expect_fail energy "malformed.data:13" --data "$T/malformed.data"
+expect_fail energy "not a finite" --data "$T/nan.data"
+expect_fail energy "outside the box" --data "$T/outside.data"
+expect_fail energy "duplicate atom id 2" --data "$T/dup.data"
+expect_fail energy "atoms 1 and 3" --data "$T/overlap.data"
+expect_fail energy "end of file" --data "$T/short.data"
+expect_fail energy "cannot open potential" --data "$D/cuzr64.data" --potential "$T/none.eam.fs"
+expect_fail energy "end of file" --data "$D/cuzr64.data" --potential "$T/trunc.eam.fs"
+expect_fail energy "bad.eam.fs:7" --data "$D/cuzr64.data" --potential "$T/bad.eam.fs"
+expect_fail energy "element Al" --data "$D/cuzr64.data" --elements Cu,Al
+expect_fail energy "need 2 names" --data "$D/cuzr64.data" --elements Cu
+expect_fail energy "--data is required" --forces
+expect_fail energy "--threads" --data "$D/cuzr64.data" --threads zero
+expect_fail energy "--threads" --data "$D/cuzr64.data" --threads 0
+expect_fail energy "unknown option" --data "$D/cuzr64.data" --bogus
+expect_fail energy "needs a value" --data
 
 "$PEL" energy --help >"$T/help" 2>&1 && grep -q -- "--potential" "$T/help" || { echo "FAIL: --help"; fails=$((fails + 1)); }
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -8,20 +8,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-# expect_fail <keyword> <args...>: nonzero exit, one stderr line containing keyword, no stdout
-expect_fail() {
-    local key=$1
-    shift
-    "$PEL" fit "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    local lines
-    lines=$(wc -l <"$T/err")
-    if [ "$rc" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -q -- "$key" "$T/err" || ! grep -q '^pel fit: ' "$T/err" ||
-        [ -s "$T/out" ]; then
-        echo "FAIL: pel fit $* -> rc=$rc, stderr:"; cat "$T/err"
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "$0")/lib/expect.sh"
 
 hdr="search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV"
 { echo "$hdr"; for i in $(seq 1 30); do echo "$i,1,converged,-10,-9,-9.5,1.0$i,0.5"; done
@@ -32,48 +19,48 @@ hdr="search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV"
 printf 'T_K,E_IS_eV_per_atom\n1000,-4.6\n' >"$T/notcat.csv"
 : >"$T/empty.csv"
 
-expect_fail "cannot open" "$T/missing.csv"
-expect_fail "no catalog" --json
-expect_fail "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap abc
-expect_fail "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap -1
-expect_fail "--eA" "$D/fit_catalog_a.csv" --eA 1e999
-expect_fail "e_A" "$D/fit_catalog_a.csv" --eA 0
-expect_fail "confidence" "$D/fit_catalog_a.csv" --ci 1.5
-expect_fail "cutoff" "$D/fit_catalog_a.csv" --EA-min -1
-expect_fail "--atoms" "$D/fit_catalog_a.csv" --atoms 0
-expect_fail "unknown" "$D/fit_catalog_a.csv" --bogus
-expect_fail "corrupt.csv:32:" "$T/corrupt.csv"
-expect_fail "short.csv:2: 7 fields" "$T/short.csv"
-expect_fail "no usable" "$T/nofit.csv"
-expect_fail "at least 20" "$T/few.csv"
-expect_fail "not an event catalog" "$T/notcat.csv"
-expect_fail "empty" "$T/empty.csv"
-expect_fail "--E-IS" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --E-IS -4.6
-expect_fail "--E-IS" "$D/fit_catalog_a.csv" --E-IS x
-expect_fail "IS energy unknown" "$D/fit_log.event" --E-from-catalog
+expect_fail fit "cannot open" "$T/missing.csv"
+expect_fail fit "no catalog" --json
+expect_fail fit "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap abc
+expect_fail fit "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap -1
+expect_fail fit "--eA" "$D/fit_catalog_a.csv" --eA 1e999
+expect_fail fit "e_A" "$D/fit_catalog_a.csv" --eA 0
+expect_fail fit "confidence" "$D/fit_catalog_a.csv" --ci 1.5
+expect_fail fit "cutoff" "$D/fit_catalog_a.csv" --EA-min -1
+expect_fail fit "--atoms" "$D/fit_catalog_a.csv" --atoms 0
+expect_fail fit "unknown" "$D/fit_catalog_a.csv" --bogus
+expect_fail fit "corrupt.csv:32:" "$T/corrupt.csv"
+expect_fail fit "short.csv:2: 7 fields" "$T/short.csv"
+expect_fail fit "no usable" "$T/nofit.csv"
+expect_fail fit "at least 20" "$T/few.csv"
+expect_fail fit "not an event catalog" "$T/notcat.csv"
+expect_fail fit "empty" "$T/empty.csv"
+expect_fail fit "--E-IS" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --E-IS -4.6
+expect_fail fit "--E-IS" "$D/fit_catalog_a.csv" --E-IS x
+expect_fail fit "IS energy unknown" "$D/fit_log.event" --E-from-catalog
 # a good catalog followed by a bad one: nothing written at all
-expect_fail "cannot open" "$D/fit_catalog_a.csv" "$T/missing.csv" --out "$T/table.csv"
+expect_fail fit "cannot open" "$D/fit_catalog_a.csv" "$T/missing.csv" --out "$T/table.csv"
 [ -e "$T/table.csv" ] && { echo "FAIL: partial output written"; fails=$((fails + 1)); }
-expect_fail "cannot write" "$D/fit_catalog_a.csv" --out "$T/no/such/dir/table.csv"
+expect_fail fit "cannot write" "$D/fit_catalog_a.csv" --out "$T/no/such/dir/table.csv"
 
 # calibration and cooling-table classes
 printf 'T_K,E_IS_eV_per_atom\n' >"$T/line.csv"
 for t in 1500 1400 1300 1200 1100 1000 900 800; do echo "$t,$(awk -v t=$t 'BEGIN{print -4.8+1e-4*t}')" >>"$T/line.csv"; done
 printf 'T_K,E_pot\n1000,-4.6\n' >"$T/nocol.csv"
 printf 'T_K,E_IS_eV_per_atom\n1000,-4.6\n900,x\n' >"$T/badnum.csv"
-expect_fail "needs --out" "$D/fit_catalog_a.csv" --calibrate cu56zr44
-expect_fail "unknown material" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate nosuch --out "$T/m.ini"
-expect_fail "IS energy" "$D/fit_catalog_a.csv" "$D/fit_log.event" --calibrate cu56zr44 --out "$T/m.ini"
-expect_fail "free parameters" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44 \
+expect_fail fit "needs --out" "$D/fit_catalog_a.csv" --calibrate cu56zr44
+expect_fail fit "unknown material" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate nosuch --out "$T/m.ini"
+expect_fail fit "IS energy" "$D/fit_catalog_a.csv" "$D/fit_log.event" --calibrate cu56zr44 --out "$T/m.ini"
+expect_fail fit "free parameters" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44 \
     --calibrate-free W_inf,W_top,W_E0 --out "$T/m.ini"
-expect_fail "unknown parameter" "$D/fit_catalog_a.csv" --calibrate cu56zr44 --calibrate-free W_x --out "$T/m.ini"
+expect_fail fit "unknown parameter" "$D/fit_catalog_a.csv" --calibrate cu56zr44 --calibrate-free W_x --out "$T/m.ini"
 [ -e "$T/m.ini" ] && { echo "FAIL: material written on error"; fails=$((fails + 1)); }
-expect_fail "no transition" --eq-line "$T/line.csv"
-expect_fail "lacks T_K or E_IS" --eq-line "$T/nocol.csv"
-expect_fail "badnum.csv:3: E_IS" --eq-line "$T/badnum.csv"
-expect_fail "cannot open" --eq-line "$T/missing.csv"
-expect_fail "--margin" --eq-line "$T/line.csv" --margin -5
-expect_fail "no catalogs" --eq-line "$T/line.csv" "$D/fit_catalog_a.csv"
+expect_fail fit "no transition" --eq-line "$T/line.csv"
+expect_fail fit "lacks T_K or E_IS" --eq-line "$T/nocol.csv"
+expect_fail fit "badnum.csv:3: E_IS" --eq-line "$T/badnum.csv"
+expect_fail fit "cannot open" --eq-line "$T/missing.csv"
+expect_fail fit "--margin" --eq-line "$T/line.csv" --margin -5
+expect_fail fit "no catalogs" --eq-line "$T/line.csv" "$D/fit_catalog_a.csv"
 
 [ "$fails" -eq 0 ] && echo "fit_errors: all passed"
 exit "$fails"

@@ -13,19 +13,7 @@ trap 'rm -rf "$T"' EXIT
 fails=0
 export OMP_NUM_THREADS=1
 
-# expect_fail <cmd> <keyword> <args...>
-expect_fail() {
-    local cmd=$1 key=$2
-    shift 2
-    "$PEL" "$cmd" "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    local lines
-    lines=$(wc -l <"$T/err")
-    if [ "$rc" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -q -- "$key" "$T/err" || ! grep -q "^pel $cmd: " "$T/err"; then
-        echo "FAIL: pel $cmd $* -> rc=$rc, stderr:"; cat "$T/err"
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "$0")/lib/expect.sh"
 
 Q="--atoms 64 --equilibrate 0.1 --sample-every 500"
 # quench: options and values
@@ -44,7 +32,7 @@ expect_fail quench "density" --density nan --rate 1e14 --out "$T/q4" $Q
 expect_fail quench "unknown option" --bogus 1 --rate 1e14 --out "$T/q4" $Q
 expect_fail quench "unknown minimiser" --algo bfgs --rate 1e14 --out "$T/q4" $Q
 expect_fail quench "no checkpoint" --resume --rate 1e14 --out "$T/q5" $Q
-expect_fail quench "cannot open\|No such\|cannot read" --potential "$T/none.eam.fs" --rate 1e14 --out "$T/q6" $Q
+expect_fail quench "cannot open" --potential "$T/none.eam.fs" --rate 1e14 --out "$T/q6" $Q
 for d in q q0 q1 q2 q3 q4 q5 q6; do
     if [ -e "$T/$d/cooling.csv" ] || [ -e "$T/$d/glass.data" ]; then
         echo "FAIL: output left in $d"; fails=$((fails + 1))
@@ -54,13 +42,13 @@ done
 # minimize
 expect_fail minimize "required" --out "$T/m.data"
 expect_fail minimize "required" --data "$G"
-expect_fail minimize "cannot open\|No such" --data "$T/missing.data" --out "$T/m.data"
+expect_fail minimize "cannot open" --data "$T/missing.data" --out "$T/m.data"
 expect_fail minimize "unknown box mode" --data "$G" --out "$T/m.data" --box aniso
 expect_fail minimize "unknown minimiser" --data "$G" --out "$T/m.data" --algo newton
 expect_fail minimize "ftol" --data "$G" --out "$T/m.data" --ftol -1
 expect_fail minimize "ftol" --data "$G" --out "$T/m.data" --ftol 1e-6x
 expect_fail minimize "not converged" --data "$G" --out "$T/m.data" --max-calls 3 --box iso --P 20000
-expect_fail minimize "Xx\|element" --data "$G" --out "$T/m.data" --elements Cu,Xx
+expect_fail minimize "Xx|element" --data "$G" --out "$T/m.data" --elements Cu,Xx
 [ -e "$T/m.data" ] && { echo "FAIL: minimize left m.data"; fails=$((fails + 1)); }
 
 # md
@@ -70,8 +58,8 @@ expect_fail md "--T" --data "$G" --out "$T/d.data" --ensemble nvt --steps 10
 expect_fail md "steps" --data "$G" --out "$T/d.data" --ensemble nve --steps -5
 expect_fail md "dt" --data "$G" --out "$T/d.data" --ensemble nve --steps 5 --dt 0
 expect_fail md "dump-every" --data "$G" --out "$T/d.data" --ensemble nve --steps 5 --dump "$T/d.dump"
-expect_fail md "cannot open\|No such" --data "$T/missing.data" --out "$T/d.data" --ensemble nve --steps 5
-expect_fail md "blew up\|non-finite\|close" --data "$G" --out "$T/d.data" --ensemble nve --steps 50 --T 2e5 --seed 1 --dt 0.01 --thermo 0
+expect_fail md "cannot open" --data "$T/missing.data" --out "$T/d.data" --ensemble nve --steps 5
+expect_fail md "blew up" --data "$G" --out "$T/d.data" --ensemble nve --steps 50 --T 2e5 --seed 1 --dt 0.01 --thermo 0
 [ -e "$T/d.data" ] && { echo "FAIL: md left d.data"; fails=$((fails + 1)); }
 [ -e "$T/d.dump" ] && { echo "FAIL: md left d.dump"; fails=$((fails + 1)); }
 
