@@ -243,7 +243,7 @@ int pel_fig_truncated(const pel_material *mat, const pel_figure_opts *o, char *n
         int cc[2] = {col[k - 1], col[k - 1]}, ss[2] = {sty[k - 1], sty[k - 1]};
         snprintf(name, sizeof name, "heat_to_%gK", Tt);
         snprintf(pname, sizeof pname, "cool_from_%gK", Tt);
-        snprintf(label, sizeof label, "turn at t = %g K", Tt);
+        snprintf(label, sizeof label, "turn at %.0f K", Tt);
         if ((rc = add_ramps(&f, &S, 2, nm, lb, cc, ss, err)) != PEL_OK)
             goto done;
         snprintf(name, sizeof name, "peak_cool_from_%gK", Tt);
