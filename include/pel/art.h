@@ -88,12 +88,11 @@ typedef struct pel_art_params {
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
     double perp_dt;          /* FIRE initial time step of the perpendicular relaxation with unit
-                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.15).  FIRE halves it on its
+                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.25).  FIRE halves it on its
                                 first step (v = 0) and grows it only after 20 downhill steps, so
-                                within one climb iteration the step is dt/2.  0.25 let the
-                                perpendicular relaxation outrun the eigenvector step and slide back
-                                into the basin: 13 % vs 35 % connected on the 250-atom glass
-                                (docs/art.md, "Tuning 2026-11-25") */
+                                within one climb iteration the step is dt/2.  0.15 converged more
+                                searches on the 250-atom glass (35 % vs 13 %) but not on the
+                                2000-atom glasses, at ~40 % more force calls (docs/art.md) */
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
     /* After the saddle. */

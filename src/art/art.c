@@ -52,7 +52,7 @@ void pel_art_params_default(pel_art_params *p)
     p->lost_mode_kick = 0;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
-    p->perp_dt = 0.15;
+    p->perp_dt = 0.25;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->push_over = 0.2;
