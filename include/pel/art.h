@@ -161,6 +161,7 @@ typedef struct pel_art_calc {
     pel_system *sys;      /* owned copy */
     pel_forces out;
     pel_min_params min;   /* fixed-box minimisation used after the saddle */
+    pel_minimizer *minimizer; /* owned workspace: no allocation per minimisation */
 } pel_art_calc;
 
 /* Fill surf and ad for sys/calc.  min_ftol (eV/Å) sets ad->min.ftol. */

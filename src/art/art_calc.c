@@ -1,5 +1,7 @@
 /* art_calc.c - the EAM force engine (pel_calc) as an ART surface: force
- * callback and fixed-box minimisation through pel_minimize (include/pel/art.h). */
+ * callback and fixed-box minimisation through a reusable pel_minimizer
+ * (include/pel/art.h): a search minimises several times, so the workspace is
+ * allocated once per adapter, not per call. */
 #include "pel/art.h"
 
 #include <stdlib.h>
@@ -21,7 +23,7 @@ static int calc_minimize(void *ctx, double *x, double *energy, long *calls, pel_
     pel_art_calc *ad = ctx;
     memcpy(ad->sys->x, x, 3 * ad->sys->n * sizeof *x);
     pel_min_result res;
-    int st = pel_minimize(ad->calc, ad->sys, &ad->min, &res, NULL, NULL, err);
+    int st = pel_minimizer_run(ad->minimizer, ad->calc, ad->sys, &ad->min, &res, NULL, NULL, err);
     *calls += res.force_calls;
     *energy = res.energy;
     memcpy(x, ad->sys->x, 3 * ad->sys->n * sizeof *x);
@@ -35,6 +37,11 @@ int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, c
     int st = pel_system_clone(sys, &ad->sys, err);
     if (st)
         return st;
+    st = pel_minimizer_new(&ad->minimizer, sys->n, err);
+    if (st) {
+        pel_system_free(&ad->sys);
+        return st;
+    }
     ad->calc = calc;
     pel_min_params_default(&ad->min);
     ad->min.box = PEL_BOX_FIXED; /* ART works at fixed volume */
@@ -51,6 +58,8 @@ int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, c
 
 void pel_art_calc_destroy(pel_art_calc *ad)
 {
-    if (ad)
+    if (ad) {
+        pel_minimizer_free(&ad->minimizer);
         pel_system_free(&ad->sys);
+    }
 }
