@@ -4,6 +4,7 @@
 
 #include "pel/error.h"
 #include "pel/util.h"
+#include "pel/csv.h"
 #include "pel/spectrum.h"
 #include "pel/material.h"
 #include "pel/equilibrium.h"

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "pel/csv.h"
 #include "pel/error.h"
 #include "pel/material.h"
 
@@ -77,22 +78,5 @@ typedef struct pel_csvplot_opts {
 
 int pel_plot_csv(const char *csv_path, const char *out_path, const pel_csvplot_opts *o, pel_error *err);
 
-/* ---- a small CSV reader (header line + rows of comma-separated cells) ---- */
-typedef struct pel_csv {
-    size_t ncol, nrow;
-    char **names; /* ncol column names (owned) */
-    char **cells; /* nrow*ncol cell strings, row-major (owned; "" when absent) */
-} pel_csv;
-
-/* Read a whole file.  Lines starting with '#' and blank lines are skipped.
- * A row with more cells than the header is PEL_EPARSE naming the line. */
-int pel_csv_read(const char *path, pel_csv *out, pel_error *err);
-void pel_csv_clear(pel_csv *t);
-/* Index of a column by exact name, or -1. */
-long pel_csv_col(const pel_csv *t, const char *name);
-/* Cell as a number: PEL_OK, or PEL_EPARSE (empty / non-numeric) naming the
- * 1-based data row and the column. */
-int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err);
-const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col);
 
 #endif

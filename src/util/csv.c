@@ -1,5 +1,5 @@
 /* csv.c - a small reader for the CSV files pel writes and reads back for
- * plotting (run output, `pel quench` cooling tables, ART event catalogs):
+ * plotting and calibration (run output, `pel quench` cooling tables, ART catalogs):
  * one header line, comma-separated cells, no embedded commas or quotes
  * (surrounding blanks and double quotes are stripped). */
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pel/plot.h"
+#include "pel/csv.h"
 #include "pel/util.h"
 
 /* Strip blanks, CR/LF and one pair of surrounding double quotes in place. */
@@ -70,11 +70,13 @@ void pel_csv_clear(pel_csv *t)
         free(t->cells[i]);
     free(t->names);
     free(t->cells);
+    free(t->line);
+    free(t->path);
     memset(t, 0, sizeof *t);
 }
 
 /* Append one row of cells (copies); NULL cells become "". */
-static int push_row(pel_csv *t, size_t *cap, char **cell, size_t n)
+static int push_row(pel_csv *t, size_t *cap, char **cell, size_t n, size_t lineno)
 {
     if (t->nrow == *cap) {
         size_t nc = *cap ? 2 * *cap : 64;
@@ -82,8 +84,13 @@ static int push_row(pel_csv *t, size_t *cap, char **cell, size_t n)
         if (!c)
             return PEL_ENOMEM;
         t->cells = c;
+        size_t *l = realloc(t->line, nc * sizeof *l);
+        if (!l)
+            return PEL_ENOMEM;
+        t->line = l;
         *cap = nc;
     }
+    t->line[t->nrow] = lineno;
     char **row = t->cells + t->nrow * t->ncol;
     for (size_t j = 0; j < t->ncol; j++) {
         row[j] = dup_str(j < n ? cell[j] : "");
@@ -102,7 +109,11 @@ int pel_csv_read(const char *path, pel_csv *out, pel_error *err)
     memset(out, 0, sizeof *out);
     FILE *fp = fopen(path, "r");
     if (!fp)
-        return pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(errno));
+        return pel_error_set(err, PEL_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!(out->path = dup_str(path))) {
+        fclose(fp);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+    }
     char *line = NULL, **cell = NULL;
     size_t linecap = 0, cap = 0, lineno = 0;
     int rc = PEL_OK;
@@ -135,7 +146,7 @@ int pel_csv_read(const char *path, pel_csv *out, pel_error *err)
                                lineno, n, out->ncol);
             break;
         }
-        if (push_row(out, &cap, cell, n) != PEL_OK) {
+        if (push_row(out, &cap, cell, n, lineno) != PEL_OK) {
             rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
             break;
         }
@@ -167,8 +178,7 @@ const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col)
 
 int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err)
 {
-    char what[160];
-    /* data row `row` is at least file line row + 2 (after the header) */
-    snprintf(what, sizeof what, "row %zu column %s", row + 1, t->names[col]);
+    char what[512];
+    snprintf(what, sizeof what, "%s:%zu: %s", t->path, t->line[row], t->names[col]);
     return pel_parse_double(pel_csv_cell(t, row, col), what, v, err);
 }

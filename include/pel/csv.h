@@ -1,0 +1,31 @@
+/* csv.h - a small reader for the CSV files pel writes and reads back
+ * (run output, `pel quench` cooling tables, ART catalogs): one header line,
+ * comma-separated cells, no embedded commas or quotes.  Used by the figures
+ * and by calibration, so it lives in util. */
+#ifndef PEL_CSV_H
+#define PEL_CSV_H
+
+#include <stddef.h>
+
+#include "pel/error.h"
+
+typedef struct pel_csv {
+    size_t ncol, nrow;
+    char **names; /* ncol column names (owned) */
+    char **cells; /* nrow*ncol cell strings, row-major (owned; "" when absent) */
+    size_t *line; /* nrow 1-based file line of each row (owned), for messages */
+    char *path;   /* file read (owned), for messages */
+} pel_csv;
+
+/* Read a whole file.  Lines starting with '#' and blank lines are skipped.
+ * A row with more cells than the header is PEL_EPARSE naming the line. */
+int pel_csv_read(const char *path, pel_csv *out, pel_error *err);
+void pel_csv_clear(pel_csv *t);
+/* Index of a column by exact name, or -1. */
+long pel_csv_col(const pel_csv *t, const char *name);
+/* Cell as a number: PEL_OK, or PEL_EPARSE (empty / non-numeric) naming
+ * "<path>:<line>: <column>". */
+int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err);
+const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col);
+
+#endif
