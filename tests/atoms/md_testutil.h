@@ -16,6 +16,24 @@
 #include "pel/system.h"
 #include "testutil.h"
 
+/* The potential every test of a group uses: read once by the group setup
+ * (cmocka_run_group_tests(tests, setup_pot, teardown_pot)). */
+static pel_eam *pot;
+
+static int setup_pot(void **state)
+{
+    (void)state;
+    pel_error err = {0};
+    return pel_eam_read(PEL_EAM_DEFAULT_PATH, PEL_EAM_FS, &pot, &err);
+}
+
+static int teardown_pot(void **state)
+{
+    (void)state;
+    pel_eam_free(&pot);
+    return 0;
+}
+
 #define MDT_MAX_ROWS 4096
 #define MDT_MAX_COLS 10
 

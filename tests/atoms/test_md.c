@@ -16,22 +16,6 @@
 #define N_ATOMS 250
 #define DENSITY 0.0545 /* atoms/Å^3, near the 2000 K liquid at 0 bar */
 
-static pel_eam *pot;
-
-static int setup_pot(void **state)
-{
-    (void)state;
-    pel_error err = {0};
-    return pel_eam_read(PEL_EAM_DEFAULT_PATH, PEL_EAM_FS, &pot, &err);
-}
-
-static int teardown_pot(void **state)
-{
-    (void)state;
-    pel_eam_free(&pot);
-    return 0;
-}
-
 typedef struct series {
     int n;
     double step[MDT_MAX_ROWS], T[MDT_MAX_ROWS], pe[MDT_MAX_ROWS], et[MDT_MAX_ROWS], p[MDT_MAX_ROWS],

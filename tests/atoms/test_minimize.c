@@ -16,22 +16,6 @@
 #define N_ATOMS 250
 #define DENSITY 0.058 /* atoms/Å^3: near the zero-pressure glass */
 
-static pel_eam *pot;
-
-static int setup_pot(void **state)
-{
-    (void)state;
-    pel_error err = {0};
-    return pel_eam_read(PEL_EAM_DEFAULT_PATH, PEL_EAM_FS, &pot, &err);
-}
-
-static int teardown_pot(void **state)
-{
-    (void)state;
-    pel_eam_free(&pot);
-    return 0;
-}
-
 static int run_min(pel_system *sys, pel_min_algo algo, pel_box_mode box, pel_min_result *res)
 {
     pel_calc *calc = NULL;

@@ -10,22 +10,6 @@
 #include "md_testutil.h"
 #include "pel/quench.h"
 
-static pel_eam *pot;
-
-static int setup_pot(void **state)
-{
-    (void)state;
-    pel_error err = {0};
-    return pel_eam_read(PEL_EAM_DEFAULT_PATH, PEL_EAM_FS, &pot, &err);
-}
-
-static int teardown_pot(void **state)
-{
-    (void)state;
-    pel_eam_free(&pot);
-    return 0;
-}
-
 /* 108 atoms, 2000 K -> 1000 K at 2e14 K/s (5000 steps) after 0.5 ps. */
 static void small_params(pel_quench_params *p, const char *ck)
 {
