@@ -8,7 +8,9 @@
  *                                             Lanczos) of the minimised sample: is the
  *                                             initial state a stable minimum?
  * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25);
- * min_cg=1 makes the post-saddle minimiser CG instead of FIRE (profile only).
+ * min_cg=1 makes the post-saddle minimiser CG instead of FIRE, final=1 prints
+ * for each final state the atoms moved > 0.3 Å and the largest mover's
+ * distance from the centre (profile only).
  *
  * Force calls are the unit of cost; the time of one force call of the same
  * engine on the same sample is measured alongside, so that the ART overhead
@@ -82,7 +84,7 @@ static int set_param(pel_art_params *p, const char *kv)
     } keys[] = {
 #define D(k) {#k, offsetof(pel_art_params, k), 0}
 #define I(k) {#k, offsetof(pel_art_params, k), 1}
-        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), D(eig_threshold),
+        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_follow), D(eig_threshold), 
         D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_mode_kick), I(perp_steps_min),
         I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
         D(same_disp_tol),
@@ -113,6 +115,7 @@ static int set_param(pel_art_params *p, const char *kv)
 
 static pel_art_params g_params;
 static int g_min_cg; /* post-saddle minimiser: CG instead of FIRE (argument min_cg=1) */
+static int g_final;  /* print where the final state differs from the initial one (final=1) */
 
 static int profile(const char *path, long nsearch, uint64_t seed)
 {
@@ -148,6 +151,54 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu\n", k, center, pel_art_status_name(r.status),
                r.force_calls_basin, climb, after, r.force_calls_lanczos, r.e_saddle - r.e_initial,
                r.e_saddle - r.e_final, r.n_displaced);
+        if (g_final && pel_art_final(art)) {
+            /* Which atoms moved more than 0.3 Å between the initial and the
+             * final minimum, and how far the largest mover is from the centre:
+             * a remote atom moving in many events is a soft spot elsewhere
+             * (docs/art.md, "remote rattler"). */
+            const double *xf = pel_art_final(art);
+            size_t imax = 0;
+            double dmax = 0;
+            int n03 = 0;
+            for (size_t i = 0; i < sys->n; i++) {
+                double d2 = 0, r2 = 0;
+                for (int k = 0; k < 3; k++) {
+                    double L = sys->len[k];
+                    double d = xf[3 * i + k] - sys->x[3 * i + k];
+                    d -= L * nearbyint(d / L);
+                    d2 += d * d;
+                    double rr = sys->x[3 * i + k] - sys->x[3 * center + k];
+                    rr -= L * nearbyint(rr / L);
+                    r2 += rr * rr;
+                }
+                if (d2 > 0.09)
+                    n03++;
+                if (d2 > dmax) {
+                    dmax = d2;
+                    imax = i;
+                }
+            }
+            double r2 = 0;
+            for (int k = 0; k < 3; k++) {
+                double L = sys->len[k];
+                double rr = sys->x[3 * imax + k] - sys->x[3 * center + k];
+                rr -= L * nearbyint(rr / L);
+                r2 += rr * rr;
+            }
+            /* The saddle mode's largest atom component and its share of the norm. */
+            const double *v = pel_art_eigvec(art);
+            size_t vmax = 0;
+            double w2 = 0;
+            for (size_t i = 0; v && i < sys->n; i++) {
+                double q = v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2];
+                if (q > w2) {
+                    w2 = q;
+                    vmax = i;
+                }
+            }
+            printf("#   final: %d atoms > 0.3 A, max %.3f A atom %zu at %.1f A from centre; mode: atom %zu carries %.0f%%\n",
+                   n03, sqrt(dmax), imax, sqrt(r2), vmax, 100 * w2);
+        }
         fflush(stdout);
         st_count[r.status]++;
         sum_all += (double)r.force_calls;
@@ -286,8 +337,8 @@ int main(int argc, char **argv)
     pel_art_params_default(&g_params);
     /* Trailing key=value arguments override ART parameters. */
     while (argc > 1 && strchr(argv[argc - 1], '=')) {
-        if (strcmp(argv[argc - 1], "min_cg=1") == 0) {
-            g_min_cg = 1;
+        if (strcmp(argv[argc - 1], "min_cg=1") == 0 || strcmp(argv[argc - 1], "final=1") == 0) {
+            *(argv[argc - 1][0] == 'm' ? &g_min_cg : &g_final) = 1;
             argc--;
             continue;
         }

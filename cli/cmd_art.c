@@ -33,7 +33,9 @@ static void usage(FILE *fp)
           "  --threads N               parallel searches (default: OpenMP default)\n"
           "  --out FILE                catalog CSV (must not exist unless --resume)\n"
           "  --resume                  continue FILE: skip finished searches, drop a torn last row\n"
-          "  --kick A                  kick norm, Å (0.5)         --kick-radius A  first shell, Å (3.6)\n"
+          "  --kick A                  kick norm, Å (0.5)         --kick-radius A  first shell, Å (3.7)\n"
+          "  --push kick|follow        leave the basin along the fixed kick direction (ARTn), or along\n"
+          "                            the current displacement from the minimum (classic ART) (kick)\n"
           "  --eig-threshold L         eV/Å^2 (-0.01)             --force-tol F    saddle |F|, eV/Å (0.05)\n"
           "  --max-calls N             force calls per search (20000)\n"
           "  --quiet                   no progress lines\n"
@@ -167,6 +169,7 @@ int cli_cmd_art(int argc, char **argv)
         {"resume", no_argument, 0, 'r'},          {"kick", required_argument, 0, 'k'},
         {"kick-radius", required_argument, 0, 'K'}, {"eig-threshold", required_argument, 0, 'L'},
         {"force-tol", required_argument, 0, 'F'}, {"max-calls", required_argument, 0, 'M'},
+        {"push", required_argument, 0, 'P'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -181,6 +184,11 @@ int cli_cmd_art(int argc, char **argv)
         case 'c': centers = optarg; break;
         case 'r': p.resume = 1; break;
         case 'q': quiet = 1; break;
+        case 'P':
+            if (strcmp(optarg, "kick") && strcmp(optarg, "follow"))
+                return cli_errorf(cmd, CLI_USAGE, "--push must be kick or follow (got '%s')", optarg);
+            p.art.basin_follow = strcmp(optarg, "follow") == 0;
+            break;
         case 'n':
             if (cli_long(cmd, "--searches-per-center", optarg, &v))
                 return CLI_USAGE;

@@ -43,6 +43,7 @@ void pel_art_params_default(pel_art_params *p)
     p->basin_max_iter = 40;
     p->basin_perp_steps = 30;
     p->basin_lanczos_after = 1;
+    p->basin_follow = 0;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
     p->eig_step = 0.1;
@@ -348,6 +349,20 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
                 return PEL_OK;
             }
         }
+        /* Classic ART: push along the displacement from the minimum, so that
+         * the push turns into the soft valley the perpendicular relaxation
+         * found instead of straining a fixed random direction (a fixed push
+         * leaves the basin on a strain-soft mode orthogonal to it, and the
+         * climb then relaxes back: docs/art.md). */
+        if (a->p.basin_follow) {
+            for (size_t i = 0; i < a->nd; i++)
+                a->dir[i] = min_image(a, (int)(i % 3), a->x[i] - x0[i]);
+            remove_translation(a, a->dir);
+            double n = sqrt(dot(a->nd, a->dir, a->dir));
+            if (n > 0)
+                for (size_t i = 0; i < a->nd; i++)
+                    a->dir[i] /= n;
+        }
         for (size_t i = 0; i < a->nd; i++)
             a->x[i] += a->p.basin_step * a->dir[i];
         st = eval(a, a->x, a->f, e, err);
@@ -523,7 +538,34 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
     if (!st)
         st = minimise_status(a, a->xf, &ef, &res->status, err);
     if (!st)
-        st = confirm_final(a, &ef, &res->status, err);
+        st = minimise_status(a, a->xb, &eb, &res->status, err);
+    if (st)
+        return st;
+    /* The orientation above is a guess from the saddle's displacement, which
+     * the relaxation around the kicked atoms can dominate when the saddle's
+     * mode lies elsewhere: whichever side returns to the initial minimum is the
+     * back side.  ("final_is_initial" is left for saddles both of whose sides
+     * return there; on the glasses measured that is every such case.) */
+    int f_init = same_minimum(a, a->xf, ef, x0, e0), b_init = same_minimum(a, a->xb, eb, x0, e0);
+    if (f_init && !b_init) {
+        double *t = a->xf;
+        a->xf = a->xb;
+        a->xb = t;
+        double te = ef;
+        ef = eb;
+        eb = te;
+        for (size_t i = 0; i < a->nd; i++)
+            a->eig[i] = -a->eig[i];
+        f_init = 0;
+        b_init = 1;
+    }
+    if (f_init) { /* both sides fall back into the initial minimum */
+        a->have_final = 1;
+        res->e_final = ef;
+        res->status = PEL_ART_FINAL_IS_INITIAL;
+        return ART_OUT_OF_BUDGET;
+    }
+    st = confirm_final(a, &ef, &res->status, err);
     if (st)
         return st;
     a->have_final = 1;
@@ -536,10 +578,7 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
         res->status = PEL_ART_FINAL_IS_INITIAL;
         return ART_OUT_OF_BUDGET;
     }
-    st = minimise_status(a, a->xb, &eb, &res->status, err);
-    if (st)
-        return st;
-    if (!same_minimum(a, a->xb, eb, x0, e0)) {
+    if (!b_init) {
         res->status = PEL_ART_NOT_CONNECTED;
         return ART_OUT_OF_BUDGET;
     }

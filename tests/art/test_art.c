@@ -123,9 +123,10 @@ static const mb_case mb_cases[] = {
     {{-0.050, 0.467}, {{-0.822, 0.624}, {0.212, 0.293}}, 2},
 };
 
-static void test_mueller_brown(void **state)
+/* Searches from each minimum with the push mode `follow`: every converged
+ * search must end on a true saddle; returns the number converged (of 30). */
+static int mueller_brown_searches(int follow)
 {
-    (void)state;
     pel_art_params p;
     pel_art_params_default(&p);
     p.force_tol = 1e-3; /* tight, so the saddle energy is checked to ~1e-6 eV */
@@ -136,6 +137,7 @@ static void test_mueller_brown(void **state)
     p.perp_dt = 0.1;
     p.basin_perp_steps = 4;
     p.lanczos.max_vectors = 3;
+    p.basin_follow = follow;
     pel_art *art = NULL;
     make_art(&art, &p);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -180,7 +182,7 @@ static void test_mueller_brown(void **state)
             assert_int_equal(mb_negative_modes(xf), 0);
             assert_true(r.force_calls >= r.force_calls_saddle && r.force_calls_saddle > 0);
             /* The barrier of a climbing-image NEB between the same minima. */
-            if (s < 3) {
+            if (s < 3 && !follow) {
                 pel_art_surface surf = {1, mb_force, NULL, NULL, {0, 0, 0}};
                 pel_neb_params np;
                 pel_neb_params_default(&np);
@@ -194,12 +196,24 @@ static void test_mueller_brown(void **state)
             }
         }
     }
-    /* The surface is smooth and two-dimensional: most searches succeed. */
-    assert_true(converged >= total / 2);
-    assert_true(nebs >= 3);
+    assert_int_equal(total, 30);
+    assert_true(follow || nebs >= 3);
     pel_art_free(&art);
     assert_null(art);
     gsl_rng_free(rng);
+    return converged;
+}
+
+static void test_mueller_brown(void **state)
+{
+    (void)state;
+    /* The surface is smooth and two-dimensional: with the fixed kick
+     * direction most searches succeed. */
+    assert_true(mueller_brown_searches(0) >= 15);
+    /* Radial pushes (basin_follow = 1) climb the walls of Müller-Brown's
+     * curved valleys, so fewer converge (11 of 30 when measured); those that
+     * do must still be the true saddles, which the helper checks. */
+    assert_true(mueller_brown_searches(1) >= 5);
 }
 
 /* Same seed, same search, bit for bit. */

@@ -38,6 +38,7 @@ expect_fail "--threads" --data "$G" --threads 0 --out "$T/a.csv"
 expect_fail "--kick" --data "$G" --kick -0.5 --out "$T/a.csv"
 expect_fail "--eig-threshold" --data "$G" --eig-threshold 0.1 --out "$T/a.csv"
 expect_fail "--force-tol" --data "$G" --force-tol nan --out "$T/a.csv"
+expect_fail "--push must be kick or follow" --data "$G" --push sideways --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
