@@ -129,6 +129,9 @@ typedef struct pel_art_result {
     long force_calls_lanczos; /* of which in Lanczos */
     size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */
     double max_disp;          /* largest atom displacement saddle vs initial, Å */
+    double max_disp_dist;     /* distance of that atom from the centre (initial minimum), Å:
+                                 large when the saddle is a soft spot far from the kicked
+                                 atoms (docs/art.md "remote soft spot") */
     const size_t *displaced;  /* [n_displaced] their indices, ascending; owned by the
                                  pel_art object, valid until its next search */
 } pel_art_result;

@@ -5,7 +5,8 @@
  *   search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,
  *   eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A
  * followed by force_calls_saddle, E_IS_eV_per_atom (E_initial / N, read by
- * `pel fit`) and displaced_ids (atom ids moved more than the displacement
+ * `pel fit`), max_disp_dist_A (distance from the centre of the atom that moved
+ * most, initial minimum to saddle) and displaced_ids (atom ids moved more than the displacement
  * threshold between initial and saddle, ';'-separated, ascending).  Values a failed search never reached are empty fields.
  *
  * Writing is append-only, one whole line per write(2) followed by fsync, so a
@@ -21,7 +22,8 @@
 
 #define PEL_CATALOG_HEADER                                                                                 \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
-    "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,displaced_ids"
+    "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
+    "displaced_ids"
 
 /* Default redundancy tolerance on E_saddle, eV (docs/art.md). */
 #define PEL_CATALOG_SADDLE_TOL 1e-3
@@ -32,6 +34,7 @@ typedef struct pel_catalog_row {
     int status;              /* pel_art_status */
     double e_initial, e_saddle, e_final, ea, er, eigenvalue, force, max_disp; /* NaN = not reached */
     double e_is_per_atom;    /* E_initial / number of atoms, eV (NaN = unknown) */
+    double max_disp_dist;    /* distance of the most displaced atom from the centre, Å (NaN = none) */
     long force_calls, force_calls_saddle;
     size_t n_displaced;
     int64_t *displaced_ids;  /* [n_displaced] owned by the row (catalog) */

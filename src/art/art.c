@@ -439,17 +439,22 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
 }
 
 /* Displaced atoms, saddle vs initial. */
-static void displacement_stats(pel_art *a, const double *x0, pel_art_result *res)
+static void displacement_stats(pel_art *a, const double *x0, size_t center, pel_art_result *res)
 {
     double thr2 = a->p.disp_threshold * a->p.disp_threshold, m2 = 0;
+    size_t imax = center;
     res->n_displaced = 0;
     for (size_t i = 0; i < a->s.natoms; i++) {
         double d2 = atom_disp2(a, a->xs, x0, i);
-        m2 = fmax(m2, d2);
+        if (d2 > m2) {
+            m2 = d2;
+            imax = i;
+        }
         if (d2 > thr2)
             a->displaced[res->n_displaced++] = i;
     }
     res->max_disp = sqrt(m2);
+    res->max_disp_dist = sqrt(pair_dist2(a, x0, imax, center));
     res->displaced = a->displaced;
 }
 
@@ -592,7 +597,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     memset(res, 0, sizeof *res);
     res->e_initial = e0;
     res->e_saddle = res->e_final = res->eigenvalue = res->force = NAN;
-    res->max_disp = NAN;
+    res->max_disp = res->max_disp_dist = NAN;
     res->displaced = a->displaced;
     a->calls = a->lanczos_calls = 0;
     a->have_saddle = a->have_final = 0;
@@ -612,7 +617,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
         res->e_saddle = e;
         res->eigenvalue = lambda;
         res->force = sqrt(dot(a->nd, a->f, a->f));
-        displacement_stats(a, x0, res);
+        displacement_stats(a, x0, center, res);
         if (!(e > e0)) {
             res->status = PEL_ART_NEGATIVE_BARRIER;
             st = ART_OUT_OF_BUDGET;

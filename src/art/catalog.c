@@ -14,7 +14,7 @@
 
 #include "pel/util.h"
 
-#define CATALOG_NCOLS 16
+#define CATALOG_NCOLS 17
 
 struct pel_catalog_writer {
     int fd;
@@ -48,6 +48,7 @@ int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long cente
     row->force = res->force;
     row->max_disp = res->max_disp;
     row->e_is_per_atom = natoms ? res->e_initial / (double)natoms : NAN;
+    row->max_disp_dist = res->max_disp_dist;
     row->force_calls = res->force_calls;
     row->force_calls_saddle = res->force_calls_saddle;
     row->n_displaced = res->n_displaced;
@@ -123,7 +124,9 @@ static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error 
     p += isfinite(r->max_disp) ? snprintf(p, (size_t)(end - p), ",%.17g", r->max_disp)
                                : snprintf(p, (size_t)(end - p), ",");
     p += snprintf(p, (size_t)(end - p), ",%ld", r->force_calls_saddle);
-    p += isfinite(r->e_is_per_atom) ? snprintf(p, (size_t)(end - p), ",%.17g,", r->e_is_per_atom)
+    p += isfinite(r->e_is_per_atom) ? snprintf(p, (size_t)(end - p), ",%.17g", r->e_is_per_atom)
+                                    : snprintf(p, (size_t)(end - p), ",");
+    p += isfinite(r->max_disp_dist) ? snprintf(p, (size_t)(end - p), ",%.17g,", r->max_disp_dist)
                                     : snprintf(p, (size_t)(end - p), ",,");
     for (size_t i = 0; i < r->n_displaced; i++)
         p += snprintf(p, (size_t)(end - p), i ? ";%" PRId64 : "%" PRId64, r->displaced_ids[i]);
@@ -254,6 +257,8 @@ static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_erro
         st = pel_parse_long(col[13], where, &r->force_calls_saddle, err);
     if (!st)
         st = parse_opt_double(col[14], where, &r->e_is_per_atom, err);
+    if (!st)
+        st = parse_opt_double(col[15], where, &r->max_disp_dist, err);
     if (st)
         return pel_error_wrap(err, st, "%s", where);
     if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
@@ -265,7 +270,7 @@ static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_erro
         if (!r->displaced_ids)
             return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
         char *save = NULL;
-        for (char *tok = strtok_r(col[15], ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        for (char *tok = strtok_r(col[16], ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
             long id;
             if (got == (size_t)nd || (st = pel_parse_long(tok, where, &id, err)) != 0) {
                 pel_catalog_row_clear(r);

@@ -52,6 +52,7 @@ static pel_catalog_row make_row(long id, int status, double es, int64_t *ids, si
     r.force = 0.0412345;
     r.max_disp = 0.987654321;
     r.e_is_per_atom = id % 2 ? NAN : -4.6512345678901234;
+    r.max_disp_dist = id % 3 ? 12.345678901234567 : NAN;
     r.force_calls = 400 + id;
     r.force_calls_saddle = 200 + id;
     r.n_displaced = nid;
@@ -97,10 +98,10 @@ static void test_round_trip(void **state)
         assert_int_equal(a->force_calls_saddle, b->force_calls_saddle);
         assert_int_equal(a->n_displaced, b->n_displaced);
         const double va[] = {a->e_initial, a->e_saddle, a->e_final, a->ea, a->er, a->eigenvalue, a->force, a->max_disp,
-                             a->e_is_per_atom};
+                             a->e_is_per_atom, a->max_disp_dist};
         const double vb[] = {b->e_initial, b->e_saddle, b->e_final, b->ea, b->er, b->eigenvalue, b->force, b->max_disp,
-                             b->e_is_per_atom};
-        for (int k = 0; k < 9; k++)
+                             b->e_is_per_atom, b->max_disp_dist};
+        for (int k = 0; k < 10; k++)
             assert_true(va[k] == vb[k] || (isnan(va[k]) && isnan(vb[k]))); /* %.17g is exact */
         for (size_t k = 0; k < a->n_displaced; k++)
             assert_int_equal(a->displaced_ids[k], b->displaced_ids[k]);
@@ -121,7 +122,7 @@ static void test_torn_line_recovery(void **state)
     (void)state;
     const char *path = tmp("torn.csv");
     write_file(path, PEL_CATALOG_HEADER "\n"
-                     "0,1,no_exit,-10,,,,,,,50,0,,50,,\n"
+                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,\n"
                      "1,1,converged,-10,-9.5,-9.8,0.5,0.3");
     pel_catalog *cat = NULL;
     pel_error err = {0};
@@ -195,10 +196,11 @@ static void test_bad_files(void **state)
     } bad[] = {
         {"search_id,center_id\n", "header"},
         {"", "empty"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,\n", "line 2"},
-        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,\n", "weird"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,\n", "twice"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,7\n", "displaced_ids"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,\n", "weird"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "twice"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7\n", "displaced_ids"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,\n", "line 2"},
         {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,\n", "columns"},
     };
     pel_error err = {0};
