@@ -1,10 +1,15 @@
 /* cmd_md.c - `pel md`: NVE / NVT / NPT-iso molecular dynamics on a LAMMPS
  * data file with LAMMPS fix nve/nvt/npt conventions; thermo lines as CSV on
- * stdout, optional LAMMPS dump trajectory, final state as a data file. */
+ * stdout (or a file), optional LAMMPS dump trajectory, final state as a data
+ * file; with --checkpoint the run can be killed and resumed (--resume) and
+ * ends with the same outputs, byte for byte, as an uninterrupted run. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "pel/eam.h"
@@ -32,19 +37,59 @@ static void usage(FILE *fp)
                 "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
                 "  --elements A,B      element of each atom type (default: from the data file)\n"
                 "  --skin A            neighbour skin, Å (default 1.0)\n"
+                "  --thermo-out FILE   thermo lines to FILE instead of stdout\n"
+                "  --checkpoint FILE   save the run state to FILE every --checkpoint-every steps (default\n"
+                "                      10000; needs --thermo-out when --thermo > 0) ...\n"
+                "  --resume            ... and continue from it after a kill: thermo and dump files are cut\n"
+                "                      back to the checkpoint and continued (same options required)\n"
                 "  --threads N         OpenMP threads (default: OpenMP's default)\n"
                 "  --help\n");
 }
 
 static int print_thermo(void *ctx, const pel_md_thermo *th)
 {
-    (void)ctx;
+    FILE *fp = ctx;
     double v[6] = {th->T, th->pe, th->ke, th->etotal, th->p_bar, th->volume};
-    printf("%ld", th->step);
+    fprintf(fp, "%ld", th->step);
     for (int k = 0; k < 6; k++)
-        printf(",%.12g", v[k]);
-    printf("\n");
+        fprintf(fp, ",%.12g", v[k]);
+    fprintf(fp, "\n");
     return 0;
+}
+
+/* Open an output file that a resumed run continues: cut back to `len` bytes
+ * (what the checkpoint saw), then append.  len < 0: create afresh. */
+static FILE *open_resumable(const char *path, long len, pel_error *err)
+{
+    if (len < 0) {
+        FILE *fp = fopen(path, "w");
+        if (!fp)
+            pel_error_set(err, PEL_EIO, "cannot write %s: %s", path, strerror(errno));
+        return fp;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0 || sb.st_size < len) {
+        pel_error_set(err, PEL_ESTATE, "%s is missing or shorter than the checkpoint records (%ld bytes)", path, len);
+        return NULL;
+    }
+    if (truncate(path, len) != 0) {
+        pel_error_set(err, PEL_EIO, "cannot cut %s back to the checkpoint: %s", path, strerror(errno));
+        return NULL;
+    }
+    FILE *fp = fopen(path, "a");
+    if (!fp)
+        pel_error_set(err, PEL_EIO, "cannot append to %s: %s", path, strerror(errno));
+    return fp;
+}
+
+/* Flush a file to disk and return its length (-1 on failure). */
+static long sync_len(FILE *fp)
+{
+    if (!fp)
+        return 0;
+    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+        return -1;
+    return ftell(fp);
 }
 
 int cli_cmd_md(int argc, char **argv)
@@ -59,9 +104,13 @@ int cli_cmd_md(int argc, char **argv)
         {"dump", required_argument, 0, 'd'},     {"dump-every", required_argument, 0, 'D'},
         {"potential", required_argument, 0, 'p'}, {"elements", required_argument, 0, 'e'},
         {"skin", required_argument, 0, 'k'},     {"threads", required_argument, 0, 'j'},
+        {"thermo-out", required_argument, 0, 'f'}, {"checkpoint", required_argument, 0, 'c'},
+        {"checkpoint-every", required_argument, 0, 'C'}, {"resume", no_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     const char *in = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *dump = NULL;
-    const char *ens = NULL;
+    const char *ens = NULL, *thermo_out = NULL, *ckpath = NULL;
+    long ck_every = 10000;
+    int resume = 0;
     double T = NAN, Tstop = NAN, skin = 1.0;
     long steps = -1, seed = -1, thermo = 100, dump_every = 0, threads = 0;
     pel_md_params mp;
@@ -89,6 +138,10 @@ int cli_cmd_md(int argc, char **argv)
         case 'e': elements = optarg; break;
         case 'k': if (cli_double(CMD, "--skin", optarg, &skin)) return CLI_USAGE; break;
         case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
+        case 'f': thermo_out = optarg; break;
+        case 'c': ckpath = optarg; break;
+        case 'C': if (cli_long(CMD, "--checkpoint-every", optarg, &ck_every)) return CLI_USAGE; break;
+        case 'R': resume = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
         default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
@@ -116,6 +169,13 @@ int cli_cmd_md(int argc, char **argv)
     if (!(skin >= 0 && skin < 10)) return cli_errorf(CMD, CLI_USAGE, "--skin %g Å out of range [0, 10)", skin);
     if (threads < 0 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 0..256", threads);
     if (seed >= 0 && isnan(T)) return cli_errorf(CMD, CLI_USAGE, "--seed needs --T for the created velocities");
+    if (ck_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--checkpoint-every must be > 0");
+    if (resume && !ckpath) return cli_errorf(CMD, CLI_USAGE, "--resume needs --checkpoint FILE");
+    if (ckpath && thermo > 0 && !thermo_out)
+        return cli_errorf(CMD, CLI_USAGE, "--checkpoint needs --thermo-out FILE (thermo lines are resumed with the run)");
+    struct stat ck_sb;
+    if (ckpath && !resume && stat(ckpath, &ck_sb) == 0)
+        return cli_errorf(CMD, CLI_FAIL, "%s exists: continue with --resume or remove it", ckpath);
     mp.t_start = isnan(T) ? 300.0 : T;
     mp.t_stop = isnan(Tstop) ? mp.t_start : Tstop;
     mp.p_stop_bar = mp.p_start_bar;
@@ -126,42 +186,86 @@ int cli_cmd_md(int argc, char **argv)
     pel_calc *calc = NULL;
     pel_md *md = NULL;
     pel_afile af = {0};
+    FILE *tf = stdout, *df = NULL; /* thermo and dump streams */
+    long done = 0;
     int rc = pel_eam_read_auto(potential, &pot, &err);
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
-    if (!rc && (seed >= 0 || (!sys->has_velocities && !isnan(T))))
+    /* What fixes the trajectory and the outputs: a resume must repeat it. */
+    const double fp[] = {(double)mp.ensemble, mp.t_start, mp.t_stop, mp.p_start_bar, mp.dt, (double)steps,
+                         mp.tdamp, mp.pdamp, (double)thermo, (double)dump_every, (double)ck_every, skin,
+                         (double)seed, sys ? (double)sys->n : 0.0};
+    const size_t nfp = sizeof fp / sizeof fp[0];
+    int64_t extra[3] = {0, -1, -1}; /* steps done, thermo file length, dump file length */
+    pel_md_state st;
+    if (!rc && resume) {
+        pel_system *cks = NULL;
+        rc = pel_md_checkpoint_read(ckpath, fp, nfp, &cks, &st, extra, 3, &err);
+        if (!rc) {
+            pel_system_free(&sys);
+            sys = cks;
+            done = (long)extra[0];
+        }
+    } else if (!rc && (seed >= 0 || (!sys->has_velocities && !isnan(T)))) {
         rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
+    }
     if (!rc) rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err);
     if (!rc) rc = pel_md_new(&md, calc, sys, &mp, &err);
     if (!rc) rc = pel_md_setup(md, sys, steps, &err);
-    if (!rc && dump) rc = pel_afile_open(&af, dump, &err);
-    if (!rc && dump) rc = pel_system_write_dump(sys, af.fp, 0, &err);
+    if (!rc && resume) pel_md_set_state(md, &st);
+    if (!rc && thermo_out && thermo > 0 && !(tf = open_resumable(thermo_out, resume ? (long)extra[1] : -1, &err)))
+        rc = err.code;
+    if (!rc && dump && ckpath && !(df = open_resumable(dump, resume ? (long)extra[2] : -1, &err))) rc = err.code;
+    if (!rc && dump && !ckpath && !(rc = pel_afile_open(&af, dump, &err))) df = af.fp;
+    if (!rc && dump && !resume) rc = pel_system_write_dump(sys, df, 0, &err);
     if (!rc) {
-        if (thermo > 0) {
-            printf("step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
+        if (thermo > 0 && !resume) {
+            fprintf(tf, "step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
             pel_md_thermo th;
             pel_md_thermo_now(md, sys, &th);
-            print_thermo(NULL, &th);
+            print_thermo(tf, &th);
         }
-        /* chunks end at every dump frame and at least every MD_PROGRESS_STEPS steps */
+        /* chunks end at every dump frame, checkpoint and at least every MD_PROGRESS_STEPS steps */
         cli_progress prog;
         cli_progress_init(&prog, "pel md", 60.0);
-        for (long done = 0; !rc && done < steps;) {
+        for (;;) {
+            if (ckpath && done % ck_every == 0) {
+                /* Save, then restart the engine exactly as a resume does (fresh
+                 * neighbour list, forces recomputed), so that both continue
+                 * bit for bit. */
+                long tl = thermo > 0 ? sync_len(tf) : -1, dl = dump ? sync_len(df) : -1;
+                if ((thermo > 0 && tl < 0) || (dump && dl < 0)) {
+                    rc = pel_error_set(&err, PEL_EIO, "cannot flush the thermo or dump file to disk");
+                    break;
+                }
+                int64_t ex[3] = {done, tl, dl};
+                pel_md_get_state(md, &st);
+                if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, 3, &err))) break;
+                pel_calc_free(&calc);
+                if ((rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err))) break;
+                if ((rc = pel_md_refresh(md, calc, sys, &err))) break;
+            }
+            if (done >= steps) break;
             long next = done + MD_PROGRESS_STEPS;
             if (dump && (done / dump_every + 1) * dump_every < next) next = (done / dump_every + 1) * dump_every;
+            if (ckpath && (done / ck_every + 1) * ck_every < next) next = (done / ck_every + 1) * ck_every;
             if (next > steps) next = steps;
-            rc = pel_md_run(md, sys, next - done, thermo, thermo > 0 ? print_thermo : NULL, NULL, &err);
+            rc = pel_md_run(md, sys, next - done, thermo, thermo > 0 ? print_thermo : NULL, tf, &err);
+            if (rc) break;
             done = next;
-            if (!rc && dump && done % dump_every == 0) rc = pel_system_write_dump(sys, af.fp, done, &err);
-            if (!rc && steps >= MD_PROGRESS_MIN_RUN) cli_progress_cb(&prog, (double)done, (double)steps, NULL);
+            if (dump && done % dump_every == 0 && (rc = pel_system_write_dump(sys, df, done, &err))) break;
+            if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_cb(&prog, (double)done, (double)steps, NULL);
         }
         if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_end(&prog);
     }
-    if (!rc && dump) rc = pel_afile_commit(&af, &err);
+    if (!rc && dump && !ckpath) rc = pel_afile_commit(&af, &err);
+    if (dump && ckpath && df && fclose(df) != 0 && !rc) rc = pel_error_set(&err, PEL_EIO, "cannot write %s", dump);
+    if (tf && tf != stdout && fclose(tf) != 0 && !rc)
+        rc = pel_error_set(&err, PEL_EIO, "cannot write %s", thermo_out);
     if (!rc) {
         pel_system_wrap(sys);
         rc = pel_system_write_data(sys, out, "pel md", &err);
     }
-    if (rc && dump) pel_afile_abort(&af);
+    if (rc && dump && !ckpath && af.fp) pel_afile_abort(&af);
     pel_md_free(&md);
     pel_calc_free(&calc);
     pel_system_free(&sys);

@@ -103,6 +103,20 @@ void pel_md_set_state(pel_md *md, const pel_md_state *st);
 /* Change the parameters between runs (e.g. new temperature ramp). */
 int pel_md_set_params(pel_md *md, const pel_md_params *p, pel_error *err);
 
+/* Checkpoint of an MD run (`pel md --checkpoint`, docs/md.md): a fingerprint
+ * fp[nfp] of the parameters that fix the trajectory, the system (positions,
+ * velocities, box, images), the integrator state and nextra integers of the
+ * caller (step counters, lengths of its output files).  Written atomically
+ * (temp file + rename); native format, read back by the same build on the
+ * same machine. */
+int pel_md_checkpoint_write(const char *path, const double *fp, size_t nfp, const pel_system *sys,
+                            const pel_md_state *st, const int64_t *extra, size_t nextra, pel_error *err);
+/* Read it back.  PEL_EIO if it cannot be opened; PEL_ESTATE if it is corrupt,
+ * truncated, or was written with another fingerprint (the message says
+ * which).  On success *sys is a new system (caller frees). */
+int pel_md_checkpoint_read(const char *path, const double *fp, size_t nfp, pel_system **sys, pel_md_state *st,
+                           int64_t *extra, size_t nextra, pel_error *err);
+
 /* Gaussian velocities for temperature T (K) from `seed`, zero total
  * momentum, scaled to exactly T with 3N-3 dof (as LAMMPS `velocity create
  * ... mom yes dist gaussian`, different random numbers). */
