@@ -10,7 +10,8 @@
  * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25);
  * min_cg=1 makes the post-saddle minimiser CG instead of FIRE, final=1 prints
  * for each final state the atoms moved > 0.3 Å and the largest mover's
- * distance from the centre (profile only).
+ * distance from the centre, moved=1 how many atoms move between successive
+ * force calls (profile only).
  *
  * Force calls are the unit of cost; the time of one force call of the same
  * engine on the same sample is measured alongside, so that the ART overhead
@@ -113,7 +114,50 @@ static int set_param(pel_art_params *p, const char *kv)
     return 0;
 }
 
+/* moved=1: how local are the force calls of ART?  A wrapper around the force
+ * callback counts, per call, the atoms that moved since the previous call
+ * (more than 1e-6 Å, and more than 1e-3 Å): a force update restricted to the
+ * moved atoms and their neighbourhood could only pay if few atoms move. */
+typedef struct moved_ctx {
+    pel_force_fn inner;
+    int (*inner_min)(void *ctx, double *x, double *energy, long *calls, pel_error *err);
+    void *ictx;
+    double *prev;
+    size_t n;
+    long calls;
+    double frac6, frac3; /* sums over calls of the moved fractions */
+} moved_ctx;
+
+static int moved_force(void *ctx, const double *x, double *f, double *energy, pel_error *err)
+{
+    moved_ctx *m = ctx;
+    if (m->calls++ > 0) {
+        size_t n6 = 0, n3 = 0;
+        for (size_t i = 0; i < m->n; i++) {
+            double d2 = 0;
+            for (int k = 0; k < 3; k++)
+                d2 += (x[3 * i + k] - m->prev[3 * i + k]) * (x[3 * i + k] - m->prev[3 * i + k]);
+            n6 += d2 > 1e-12;
+            n3 += d2 > 1e-6;
+        }
+        m->frac6 += (double)n6 / (double)m->n;
+        m->frac3 += (double)n3 / (double)m->n;
+    }
+    memcpy(m->prev, x, 3 * m->n * sizeof *x);
+    return m->inner(m->ictx, x, f, energy, err);
+}
+
+/* The minimisations are not counted (they run inside the engine). */
+static int moved_minimize(void *ctx, double *x, double *energy, long *calls, pel_error *err)
+{
+    moved_ctx *m = ctx;
+    int st = m->inner_min(m->ictx, x, energy, calls, err);
+    memcpy(m->prev, x, 3 * m->n * sizeof *x);
+    return st;
+}
+
 static pel_art_params g_params;
+static int g_moved;
 static int g_min_cg; /* post-saddle minimiser: CG instead of FIRE (argument min_cg=1) */
 static int g_final;  /* print where the final state differs from the initial one (final=1) */
 
@@ -129,6 +173,13 @@ static int profile(const char *path, long nsearch, uint64_t seed)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     long nconv = 0, st_count[PEL_ART_NSTATUS] = {0};
     double sum_basin = 0, sum_climb = 0, sum_after = 0, sum_lz = 0, sum_all = 0, sum_all_conv = 0;
+    moved_ctx mv = {0};
+    double moved6 = 0, moved3 = 0;
+    long moved_calls = 0;
+    if (g_moved && !(mv.prev = malloc(3 * sys->n * sizeof *mv.prev))) {
+        fprintf(stderr, "bench_art: out of memory\n");
+        return 1;
+    }
     double t0 = pel_wall_seconds();
     printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp\n");
     for (long k = 0; k < nsearch; k++) {
@@ -136,8 +187,20 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         pel_art_calc ad;
         pel_art_surface surf;
         pel_art *art = NULL;
-        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, p.min_ftol, &e) ||
-            pel_art_new(&art, &surf, &p, &e))
+        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, p.min_ftol, &e))
+            return die(&e);
+        if (g_moved) {
+            mv.inner = surf.force;
+            mv.ictx = surf.ctx;
+            mv.n = sys->n;
+            mv.calls = 0;
+            mv.frac6 = mv.frac3 = 0;
+            mv.inner_min = surf.minimize;
+            surf.force = moved_force;
+            surf.minimize = moved_minimize;
+            surf.ctx = &mv;
+        }
+        if (pel_art_new(&art, &surf, &p, &e))
             return die(&e);
         if (g_min_cg)
             ad.min.algo = PEL_MIN_CG;
@@ -210,10 +273,20 @@ static int profile(const char *path, long nsearch, uint64_t seed)
             sum_after += (double)after;
             sum_all_conv += (double)r.force_calls;
         }
+        if (g_moved) {
+            moved6 += mv.frac6;
+            moved3 += mv.frac3;
+            moved_calls += mv.calls > 0 ? mv.calls - 1 : 0;
+        }
         pel_art_free(&art);
         pel_art_calc_destroy(&ad);
         pel_calc_free(&c);
     }
+    if (g_moved && moved_calls > 0)
+        printf("# force calls of ART outside the minimisations: %ld; atoms moved since the previous call: "
+               "%.1f%% by > 1e-6 A, %.1f%% by > 1e-3 A (means over calls)\n",
+               moved_calls, 100 * moved6 / (double)moved_calls, 100 * moved3 / (double)moved_calls);
+    free(mv.prev);
     double wall = pel_wall_seconds() - t0;
     double tcall = time_force_call(pot, sys);
     printf("# %zu atoms, %ld searches, %ld converged (%.0f%%); statuses:", sys->n, nsearch, nconv,
@@ -337,6 +410,11 @@ int main(int argc, char **argv)
     pel_art_params_default(&g_params);
     /* Trailing key=value arguments override ART parameters. */
     while (argc > 1 && strchr(argv[argc - 1], '=')) {
+        if (strcmp(argv[argc - 1], "moved=1") == 0) {
+            g_moved = 1;
+            argc--;
+            continue;
+        }
         if (strcmp(argv[argc - 1], "min_cg=1") == 0 || strcmp(argv[argc - 1], "final=1") == 0) {
             *(argv[argc - 1][0] == 'm' ? &g_min_cg : &g_final) = 1;
             argc--;
