@@ -62,6 +62,13 @@ if ! "$PEL" art --data "$T/hot.data" --centers ids:5 --out "$T/hot.csv" $Q >"$T/
     ! grep -q "warning: input is not a minimum" "$T/err"; then
     echo "FAIL: non-minimum input"; cat "$T/err"; fails=$((fails + 1))
 fi
+# --push reaches the search: same seed and centre, other push, other path (both complete).
+P1="--quiet --searches-per-center 1 --max-calls 3000 --centers ids:5"
+if ! "$PEL" art --data "$G" $P1 --push kick --out "$T/pk.csv" >/dev/null 2>&1 ||
+    ! "$PEL" art --data "$G" $P1 --push follow --out "$T/pf.csv" >/dev/null 2>&1 ||
+    [ "$(wc -l <"$T/pf.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pf.csv"; then
+    echo "FAIL: --push kick/follow"; fails=$((fails + 1))
+fi
 # --help works and documents the catalog columns.
 "$PEL" art --help | grep -q "search_id,center_id,status" || { echo "FAIL: --help"; fails=$((fails + 1)); }
 
