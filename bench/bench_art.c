@@ -156,6 +156,18 @@ static int moved_minimize(void *ctx, double *x, double *energy, long *calls, pel
     return st;
 }
 
+/* Squared minimum-image distance between atom i of xa and atom j of xb. */
+static double pbc_dist2(const pel_system *sys, const double *xa, size_t i, const double *xb, size_t j)
+{
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+        double d = xa[3 * i + k] - xb[3 * j + k];
+        d -= sys->len[k] * nearbyint(d / sys->len[k]);
+        s += d * d;
+    }
+    return s;
+}
+
 static pel_art_params g_params;
 static int g_moved;
 static int g_min_cg; /* post-saddle minimiser: CG instead of FIRE (argument min_cg=1) */
@@ -224,16 +236,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
             double dmax = 0;
             int n03 = 0;
             for (size_t i = 0; i < sys->n; i++) {
-                double d2 = 0, r2 = 0;
-                for (int k = 0; k < 3; k++) {
-                    double L = sys->len[k];
-                    double d = xf[3 * i + k] - sys->x[3 * i + k];
-                    d -= L * nearbyint(d / L);
-                    d2 += d * d;
-                    double rr = sys->x[3 * i + k] - sys->x[3 * center + k];
-                    rr -= L * nearbyint(rr / L);
-                    r2 += rr * rr;
-                }
+                double d2 = pbc_dist2(sys, xf, i, sys->x, i);
                 if (d2 > 0.09)
                     n03++;
                 if (d2 > dmax) {
@@ -241,13 +244,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
                     imax = i;
                 }
             }
-            double r2 = 0;
-            for (int k = 0; k < 3; k++) {
-                double L = sys->len[k];
-                double rr = sys->x[3 * imax + k] - sys->x[3 * center + k];
-                rr -= L * nearbyint(rr / L);
-                r2 += rr * rr;
-            }
+            double r2 = pbc_dist2(sys, sys->x, imax, sys->x, center);
             /* The saddle mode's largest atom component and its share of the norm. */
             const double *v = pel_art_eigvec(art);
             size_t vmax = 0;

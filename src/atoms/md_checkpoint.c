@@ -63,7 +63,6 @@ int pel_md_checkpoint_read(const char *path, const double *fp, size_t nfp, pel_s
     goto out;
 corrupt:
     rc = pel_error_set(err, PEL_ESTATE, "checkpoint %s is corrupt or truncated", path);
-    pel_system_free(sys);
 out:
     if (rc)
         pel_system_free(sys);
