@@ -37,6 +37,13 @@ static void usage(FILE *fp)
           "  --push kick|follow        leave the basin along the fixed kick direction (ARTn), or along\n"
           "                            the current displacement from the minimum (classic ART) (kick)\n"
           "  --eig-threshold L         eV/Å^2 (-0.01)             --force-tol F    saddle |F|, eV/Å (0.05)\n"
+          "  --local-radius A          Lanczos mode kept on the atoms within A of the centre (10) ...\n"
+          "  --local-stiffness K       ... by adding K eV/Å^2 to the Hessian beyond A + 2 Å (1; 0 = the\n"
+          "                            whole-system lowest mode)\n"
+          "  --lost uphill|mode|kick   climb step while the lowest eigenvalue is >= 0: uphill along\n"
+          "                            that mode, or along the last negative mode / the kick direction\n"
+          "                            with perpendicular relaxation (uphill; tolerated 40 times\n"
+          "                            in a row, 4 for mode and kick)\n"
           "  --max-calls N             force calls per search (20000)\n"
           "  --quiet                   no progress lines\n"
           "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
@@ -169,7 +176,8 @@ int cli_cmd_art(int argc, char **argv)
         {"resume", no_argument, 0, 'r'},          {"kick", required_argument, 0, 'k'},
         {"kick-radius", required_argument, 0, 'K'}, {"eig-threshold", required_argument, 0, 'L'},
         {"force-tol", required_argument, 0, 'F'}, {"max-calls", required_argument, 0, 'M'},
-        {"push", required_argument, 0, 'P'},
+        {"push", required_argument, 0, 'P'},      {"lost", required_argument, 0, 'l'},
+        {"local-radius", required_argument, 0, 'R'}, {"local-stiffness", required_argument, 0, 'S'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -189,6 +197,28 @@ int cli_cmd_art(int argc, char **argv)
                 return cli_errorf(cmd, CLI_USAGE, "--push must be kick or follow (got '%s')", optarg);
             p.art.basin_follow = strcmp(optarg, "follow") == 0;
             break;
+        case 'l':
+            if (strcmp(optarg, "uphill") == 0)
+                p.art.lost_step = PEL_ART_LOST_UPHILL;
+            else if (strcmp(optarg, "mode") == 0)
+                p.art.lost_step = PEL_ART_LOST_MODE;
+            else if (strcmp(optarg, "kick") == 0)
+                p.art.lost_step = PEL_ART_LOST_KICK;
+            else
+                return cli_errorf(cmd, CLI_USAGE, "--lost must be uphill, mode or kick (got '%s')", optarg);
+            /* the relaxing rules were tuned with 4 tolerated iterations (docs/art.md) */
+            p.art.lost_max = p.art.lost_step == PEL_ART_LOST_UPHILL ? 40 : 4;
+            break;
+        case 'R': case 'S': {
+            double d;
+            const char *name = c == 'R' ? "--local-radius" : "--local-stiffness";
+            if (cli_double(cmd, name, optarg, &d))
+                return CLI_USAGE;
+            if (!(d >= 0) || d > 1e6)
+                return cli_errorf(cmd, CLI_USAGE, "%s out of range (got %g; must be in 0..1e6)", name, d);
+            *(c == 'R' ? &p.art.local_radius : &p.art.local_stiffness) = d;
+            break;
+        }
         case 'n':
             if (cli_long(cmd, "--searches-per-center", optarg, &v))
                 return CLI_USAGE;

@@ -62,6 +62,13 @@ typedef struct pel_art_surface {
     double box[3];       /* periodic edge lengths (minimum image), 0 = not periodic */
 } pel_art_surface;
 
+/* Climb step while the lowest eigenvalue is not negative (pel_art_params.lost_step). */
+typedef enum pel_art_lost_step {
+    PEL_ART_LOST_UPHILL = 0, /* eig_step uphill along the current lowest mode, no relaxation */
+    PEL_ART_LOST_MODE = 1,   /* basin_step along the last negative mode, then relax */
+    PEL_ART_LOST_KICK = 2    /* basin_step along the kick direction, then relax */
+} pel_art_lost_step;
+
 typedef struct pel_art_params {
     /* Kick (paper: 0.5 Å on the central atom and its first neighbours). */
     double kick_norm;        /* 2-norm of the initial displacement, Å (0.5) */
@@ -80,15 +87,26 @@ typedef struct pel_art_params {
                                 events are one remote soft spot's saddle, and its barriers are
                                 smaller (docs/art.md "Push direction") */
     double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
+    /* Which mode: the lowest eigenpair of H + local_stiffness * W, W = 1 on the coordinates of
+       atoms farther than local_radius + 2 Å from the centre (in the initial minimum), 0 within
+       local_radius, linear between.  It keeps the search on the kicked region: the whole-system
+       lowest mode is often a remote soft spot the push strains (docs/art.md "Local mode").
+       local_stiffness 0 = the whole-system mode (the paper's Methods do not say). */
+    double local_radius;     /* Å (10) */
+    double local_stiffness;  /* eV/Å^2 (1; 0 = off) */
     /* Converging to the saddle. */
     double force_tol;        /* saddle when the global 2-norm |F| < this, eV/Å (0.05, paper) */
     double eig_step;         /* largest step along the eigenvector, Å (0.1) */
     double eig_floor;        /* Newton step |F_par| / max(|lambda|, eig_floor), eV/Å^2 (0.5) */
     int climb_max_iter;      /* iterations before "no_convergence" (300) */
-    int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated (each
-                                steps basin_step along the last good mode) before
-                                "lost_curvature" (4) */
-    int lost_mode_kick;      /* those steps follow the kick direction (1) or the last good mode (0) */
+    int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated before
+                                "lost_curvature" (40; 4 suits the relaxing lost_step rules) */
+    int lost_step;           /* what such an iteration does (pel_art_lost_step): step eig_step
+                                uphill along the current lowest mode without perpendicular
+                                relaxation (PEL_ART_LOST_UPHILL, the default: the positive-
+                                curvature rule of minimum-mode following), or step basin_step
+                                along the last good mode (..._MODE) or the kick direction
+                                (..._KICK) and relax perpendicular to it (docs/art.md) */
     int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
@@ -121,7 +139,8 @@ void pel_art_params_default(pel_art_params *p);
 typedef struct pel_art_result {
     int status;               /* pel_art_status */
     double e_initial, e_saddle, e_final; /* eV (e_final NaN when not reached) */
-    double eigenvalue;        /* lowest eigenvalue at the saddle, eV/Å^2 */
+    double eigenvalue;        /* lowest eigenvalue of the whole-system Hessian at the saddle,
+                                 eV/Å^2 (with a local mode: one more Lanczos, started from it) */
     double force;             /* global force 2-norm at the saddle, eV/Å */
     long force_calls;         /* all force calls of the search */
     long force_calls_saddle;  /* of which up to the converged saddle */

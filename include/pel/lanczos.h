@@ -46,6 +46,14 @@ void pel_lanczos_free(pel_lanczos **lz);
 int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
                        double *vec, double *eigval, long *calls, pel_error *err);
 
+/* The same for H + diag(shift), shift[ndim] in eV/Å^2 (NULL = none): a
+ * positive shift on some coordinates stiffens them, so that the lowest mode
+ * is the softest one that leaves them (nearly) still; ART uses it to keep
+ * the mode near the kicked atoms (docs/art.md "Local mode").  *eigval is
+ * the eigenvalue of the shifted matrix. */
+int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
+                               const double *shift, double *vec, double *eigval, long *calls, pel_error *err);
+
 /* Number of Krylov vectors used by the last call (for statistics and tests). */
 int pel_lanczos_last_iterations(const pel_lanczos *lz);
 

@@ -49,8 +49,10 @@ void pel_art_params_default(pel_art_params *p)
     p->eig_step = 0.1;
     p->eig_floor = 0.5;
     p->climb_max_iter = 300;
-    p->lost_max = 4;
-    p->lost_mode_kick = 0;
+    p->local_radius = 10.0;
+    p->local_stiffness = 1.0;
+    p->lost_max = 40;
+    p->lost_step = PEL_ART_LOST_UPHILL;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
     p->perp_dt = 0.25;
@@ -76,6 +78,7 @@ struct pel_art {
     double *xs, *xf, *xb; /* saddle, final, pushed-back minimum */
     double *work;      /* [2 nd] FIRE scratch */
     size_t *displaced;
+    double *local_shift; /* [nd] Hessian shift of the local mode, this search's centre */
     long calls;        /* force calls of the current search */
     long lanczos_calls; /* of which in Lanczos */
     int have_saddle, have_final;
@@ -91,7 +94,8 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
         !(p->same_disp_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
-        p->perp_steps_min < 0 || p->lost_max < 0 || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
+        p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
+        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
                                               "must be positive, eig_threshold negative)");
     pel_art *a = calloc(1, sizeof *a);
@@ -111,7 +115,8 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         ok &= (*arrs[i] = malloc(a->nd * sizeof(double))) != NULL;
     a->work = malloc(2 * a->nd * sizeof(double));
     a->displaced = malloc(surf->natoms * sizeof(size_t));
-    if (!ok || !a->work || !a->displaced) {
+    a->local_shift = malloc(a->nd * sizeof(double));
+    if (!ok || !a->work || !a->displaced || !a->local_shift) {
         pel_art_free(&a);
         return pel_error_set(err, PEL_ENOMEM, "art: out of memory for %zu atoms", surf->natoms);
     }
@@ -135,6 +140,7 @@ void pel_art_free(pel_art **art)
     free(a->xb);
     free(a->work);
     free(a->displaced);
+    free(a->local_shift);
     free(a);
     *art = NULL;
 }
@@ -265,14 +271,39 @@ static int relax_perp(pel_art *a, const double *d, int nsteps, double *e, pel_er
     return st;
 }
 
-/* Lowest eigenpair at the current point, warm-started from a->eig. */
-static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
+/* Hessian shift of the local mode, local_stiffness x W per coordinate: W = 0
+ * within local_radius of the centre, 1 beyond local_radius + LOCAL_RAMP,
+ * linear between (a step would make the mode's shape jump with tiny moves of
+ * atoms at the edge). */
+#define LOCAL_RAMP 2.0
+static void set_local_shift(pel_art *a, const double *x0, size_t center)
+{
+    for (size_t i = 0; i < a->s.natoms; i++) {
+        double r = sqrt(pair_dist2(a, x0, i, center)) - a->p.local_radius;
+        double w = r <= 0 ? 0.0 : r >= LOCAL_RAMP ? 1.0 : r / LOCAL_RAMP;
+        for (int k = 0; k < 3; k++)
+            a->local_shift[3 * i + k] = a->p.local_stiffness * w;
+    }
+}
+
+/* Lowest eigenpair at x (force f there), warm-started from vec; the local
+ * mode (H + k W) unless whole = 1 or local_stiffness = 0. */
+static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec, double *lambda, int whole,
+                      pel_error *err)
 {
     if (a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
         return ART_OUT_OF_BUDGET;
     long before = a->calls;
-    int st = pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->x, a->f, a->eig, lambda, &a->calls, err);
+    const double *shift = whole || !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
+    int st = pel_lanczos_lowest_shifted(a->lz, a->s.force, a->s.ctx, x, f, shift, vec, lambda, &a->calls, err);
     a->lanczos_calls += a->calls - before;
+    return st;
+}
+
+/* Lowest (local) eigenpair at the current point, warm-started from a->eig. */
+static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
+{
+    int st = lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
     if (!st)
         remove_translation(a, a->eig);
     return st;
@@ -389,17 +420,29 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
                 a->eig[i] = -a->eig[i];
         if (!(*lambda < 0)) {
             /* Lost the negative mode: rather than give up at once (a failure
-             * users of other codes complain about, notes/art.md), step on along
-             * the last good mode, away from the initial minimum, as when
-             * leaving the basin; give up after lost_max such steps in a row. */
+             * users of other codes complain about, notes/art.md), keep going
+             * for lost_max iterations in a row. */
             if (++lost > a->p.lost_max) {
                 *status = PEL_ART_LOST_CURVATURE;
                 return ART_OUT_OF_BUDGET;
             }
-            /* Escape direction: the last good mode (lost_mode_kick = 0) or the
-             * kick direction, as when leaving the basin (1). */
+            if (a->p.lost_step == PEL_ART_LOST_UPHILL) {
+                /* Minimum-mode following where the curvature is positive:
+                 * climb along the lowest mode only.  Relaxing the other
+                 * directions here undoes the push and slides back into the
+                 * basin (docs/art.md "Local mode"). */
+                double sgn = dot(a->nd, a->f, a->eig) > 0 ? -1.0 : 1.0;
+                for (size_t i = 0; i < a->nd; i++)
+                    a->x[i] += sgn * a->p.eig_step * a->eig[i];
+                st = eval(a, a->x, a->f, e, err);
+                if (st)
+                    return phase_fail(st, status);
+                continue;
+            }
+            /* Or, as when leaving the basin: step along the last good mode
+             * (or the kick direction) away from the initial minimum, relax. */
             memcpy(a->eig, a->eig_prev, a->nd * sizeof *a->eig);
-            const double *d = a->p.lost_mode_kick ? a->dir : a->eig;
+            const double *d = a->p.lost_step == PEL_ART_LOST_KICK ? a->dir : a->eig;
             double away = 0;
             for (size_t i = 0; i < a->nd; i++)
                 away += d[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
@@ -499,12 +542,8 @@ static int confirm_final(pel_art *a, double *ef, int *status, pel_error *err)
     for (int k = 0;; k++) {
         double e, lambda;
         int st = eval(a, a->xf, a->f, &e, err);
-        if (!st && a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
-            st = ART_OUT_OF_BUDGET;
-        long before = a->calls;
         if (!st)
-            st = pel_lanczos_lowest(a->lz, a->s.force, a->s.ctx, a->xf, a->f, v, &lambda, &a->calls, err);
-        a->lanczos_calls += a->calls - before;
+            st = lanczos_at(a, a->xf, a->f, v, &lambda, 1, err);
         if (st)
             return phase_fail(st, status);
         if (lambda >= a->p.eig_threshold)
@@ -604,6 +643,8 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     if (center >= a->s.natoms)
         return pel_error_set(err, PEL_EINVAL, "art: centre atom %zu out of range (%zu atoms)", center,
                              a->s.natoms);
+    if (a->p.local_stiffness > 0)
+        set_local_shift(a, x0, center);
     kick(a, x0, center, rng);
     double e, lambda = NAN;
     int st = leave_basin(a, x0, &e, &res->status, err);
@@ -617,6 +658,16 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
         res->e_saddle = e;
         res->eigenvalue = lambda;
         res->force = sqrt(dot(a->nd, a->f, a->f));
+        if (a->p.local_stiffness > 0) {
+            /* Report the whole system's lowest eigenvalue (the catalog's
+             * column), started from the local mode; a->eig_prev is free. */
+            memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
+            st = lanczos_at(a, a->xs, a->f, a->eig_prev, &res->eigenvalue, 1, err);
+            if (st)
+                st = phase_fail(st, &res->status);
+        }
+    }
+    if (st == PEL_OK) {
         displacement_stats(a, x0, center, res);
         if (!(e > e0)) {
             res->status = PEL_ART_NEGATIVE_BARRIER;

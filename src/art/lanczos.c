@@ -131,6 +131,12 @@ static int tridiag_lowest(pel_lanczos *lz, int k, double *lambda, size_t *col, p
 int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
                        double *vec, double *eigval, long *calls, pel_error *err)
 {
+    return pel_lanczos_lowest_shifted(lz, force, ctx, x, f0, NULL, vec, eigval, calls, err);
+}
+
+int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
+                               const double *shift, double *vec, double *eigval, long *calls, pel_error *err)
+{
     const size_t n = lz->ndim;
     const double h = lz->p.fd_step;
     const int m = lz->p.max_vectors;
@@ -155,10 +161,10 @@ int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const dou
         ++*calls;
         if (st)
             return pel_error_wrap(err, st, "lanczos: force call %d", j + 1);
-        /* w = H q_j  by one-sided difference of forces (F = -grad E). */
+        /* w = (H + diag(shift)) q_j, H q_j by one-sided difference of forces (F = -grad E). */
         double a = 0;
         for (size_t i = 0; i < n; i++) {
-            lz->w[i] = -(lz->fs[i] - f0[i]) / h;
+            lz->w[i] = -(lz->fs[i] - f0[i]) / h + (shift ? shift[i] * qj[i] : 0.0);
             a += qj[i] * lz->w[i];
         }
         lz->alpha[j] = a;

@@ -39,8 +39,8 @@ static int quartic_force(void *ctx, const double *x, double *f, double *energy, 
     return PEL_OK;
 }
 
-/* Exact lowest eigenpair of the analytic Hessian. */
-static double exact_lowest(const quartic *q, const double *x, double *v)
+/* Exact lowest eigenpair of the analytic Hessian plus diag(dshift) (NULL = none). */
+static double exact_lowest_shifted(const quartic *q, const double *x, const double *dshift, double *v)
 {
     size_t n = q->n;
     gsl_matrix *h = gsl_matrix_alloc(n, n), *ev = gsl_matrix_alloc(n, n);
@@ -48,7 +48,7 @@ static double exact_lowest(const quartic *q, const double *x, double *v)
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(h, i, j, q->a[i * n + j] + (i == j ? 12 * q->c * x[i] * x[i] : 0));
+            gsl_matrix_set(h, i, j, q->a[i * n + j] + (i == j ? 12 * q->c * x[i] * x[i] + (dshift ? dshift[i] : 0) : 0));
     gsl_eigen_symmv(h, val, ev, ws);
     size_t k = gsl_vector_min_index(val);
     double lam = gsl_vector_get(val, k);
@@ -59,6 +59,11 @@ static double exact_lowest(const quartic *q, const double *x, double *v)
     gsl_matrix_free(ev);
     gsl_matrix_free(h);
     return lam;
+}
+
+static double exact_lowest(const quartic *q, const double *x, double *v)
+{
+    return exact_lowest_shifted(q, x, NULL, v);
 }
 
 typedef struct lz_case {
@@ -136,6 +141,56 @@ static void test_cases(void **state)
         run_case(&cases[i]);
 }
 
+/* H + diag(shift) with the shift on the last two thirds of the coordinates
+ * (ART's local mode): eigenpair of the shifted matrix, and the mode moves off
+ * the shifted coordinates. */
+static void test_shifted(void **state)
+{
+    (void)state;
+    const size_t n = 60;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 5);
+    quartic q = {n, malloc(n * n * sizeof(double)), 0.3};
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            q.a[i * n + j] = q.a[j * n + i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n);
+    double x[60], f0[60], v[60], vex[60], v0[60], shift[60], e, lam, lam0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = gsl_ran_gaussian(rng, 0.5);
+        v[i] = v0[i] = gsl_ran_gaussian(rng, 1.0);
+        shift[i] = i < n / 3 ? 0.0 : 2.0;
+    }
+    quartic_force(&q, x, f0, &e, NULL);
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    p.rel_tol = 1e-8;
+    p.abs_tol = 0;
+    p.max_vectors = 40;
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    long calls = 0;
+    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
+    assert_int_equal(pel_lanczos_lowest_shifted(lz, quartic_force, &q, x, f0, shift, v, &lam, &calls, &err), PEL_OK);
+    assert_close(lam, exact_lowest_shifted(&q, x, shift, vex), 1e-4, 1e-6);
+    double dot = 0, w_shifted = 0, w0_shifted = 0;
+    for (size_t i = 0; i < n; i++)
+        dot += v[i] * vex[i];
+    assert_close(fabs(dot), 1.0, 0, 1e-3);
+    /* NULL shift is the plain Hessian; the shifted mode carries less weight
+     * on the shifted coordinates than the unshifted one. */
+    assert_int_equal(pel_lanczos_lowest_shifted(lz, quartic_force, &q, x, f0, NULL, v0, &lam0, &calls, &err), PEL_OK);
+    assert_close(lam0, exact_lowest(&q, x, vex), 1e-4, 1e-6);
+    for (size_t i = n / 3; i < n; i++) {
+        w_shifted += v[i] * v[i];
+        w0_shifted += v0[i] * v0[i];
+    }
+    assert_true(w_shifted < 0.5 * w0_shifted);
+    assert_true(lam > lam0 + 1e-2);
+    pel_lanczos_free(&lz);
+    free(q.a);
+    gsl_rng_free(rng);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -161,6 +216,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_shifted),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,9 @@ expect_fail "--kick" --data "$G" --kick -0.5 --out "$T/a.csv"
 expect_fail "--eig-threshold" --data "$G" --eig-threshold 0.1 --out "$T/a.csv"
 expect_fail "--force-tol" --data "$G" --force-tol nan --out "$T/a.csv"
 expect_fail "--push must be kick or follow" --data "$G" --push sideways --out "$T/a.csv"
+expect_fail "--lost must be uphill, mode or kick" --data "$G" --lost down --out "$T/a.csv"
+expect_fail "--local-radius" --data "$G" --local-radius -1 --out "$T/a.csv"
+expect_fail "--local-stiffness" --data "$G" --local-stiffness 1x --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
@@ -68,6 +71,12 @@ if ! "$PEL" art --data "$G" $P1 --push kick --out "$T/pk.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P1 --push follow --out "$T/pf.csv" >/dev/null 2>&1 ||
     [ "$(wc -l <"$T/pf.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pf.csv"; then
     echo "FAIL: --push kick/follow"; fails=$((fails + 1))
+fi
+# --local-stiffness and --lost reach the search: the whole-system mode with
+# the relaxing lost rule takes another path than the defaults.
+if ! "$PEL" art --data "$G" $P1 --local-stiffness 0 --lost mode --out "$T/pg.csv" >/dev/null 2>&1 ||
+    [ "$(wc -l <"$T/pg.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pg.csv"; then
+    echo "FAIL: --local-stiffness/--lost"; fails=$((fails + 1))
 fi
 # --help works and documents the catalog columns.
 "$PEL" art --help | grep -q "search_id,center_id,status" || { echo "FAIL: --help"; fails=$((fails + 1)); }
