@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <plplot.h>
+
 #include "canvas.h"
 #include "figures_internal.h"
 #include "pel/fit.h"
@@ -131,6 +133,13 @@ int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opt
                        size_t notes_size, pel_error *err)
 {
     snprintf(f->panel[0].xlabel, sizeof f->panel[0].xlabel, "E#dA#u or E#dR#u (eV)");
+    /* The fitted points of stable glasses (high W and m at low E_IS) would sit
+     * under the legends' top corners: move them to the bottom corners the model
+     * curves leave empty (W rises, m falls with E_IS). */
+    if (o->nevents > 0) {
+        f->panel[1].legend_inside = PL_POSITION_RIGHT | PL_POSITION_BOTTOM;
+        f->panel[2].legend_inside = PL_POSITION_LEFT | PL_POSITION_BOTTOM;
+    }
     for (size_t c = 0; c < o->nevents; c++) {
         int rc = one_catalog(f, mat, o->events[c], c, EA_max, notes, notes_size, err);
         if (rc != PEL_OK)

@@ -60,10 +60,8 @@ static void layout(plt_fig *f, const pel_material *mat)
     snprintf(p[2].xlabel, sizeof p[2].xlabel, "E#dIS#u (eV/atom)");
     snprintf(p[2].ylabel, sizeof p[2].ylabel, "m (eV)");
     p[2].vp[0] = 0.56, p[2].vp[1] = 0.88, p[2].vp[2] = 0.09, p[2].vp[3] = 0.40;
-    /* Legends in the corners the model curves leave empty (W rises, m falls with
-     * E_IS), away from fitted points of stable glasses (high W and m at low E_IS). */
-    p[1].legend_inside = PL_POSITION_RIGHT | PL_POSITION_BOTTOM;
-    p[2].legend_inside = PL_POSITION_LEFT | PL_POSITION_BOTTOM;
+    p[1].legend_inside = PL_POSITION_LEFT | PL_POSITION_TOP;
+    p[2].legend_inside = PL_POSITION_RIGHT | PL_POSITION_TOP;
 }
 
 /* P(E_A|E) at one E: M1 and M2 lines, the total as CSV-only data. */
