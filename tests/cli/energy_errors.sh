@@ -2,14 +2,10 @@
 # energy_errors.sh - every bad-input class of `pel energy` gives a nonzero exit
 # and exactly one stderr line "pel energy: ..." naming the problem, no stdout.
 set -u
-: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
+: "${PEL_SOURCE_DIR:?}"
+. "$(dirname "$0")/lib/expect.sh"
 D="$PEL_SOURCE_DIR/tests/data"
 POT=/usr/share/lammps/potentials/CuZr_mm.eam.fs
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-. "$(dirname "$0")/lib/expect.sh"
 
 hdr='t
 

@@ -2,13 +2,9 @@
 # fit_errors.sh - every bad-input class of `pel fit` gives a nonzero exit and
 # exactly one stderr line naming the problem, and writes nothing.
 set -u
-: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
-D="$PEL_SOURCE_DIR/tests/data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
+: "${PEL_SOURCE_DIR:?}"
 . "$(dirname "$0")/lib/expect.sh"
+D="$PEL_SOURCE_DIR/tests/data"
 
 hdr="search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV"
 { echo "$hdr"; for i in $(seq 1 30); do echo "$i,1,converged,-10,-9,-9.5,1.0$i,0.5"; done

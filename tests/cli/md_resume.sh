@@ -4,13 +4,9 @@
 # uninterrupted run, byte for byte; misuse and damaged state give one clear
 # stderr line and a nonzero exit.
 set -u
-: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
-D="$PEL_SOURCE_DIR/tests/data/cuzr64.data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
+: "${PEL_SOURCE_DIR:?}"
 . "$(dirname "$0")/lib/expect.sh"
+D="$PEL_SOURCE_DIR/tests/data/cuzr64.data"
 
 A="--data $D --ensemble nvt --T 900 --seed 3 --steps 6000 --thermo 10 --dump-every 250 --checkpoint-every 500 --threads 1"
 run() { # run <prefix> [extra args...]

@@ -6,14 +6,10 @@
 # cooling.csv and glass.data as an uninterrupted run; minimize and md write
 # their data files and print the documented forms.
 set -u
-: "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
-G="$PEL_SOURCE_DIR/tests/data/art_cuzr250.data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-export OMP_NUM_THREADS=1
-
+: "${PEL_SOURCE_DIR:?}"
 . "$(dirname "$0")/lib/expect.sh"
+G="$PEL_SOURCE_DIR/tests/data/art_cuzr250.data"
+export OMP_NUM_THREADS=1
 
 Q="--atoms 64 --equilibrate 0.1 --sample-every 500"
 # quench: options and values

@@ -4,13 +4,8 @@
 # words (and the protocol column for syntax errors); nothing on stdout, no
 # output file left behind.
 set -u
-: "${PEL:?PEL must point to the pel binary}"
-T=$(mktemp -d)
-tmp=$T
-trap 'rm -rf "$T"' EXIT
-fails=0
-
 . "$(dirname "$0")/lib/expect.sh"
+tmp=$T
 
 # protocol syntax errors name the column
 expect_fail run "column 9|';'" --protocol "eq@2000 cool 300@1e10"

@@ -1,5 +1,11 @@
-# expect.sh - shared checks for the CLI test scripts (sourced, not run).
-# Needs PEL (the pel binary) and a scratch dir in $T; counts failures in $fails.
+# expect.sh - shared set-up and checks for the CLI test scripts (sourced, not
+# run).  Needs PEL (the pel binary); makes the scratch dir $T (removed on exit)
+# and starts the failure count $fails at 0.
+#
+: "${PEL:?PEL must point to the pel binary}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
 #
 # expect_fail <cmd> <words> <args...>
 #   `pel <cmd> <args...>` must exit nonzero with exactly one stderr line that
