@@ -1,7 +1,9 @@
 /* cmd_quench.c - `pel quench`: make a glass by MD (melt, NPT cooling at a
  * rate, zero-pressure inherent structures along the way) with checkpoints and
  * --resume.  Output directory: cooling.csv, glass.data, checkpoint.bin,
- * log.txt.  The physics is in src/atoms/quench.c. */
+ * log.txt.  The physics is in src/atoms/quench.c.  Each checkpoint records the
+ * length of log.txt (hooks mark/resume); --resume cuts the log back to it, so
+ * a killed and resumed run logs every thermo and sample line exactly once. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "pel/eam.h"
@@ -42,13 +45,17 @@ static void usage(FILE *fp)
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --threads N         OpenMP threads of the force engine (default 1)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
-            "  --resume            continue the run in <dir> from its checkpoint\n"
+            "  --resume            continue the run in <dir> from its checkpoint (log.txt is cut back to it)\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
             "  --help\n");
 }
 
 typedef struct qlog {
     FILE *fp;
+    const char *path;
+    char run[512];  /* "quench <composition> N=... threads T": the start/resume line */
+    long n_equil;   /* MD steps of the equilibration (global step -> phase step) */
+    long long len0; /* length of log.txt when this invocation opened it */
     cli_progress prog;
     double done0; /* steps done before this invocation (resume) */
     int started;
@@ -97,6 +104,47 @@ static void on_row(void *ctx, const pel_quench_row *r)
 {
     log_line(ctx, "sample T_K %g E_IS %.8f V %.5f E_pot %.8f V_IS %.5f P_bar %.1f converged %d", r->T_K, r->e_is,
              r->v_md, r->e_pot, r->v_is, r->p_bar, r->is_converged);
+}
+
+/* Checkpoint mark: log.txt flushed to disk, its length goes into the
+ * checkpoint (fsync: the checkpoint itself is fsynced, and must not record
+ * more log than a crash would leave). */
+static int on_mark(void *ctx, long step, uint64_t *mark, pel_error *err)
+{
+    qlog *q = ctx;
+    struct stat sb;
+    (void)step;
+    if (fflush(q->fp) != 0 || fsync(fileno(q->fp)) != 0 || fstat(fileno(q->fp), &sb) != 0)
+        return pel_error_set(err, PEL_EIO, "cannot flush %s to disk: %s", q->path, strerror(errno));
+    *mark = (uint64_t)sb.st_size;
+    return PEL_OK;
+}
+
+/* Resume: cut log.txt back to its length at the checkpoint (dropping the
+ * lines of the steps that are now done again, and the "resume" line written
+ * before the checkpoint was read), then say where the run continues from. */
+static int on_resume(void *ctx, long step, const uint64_t *mark, pel_error *err)
+{
+    qlog *q = ctx;
+    const char *ph = step <= q->n_equil ? "equilibration" : "cooling";
+    long phstep = step <= q->n_equil ? step : step - q->n_equil;
+    if (!mark) {
+        log_line(q, "resumed from the checkpoint at MD step %ld (%s step %ld); it records no log length (older "
+                    "format): lines logged after it may appear twice above",
+                 step, ph, phstep);
+        return PEL_OK;
+    }
+    if (q->len0 < 0 || (unsigned long long)q->len0 < *mark) {
+        log_line(q, "resumed from the checkpoint at MD step %ld (%s step %ld); log.txt was shorter (%lld bytes) "
+                    "than at that checkpoint (%llu bytes): not cut",
+                 step, ph, phstep, q->len0, (unsigned long long)*mark);
+        return PEL_OK;
+    }
+    if (fflush(q->fp) != 0 || ftruncate(fileno(q->fp), (off_t)*mark) != 0 || fseek(q->fp, 0, SEEK_END) != 0)
+        return pel_error_set(err, PEL_EIO, "cannot cut %s back to the checkpoint: %s", q->path, strerror(errno));
+    log_line(q, "resume %s from the checkpoint at MD step %ld (%s step %ld); the %lld bytes logged after it were cut",
+             q->run, step, ph, phstep, q->len0 - (long long)*mark);
+    return PEL_OK;
 }
 
 static int write_csv(const char *path, const pel_quench_result *res, pel_error *err)
@@ -219,19 +267,24 @@ int cli_cmd_quench(int argc, char **argv)
     p.checkpoint_path = ck;
 
     qlog q = {0};
+    q.path = logp;
     q.fp = fopen(logp, "a");
     if (!q.fp) {
         pel_eam_free(&pot);
         return cli_errorf(CMD, CLI_FAIL, "cannot write %s", logp);
     }
-    long ne, nc;
-    pel_quench_steps(&p, &ne, &nc);
-    log_line(&q, "%s quench %s N=%ld rate=%g K/s from %g K to %g K, equilibrate %g ps (%ld steps), cool %ld steps, "
-                 "sample every %g K, seed %ld, threads %ld",
-             p.resume ? "resume" : "start", composition, natoms, p.rate_K_per_s, p.t_from, p.t_to, p.equilibrate_ps,
-             ne, nc, p.sample_every_K, seed, threads);
+    q.len0 = fstat(fileno(q.fp), &sb) == 0 ? (long long)sb.st_size : -1;
+    long nc;
+    pel_quench_steps(&p, &q.n_equil, &nc);
+    snprintf(q.run, sizeof q.run,
+             "quench %s N=%ld rate=%g K/s from %g K to %g K, equilibrate %g ps (%ld steps), cool %ld steps, "
+             "sample every %g K, seed %ld, threads %ld",
+             composition, natoms, p.rate_K_per_s, p.t_from, p.t_to, p.equilibrate_ps, q.n_equil, nc,
+             p.sample_every_K, seed, threads);
+    /* on --resume, on_resume replaces this line by one naming the checkpoint's step */
+    log_line(&q, "%s %s", p.resume ? "resume" : "start", q.run);
     cli_progress_init(&q.prog, "pel quench", 60.0);
-    pel_quench_hooks hooks = {on_progress, &q, on_thermo, &q, on_row, &q};
+    pel_quench_hooks hooks = {on_progress, &q, on_thermo, &q, on_row, &q, on_mark, &q, on_resume, &q};
     pel_quench_result res;
     int rc = pel_quench_run(pot, &p, &hooks, &res, &err);
     cli_progress_end(&q.prog);

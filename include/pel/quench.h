@@ -10,7 +10,10 @@
  * table rows so far) is written atomically to `checkpoint_path`; a run started
  * with resume = 1 continues from it and reaches bit for bit the result of an
  * uninterrupted run with the same thread count (the force engine is rebuilt at
- * every checkpoint step in both cases, so neighbour lists agree). */
+ * every checkpoint step in both cases, so neighbour lists agree).  The caller's
+ * own output (a log) can follow suit: the hooks `mark` and `resume` store a
+ * number of its choosing (e.g. the log's length) in each checkpoint and hand
+ * it back on resume, so it can cut off what it wrote after the checkpoint. */
 #ifndef PEL_QUENCH_H
 #define PEL_QUENCH_H
 
@@ -77,6 +80,21 @@ typedef struct pel_quench_hooks {
     void *thermo_ctx;
     void (*row)(void *ctx, const pel_quench_row *row); /* each new table row */
     void *row_ctx;
+    /* Called just before each checkpoint is written, after every thermo and
+     * row call for the steps up to it; `step` is the global MD step.  The
+     * value put in *mark is stored in the checkpoint and handed back to
+     * `resume` (typically the length of the caller's log, flushed).  Returns
+     * PEL_OK, or a PEL_E* code with err filled: the run then stops with that
+     * code and this checkpoint is not written. */
+    int (*mark)(void *ctx, long step, uint64_t *mark, pel_error *err);
+    void *mark_ctx;
+    /* Called once when a run continues from a checkpoint (resume = 1), before
+     * any other hook: the global MD step of the checkpoint and its mark, or
+     * mark = NULL when it has none (written without a mark hook, or by an
+     * older pel).  Returns PEL_OK, or a PEL_E* code with err filled to stop
+     * the run with that code. */
+    int (*resume)(void *ctx, long step, const uint64_t *mark, pel_error *err);
+    void *resume_ctx;
 } pel_quench_hooks;
 
 void pel_quench_params_default(pel_quench_params *p);

@@ -135,6 +135,12 @@ int ck_write_file(const char *path, const char magic[8], const ck_buf *b, pel_er
 
 int ck_read_file(const char *path, const char magic[8], ck_buf *b, pel_error *err)
 {
+    return ck_read_file_any(path, &magic, 1, NULL, b, err);
+}
+
+int ck_read_file_any(const char *path, const char *const *magics, size_t nmagic, size_t *which, ck_buf *b,
+                     pel_error *err)
+{
     memset(b, 0, sizeof *b);
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -142,7 +148,12 @@ int ck_read_file(const char *path, const char magic[8], ck_buf *b, pel_error *er
     char m[8];
     uint64_t len = 0, h = 0;
     int rc = PEL_OK;
-    if (fread(m, 1, 8, f) != 8 || memcmp(m, magic, 8) || fread(&len, sizeof len, 1, f) != 1 || len > CK_MAX_BYTES) {
+    size_t k = nmagic; /* index of the magic found; nmagic: none */
+    if (fread(m, 1, 8, f) == 8)
+        for (k = 0; k < nmagic; k++)
+            if (!memcmp(m, magics[k], 8))
+                break;
+    if (k >= nmagic || fread(&len, sizeof len, 1, f) != 1 || len > CK_MAX_BYTES) {
         rc = PEL_ESTATE;
     } else if (!(b->p = malloc(len ? len : 1))) {
         rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading checkpoint %s", path);
@@ -157,5 +168,7 @@ int ck_read_file(const char *path, const char magic[8], ck_buf *b, pel_error *er
         pel_error_set(err, PEL_ESTATE, "checkpoint %s is corrupt or truncated", path);
     if (rc)
         ck_free(b);
+    else if (which)
+        *which = k;
     return rc;
 }

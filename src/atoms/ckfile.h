@@ -38,5 +38,9 @@ int ck_write_file(const char *path, const char magic[8], const ck_buf *b, pel_er
 /* Read and verify a framed file into b (b->pos = 0).  PEL_EIO when it cannot
  * be opened, PEL_ESTATE when the magic, length or hash do not match. */
 int ck_read_file(const char *path, const char magic[8], ck_buf *b, pel_error *err);
+/* The same for a file that may carry any of nmagic magics (format versions);
+ * *which (if not NULL) gets the index of the one found. */
+int ck_read_file_any(const char *path, const char *const *magics, size_t nmagic, size_t *which, ck_buf *b,
+                     pel_error *err);
 
 #endif

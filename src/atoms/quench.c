@@ -206,11 +206,15 @@ int pel_quench_run(const pel_eam *pot, const pel_quench_params *p, const pel_que
     int phase = QUENCH_PHASE_EQUIL, have_state = 0, stop_requested = 0;
     long last_ck = -1;
     if (p->resume) {
-        rc = pel_quench_checkpoint_read(p->checkpoint_path, p, &sys, &phase, &st, res, cap, err);
+        int has_mark;
+        uint64_t mark;
+        rc = pel_quench_checkpoint_read(p->checkpoint_path, p, &sys, &phase, &st, res, cap, &has_mark, &mark, err);
         if (rc) goto out;
         have_state = 1;
         res->resumed = 1;
         last_ck = (phase == QUENCH_PHASE_EQUIL ? 0 : n_equil) + st.step;
+        if (hooks->resume && (rc = hooks->resume(hooks->resume_ctx, last_ck, has_mark ? &mark : NULL, err)))
+            goto out;
     } else if ((rc = make_start(pot, p, &sys, err))) {
         goto out;
     }
@@ -254,9 +258,13 @@ int pel_quench_run(const pel_eam *pot, const pel_quench_params *p, const pel_que
             if (gstep % p->checkpoint_every == 0 && gstep != last_ck) {
                 /* fixed boundary: save, then restart the engine exactly as a resume would */
                 last_ck = gstep;
-                if (p->checkpoint_path &&
-                    (rc = pel_quench_checkpoint_write(p->checkpoint_path, p, sys, phase, &st, res, err)))
-                    goto out;
+                if (p->checkpoint_path) {
+                    uint64_t mark = 0;
+                    if (hooks->mark && (rc = hooks->mark(hooks->mark_ctx, gstep, &mark, err))) goto out;
+                    rc = pel_quench_checkpoint_write(p->checkpoint_path, p, sys, phase, &st, res,
+                                                     hooks->mark ? &mark : NULL, err);
+                    if (rc) goto out;
+                }
                 pel_calc_free(&calc);
                 if ((rc = pel_calc_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
                 if ((rc = pel_md_refresh(md, calc, sys, err))) goto out;

@@ -2,7 +2,7 @@
  *
  * Layout (native byte order and type sizes: a checkpoint is read back by the
  * same build on the same machine):
- *   "PELQCHK1"              8-byte magic
+ *   "PELQCHK2"              8-byte magic (format 2)
  *   u64 payload length
  *   payload:
  *     u32 k, then k doubles: the run parameters that fix the trajectory
@@ -10,7 +10,11 @@
  *     u64 n, i32 ntypes, double mass[PEL_MAX_TYPES], char elem[PEL_MAX_TYPES][8]
  *     double lo[3], len[3], x[3n], v[3n]; i32 image[3n], type[n]; i64 id[n]
  *     u64 nrows, then per row 8 doubles + i32 is_converged
+ *     i32 has_mark, u64 mark: the caller's mark (pel_quench_hooks.mark, e.g.
+ *       the length of its log), 0 0 when there was no mark hook
  *   u64 FNV-1a hash of the payload
+ * Format 1 ("PELQCHK1") is format 2 without the mark; it is still read (no
+ * mark), so runs started by an older pel can be resumed.
  * Written through pel_afile (temp + fsync + rename), so a kill never leaves a
  * torn checkpoint; a file whose hash or parameters do not match is refused. */
 #include <stdlib.h>
@@ -19,7 +23,8 @@
 #include "ckfile.h"
 #include "quench_internal.h"
 
-#define CK_MAGIC "PELQCHK1"
+#define CK_MAGIC "PELQCHK2"    /* written */
+#define CK_MAGIC_V1 "PELQCHK1" /* read: no mark */
 
 /* Parameters that determine the trajectory and the table (thread count
  * excluded: it changes results only at round-off). */
@@ -54,7 +59,8 @@ static size_t fingerprint(const pel_quench_params *p, double *fp)
 #define FP_MAX 64
 
 int pel_quench_checkpoint_write(const char *path, const pel_quench_params *p, const pel_system *sys, int phase,
-                                const pel_md_state *st, const pel_quench_result *res, pel_error *err)
+                                const pel_md_state *st, const pel_quench_result *res, const uint64_t *mark,
+                                pel_error *err)
 {
     ck_buf b = {0};
     double fp[FP_MAX];
@@ -74,17 +80,26 @@ int pel_quench_checkpoint_write(const char *path, const pel_quench_params *p, co
         ck_put(&b, d, sizeof d);
         ck_put(&b, &c, sizeof c);
     }
+    int32_t has_mark = mark != NULL;
+    uint64_t m = mark ? *mark : 0;
+    ck_put(&b, &has_mark, sizeof has_mark);
+    ck_put(&b, &m, sizeof m);
     int rc = ck_write_file(path, CK_MAGIC, &b, err);
     ck_free(&b);
     return rc;
 }
 
 int pel_quench_checkpoint_read(const char *path, const pel_quench_params *p, pel_system **sysp, int *phase,
-                               pel_md_state *st, pel_quench_result *res, size_t cap, pel_error *err)
+                               pel_md_state *st, pel_quench_result *res, size_t cap, int *has_mark, uint64_t *mark,
+                               pel_error *err)
 {
+    static const char *const magics[] = {CK_MAGIC, CK_MAGIC_V1};
     *sysp = NULL;
+    *has_mark = 0;
+    *mark = 0;
     ck_buf b;
-    int rc = ck_read_file(path, CK_MAGIC, &b, err);
+    size_t version_index;
+    int rc = ck_read_file_any(path, magics, 2, &version_index, &b, err);
     if (rc)
         return rc;
     pel_system *sys = NULL;
@@ -114,9 +129,15 @@ int pel_quench_checkpoint_read(const char *path, const pel_quench_params *p, pel
         w->v_is = d[4], w->p_bar = d[5], w->T_inst = d[6], w->t_ps = d[7];
         w->is_converged = c;
     }
+    int32_t hm = 0;
+    uint64_t m = 0;
+    if (version_index == 0 && (ck_get(&b, &hm, sizeof hm) || ck_get(&b, &m, sizeof m) || (hm != 0 && hm != 1)))
+        goto corrupt;
     if (b.pos != b.len) goto corrupt;
     res->nrows = (size_t)nrows;
     *phase = ph;
+    *has_mark = hm;
+    *mark = m;
     *sysp = sys;
     sys = NULL;
     rc = PEL_OK;

@@ -4,9 +4,13 @@
  *  - the table has the planned sample temperatures, every IS converged,
  *    and LAMMPS `run 0` on the final glass gives E_IS and |P| < 1 bar;
  *  - instant quench (rate inf) gives one row at T_from;
- *  - a checkpoint of other parameters or a corrupt one is refused. */
+ *  - a checkpoint of other parameters or a corrupt one is refused;
+ *  - the mark hook's value is stored in each checkpoint and handed back to
+ *    the resume hook with the checkpoint's step; a format-1 checkpoint (no
+ *    mark) still resumes, with mark NULL; failing hooks stop the run. */
 #include <math.h>
 
+#include "atoms/ckfile.h"
 #include "md_testutil.h"
 #include "pel/quench.h"
 
@@ -166,11 +170,115 @@ static void test_bad_checkpoints_and_params(void **state)
     mdt_rmdir(dir);
 }
 
+/* What the hooks saw. */
+typedef struct hook_log {
+    long mark_step[8];
+    int nmark;
+    long resume_step;
+    int nresume, resume_has_mark, fail;
+    uint64_t resume_mark;
+} hook_log;
+
+static int mark_hook(void *ctx, long step, uint64_t *mark, pel_error *err)
+{
+    hook_log *h = ctx;
+    if (h->fail) return pel_error_set(err, PEL_EIO, "mark hook failed at step %ld", step);
+    if (h->nmark < 8) h->mark_step[h->nmark] = step;
+    h->nmark++;
+    *mark = 1000000 + (uint64_t)step;
+    return PEL_OK;
+}
+
+static int resume_hook(void *ctx, long step, const uint64_t *mark, pel_error *err)
+{
+    hook_log *h = ctx;
+    if (h->fail) return pel_error_set(err, PEL_EIO, "resume hook failed");
+    h->nresume++;
+    h->resume_step = step;
+    h->resume_has_mark = mark != NULL;
+    h->resume_mark = mark ? *mark : 0;
+    return PEL_OK;
+}
+
+static void test_resume_hooks(void **state)
+{
+    (void)state;
+    char dir[64], ck[128], ck2[128];
+    pel_error err = {0};
+    mdt_tmpdir(dir);
+    snprintf(ck, sizeof ck, "%s/c.bin", dir);
+    snprintf(ck2, sizeof ck2, "%s/d.bin", dir);
+    pel_quench_params p;
+    pel_quench_result r;
+    hook_log h = {0};
+    pel_quench_hooks hooks = {.mark = mark_hook, .mark_ctx = &h, .resume = resume_hook, .resume_ctx = &h};
+    small_params(&p, ck);
+    p.stop_at_step = 200; /* checkpoints at 0 and 300 */
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_ENOCONV);
+    assert_int_equal(h.nmark, 2);
+    assert_int_equal(h.mark_step[0], 0);
+    assert_int_equal(h.mark_step[1], 300);
+    assert_int_equal(h.nresume, 0);
+
+    p.resume = 1;
+    p.stop_at_step = 500; /* -> 600 */
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_ENOCONV);
+    assert_int_equal(h.nresume, 1);
+    assert_int_equal(h.resume_step, 300);
+    assert_int_equal(h.resume_has_mark, 1);
+    assert_true(h.resume_mark == 1000300);
+    assert_int_equal(h.nmark, 3); /* 300 is not written again, 600 is */
+    assert_int_equal(h.mark_step[2], 600);
+
+    /* without a mark hook the checkpoint holds no mark */
+    hooks.mark = NULL;
+    p.stop_at_step = 800; /* -> 900 */
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_ENOCONV);
+    assert_int_equal(h.resume_step, 600);
+    assert_true(h.resume_mark == 1000600);
+    hooks.mark = mark_hook;
+    p.stop_at_step = 1100; /* -> 1200, checkpoint with mark 1001200 */
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_ENOCONV);
+    assert_int_equal(h.resume_step, 900);
+    assert_int_equal(h.resume_has_mark, 0);
+
+    /* format 1 (an older pel): the same payload without the mark, magic PELQCHK1 */
+    ck_buf b;
+    assert_int_equal(ck_read_file(ck, "PELQCHK2", &b, &err), PEL_OK);
+    int32_t has_mark;
+    uint64_t mark;
+    assert_true(b.len > sizeof has_mark + sizeof mark);
+    b.len -= sizeof has_mark + sizeof mark;
+    memcpy(&has_mark, b.p + b.len, sizeof has_mark);
+    memcpy(&mark, b.p + b.len + sizeof has_mark, sizeof mark);
+    assert_int_equal(has_mark, 1);
+    assert_true(mark == 1001200);
+    assert_int_equal(ck_write_file(ck, "PELQCHK1", &b, &err), PEL_OK);
+    ck_free(&b);
+    p.stop_at_step = 1400; /* -> 1500 */
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_ENOCONV);
+    assert_int_equal(h.resume_step, 1200);
+    assert_int_equal(h.resume_has_mark, 0);
+    assert_int_equal(ck_read_file(ck, "PELQCHK2", &b, &err), PEL_OK); /* rewritten in format 2 */
+    ck_free(&b);
+
+    /* a failing hook stops the run with its code and message */
+    h.fail = 1;
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_EIO);
+    assert_non_null(strstr(err.msg, "resume hook failed"));
+    small_params(&p, ck2);
+    assert_int_equal(pel_quench_run(pot, &p, &hooks, &r, &err), PEL_EIO);
+    assert_non_null(strstr(err.msg, "mark hook failed at step 0"));
+    assert_int_not_equal(access(ck2, F_OK), 0); /* that checkpoint was not written */
+    mdt_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_checkpoints_and_params),
         cmocka_unit_test(test_resume_is_bitwise),
+        cmocka_unit_test(test_resume_hooks),
         cmocka_unit_test(test_table_and_glass_vs_lammps),
     };
     return cmocka_run_group_tests(tests, setup_pot, teardown_pot);
