@@ -44,11 +44,13 @@ static void usage(FILE *fp)
           "                            that mode, or along the last negative mode / the kick direction\n"
           "                            with perpendicular relaxation (uphill; tolerated 40 times\n"
           "                            in a row, 4 for mode and kick)\n"
+          "  --connect-tol A           the pushed-back minimum connects when it is the initial one or\n"
+          "                            within 0.02 eV of it with every atom within A, Å (0.5)\n"
           "  --max-calls N             force calls per search (20000)\n"
           "  --quiet                   no progress lines\n"
           "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
           "  eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,\n"
-          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids\n",
+          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A\n",
           fp);
 }
 
@@ -178,6 +180,7 @@ int cli_cmd_art(int argc, char **argv)
         {"force-tol", required_argument, 0, 'F'}, {"max-calls", required_argument, 0, 'M'},
         {"push", required_argument, 0, 'P'},      {"lost", required_argument, 0, 'l'},
         {"local-radius", required_argument, 0, 'R'}, {"local-stiffness", required_argument, 0, 'S'},
+        {"connect-tol", required_argument, 0, 'C'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -245,16 +248,20 @@ int cli_cmd_art(int argc, char **argv)
                 return cli_errorf(cmd, CLI_USAGE, "--max-calls must be positive (got %ld)", v);
             p.art.max_force_calls = v;
             break;
-        case 'k': case 'K': case 'L': case 'F': {
+        case 'k': case 'K': case 'L': case 'F': case 'C': {
             double d;
-            const char *name = c == 'k' ? "--kick" : c == 'K' ? "--kick-radius" : c == 'L' ? "--eig-threshold" : "--force-tol";
+            const char *name = c == 'k' ? "--kick" : c == 'K' ? "--kick-radius" : c == 'L' ? "--eig-threshold"
+                             : c == 'C' ? "--connect-tol" : "--force-tol";
             if (cli_double(cmd, name, optarg, &d))
                 return CLI_USAGE;
             if ((c == 'L' && !(d < 0)) || (c != 'L' && !(d > 0)))
                 return cli_errorf(cmd, CLI_USAGE, "%s out of range (got %g; %s)", name, d,
                                   c == 'L' ? "must be negative" : "must be positive");
-            *(c == 'k' ? &p.art.kick_norm : c == 'K' ? &p.art.kick_radius : c == 'L' ? &p.art.eig_threshold
-                                                                                   : &p.art.force_tol) = d;
+            *(c == 'k'   ? &p.art.kick_norm
+              : c == 'K' ? &p.art.kick_radius
+              : c == 'L' ? &p.art.eig_threshold
+              : c == 'C' ? &p.art.connect_disp_tol
+                         : &p.art.force_tol) = d;
             break;
         }
         case 'h': usage(stdout); return CLI_OK;

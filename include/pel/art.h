@@ -130,6 +130,11 @@ typedef struct pel_art_params {
     double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02; with min_ftol 5e-4 the
                                 push-back minimum matches the initial one to ~1e-4 eV) ... */
     double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
+    double connect_disp_tol; /* the pushed-back minimum connects to the initial one when it is
+                                the same minimum, or within same_energy_tol and every atom
+                                within this distance, Å (0.5, as LAMMPS-ARTn's push-back check:
+                                the push back can end in a sub-basin of the initial minimum
+                                that differs by a small rearrangement; docs/art.md) */
     double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */
 } pel_art_params;
@@ -151,6 +156,9 @@ typedef struct pel_art_result {
     double max_disp_dist;     /* distance of that atom from the centre (initial minimum), Å:
                                  large when the saddle is a soft spot far from the kicked
                                  atoms (docs/art.md "remote soft spot") */
+    double e_back;            /* energy of the pushed-back minimum, eV (NaN when not reached) */
+    double back_disp;         /* largest atom displacement pushed-back vs initial minimum, Å
+                                 (NaN when not reached; a strict user can require < same_disp_tol) */
     const size_t *displaced;  /* [n_displaced] their indices, ascending; owned by the
                                  pel_art object, valid until its next search */
 } pel_art_result;

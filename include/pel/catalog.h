@@ -7,7 +7,10 @@
  * followed by force_calls_saddle, E_IS_eV_per_atom (E_initial / N, read by
  * `pel fit`), max_disp_dist_A (distance from the centre of the atom that moved
  * most, initial minimum to saddle) and displaced_ids (atom ids moved more than the displacement
- * threshold between initial and saddle, ';'-separated, ascending).  Values a failed search never reached are empty fields.
+ * threshold between initial and saddle, ';'-separated, ascending), E_back_eV and
+ * back_disp_A (energy of the pushed-back minimum and the largest atom
+ * displacement between it and the initial minimum: the connectivity check's
+ * evidence).  Values a failed search never reached are empty fields.
  *
  * Writing is append-only, one whole line per write(2) followed by fsync, so a
  * kill leaves at most one torn last line; pel_catalog_recover truncates it. */
@@ -23,6 +26,11 @@
 #define PEL_CATALOG_HEADER                                                                                 \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
+    "displaced_ids,E_back_eV,back_disp_A"
+/* The header of catalogs written before E_back_eV, back_disp_A existed (read, never appended to). */
+#define PEL_CATALOG_HEADER_V1                                                                              \
+    "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
+    "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
     "displaced_ids"
 
 /* Default redundancy tolerance on E_saddle, eV (docs/art.md). */
@@ -35,12 +43,15 @@ typedef struct pel_catalog_row {
     double e_initial, e_saddle, e_final, ea, er, eigenvalue, force, max_disp; /* NaN = not reached */
     double e_is_per_atom;    /* E_initial / number of atoms, eV (NaN = unknown) */
     double max_disp_dist;    /* distance of the most displaced atom from the centre, Å (NaN = none) */
+    double e_back, back_disp; /* pushed-back minimum: energy, eV, and largest displacement from the
+                                 initial minimum, Å (NaN = not reached or an older catalog) */
     long force_calls, force_calls_saddle;
     size_t n_displaced;
     int64_t *displaced_ids;  /* [n_displaced] owned by the row (catalog) */
 } pel_catalog_row;
 
 typedef struct pel_catalog {
+    int v1;                  /* read from a catalog with the older header (no E_back_eV, back_disp_A) */
     size_t n, cap;
     pel_catalog_row *rows;
 } pel_catalog;

@@ -63,6 +63,7 @@ void pel_art_params_default(pel_art_params *p)
     p->min_ftol = 5e-4;
     p->same_energy_tol = 0.02;
     p->same_disp_tol = 0.3;
+    p->connect_disp_tol = 0.5;
     p->disp_threshold = 0.1;
     p->max_force_calls = 20000;
 }
@@ -93,7 +94,7 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
-        !(p->same_disp_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
+        !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
         p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
@@ -335,6 +336,13 @@ static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
 static int same_minimum(const pel_art *a, const double *xa, double ea, const double *xb, double eb)
 {
     return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < a->p.same_disp_tol;
+}
+
+/* Connectivity (docs/art.md "Connectivity"): a sub-basin of the initial
+ * minimum — same energy, no atom farther than connect_disp_tol. */
+static int near_minimum(const pel_art *a, const double *x, double e, const double *x0, double e0)
+{
+    return fabs(e - e0) < a->p.same_energy_tol && max_disp(a, x, x0) < a->p.connect_disp_tol;
 }
 
 /* Maps a force-engine failure inside a phase to a status; fatal codes pass through. */
@@ -587,11 +595,12 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
         return st;
     /* The orientation above is a guess from the saddle's displacement, which
      * the relaxation around the kicked atoms can dominate when the saddle's
-     * mode lies elsewhere: whichever side returns to the initial minimum is the
-     * back side.  ("final_is_initial" is left for saddles both of whose sides
+     * mode lies elsewhere: whichever side returns to the initial minimum (or,
+     * failing that, to a sub-basin of it) is the back side.  ("final_is_initial" is left for saddles both of whose sides
      * return there; on the glasses measured that is every such case.) */
     int f_init = same_minimum(a, a->xf, ef, x0, e0), b_init = same_minimum(a, a->xb, eb, x0, e0);
-    if (f_init && !b_init) {
+    int f_near = f_init || near_minimum(a, a->xf, ef, x0, e0), b_near = b_init || near_minimum(a, a->xb, eb, x0, e0);
+    if ((f_init && !b_init) || (!f_init && !b_init && f_near && !b_near)) {
         double *t = a->xf;
         a->xf = a->xb;
         a->xb = t;
@@ -600,9 +609,14 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
         eb = te;
         for (size_t i = 0; i < a->nd; i++)
             a->eig[i] = -a->eig[i];
-        f_init = 0;
-        b_init = 1;
+        int t_init = f_init, t_near = f_near;
+        f_init = b_init;
+        f_near = b_near;
+        b_init = t_init;
+        b_near = t_near;
     }
+    res->e_back = eb;
+    res->back_disp = max_disp(a, a->xb, x0);
     if (f_init) { /* both sides fall back into the initial minimum */
         a->have_final = 1;
         res->e_final = ef;
@@ -622,7 +636,8 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
         res->status = PEL_ART_FINAL_IS_INITIAL;
         return ART_OUT_OF_BUDGET;
     }
-    if (!b_init) {
+    /* Connected: the push back ends in the initial minimum or a sub-basin of it. */
+    if (!b_near) {
         res->status = PEL_ART_NOT_CONNECTED;
         return ART_OUT_OF_BUDGET;
     }
@@ -637,6 +652,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     res->e_initial = e0;
     res->e_saddle = res->e_final = res->eigenvalue = res->force = NAN;
     res->max_disp = res->max_disp_dist = NAN;
+    res->e_back = res->back_disp = NAN;
     res->displaced = a->displaced;
     a->calls = a->lanczos_calls = 0;
     a->have_saddle = a->have_final = 0;

@@ -14,7 +14,7 @@
 
 #include "pel/util.h"
 
-#define CATALOG_NCOLS 17
+#define CATALOG_NCOLS 19 /* 17 in a PEL_CATALOG_HEADER_V1 catalog */
 
 struct pel_catalog_writer {
     int fd;
@@ -49,6 +49,8 @@ int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long cente
     row->max_disp = res->max_disp;
     row->e_is_per_atom = natoms ? res->e_initial / (double)natoms : NAN;
     row->max_disp_dist = res->max_disp_dist;
+    row->e_back = res->e_back;
+    row->back_disp = res->back_disp;
     row->force_calls = res->force_calls;
     row->force_calls_saddle = res->force_calls_saddle;
     row->n_displaced = res->n_displaced;
@@ -130,6 +132,9 @@ static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error 
                                     : snprintf(p, (size_t)(end - p), ",,");
     for (size_t i = 0; i < r->n_displaced; i++)
         p += snprintf(p, (size_t)(end - p), i ? ";%" PRId64 : "%" PRId64, r->displaced_ids[i]);
+    const double b[] = {r->e_back, r->back_disp};
+    for (size_t i = 0; i < 2; i++)
+        p += isfinite(b[i]) ? snprintf(p, (size_t)(end - p), ",%.17g", b[i]) : snprintf(p, (size_t)(end - p), ",");
     p += snprintf(p, (size_t)(end - p), "\n");
     return PEL_OK;
 }
@@ -222,7 +227,7 @@ static int parse_opt_double(const char *s, const char *what, double *out, pel_er
 }
 
 /* Parse one data line (without newline) into row. */
-static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_error *err)
+static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *where, pel_error *err)
 {
     char *col[CATALOG_NCOLS];
     int n = 0;
@@ -235,8 +240,8 @@ static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_erro
             break;
         *p = '\0';
     }
-    if (n != CATALOG_NCOLS)
-        return pel_error_set(err, PEL_EPARSE, "%s: %d columns, expected %d", where, n, CATALOG_NCOLS);
+    if (n != ncols)
+        return pel_error_set(err, PEL_EPARSE, "%s: %d columns, expected %d", where, n, ncols);
     memset(r, 0, sizeof *r);
     long nd;
     int st = pel_parse_long(col[0], where, &r->search_id, err);
@@ -259,6 +264,11 @@ static int parse_row(char *line, pel_catalog_row *r, const char *where, pel_erro
         st = parse_opt_double(col[14], where, &r->e_is_per_atom, err);
     if (!st)
         st = parse_opt_double(col[15], where, &r->max_disp_dist, err);
+    r->e_back = r->back_disp = NAN;
+    if (!st && ncols == CATALOG_NCOLS)
+        st = parse_opt_double(col[17], where, &r->e_back, err);
+    if (!st && ncols == CATALOG_NCOLS)
+        st = parse_opt_double(col[18], where, &r->back_disp, err);
     if (st)
         return pel_error_wrap(err, st, "%s", where);
     if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
@@ -321,12 +331,14 @@ int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
         }
         line[--len] = '\0';
         if (lineno == 1) {
-            if (strcmp(line, PEL_CATALOG_HEADER) != 0)
+            if (cat && strcmp(line, PEL_CATALOG_HEADER_V1) == 0)
+                cat->v1 = 1;
+            else if (strcmp(line, PEL_CATALOG_HEADER) != 0)
                 st = pel_error_set(err, PEL_EPARSE, "%s: not a pel event catalog header", where);
             continue;
         }
         pel_catalog_row r;
-        st = parse_row(line, &r, where, err);
+        st = parse_row(line, cat->v1 ? CATALOG_NCOLS - 2 : CATALOG_NCOLS, &r, where, err);
         if (!st) {
             st = pel_catalog_add(cat, &r, err);
             pel_catalog_row_clear(&r);

@@ -125,18 +125,23 @@ static const mb_case mb_cases[] = {
 
 /* Searches from each minimum with the push mode `follow`: every converged
  * search must end on a true saddle; returns the number converged (of 30). */
+static void mb_params(pel_art_params *p)
+{
+    pel_art_params_default(p);
+    p->force_tol = 1e-3; /* tight, so the saddle energy is checked to ~1e-6 eV */
+    /* Müller-Brown basins are ~0.3 wide: scale the steps down from the EAM defaults. */
+    p->kick_norm = 0.1;
+    p->basin_step = 0.05;
+    p->eig_step = 0.05;
+    p->perp_dt = 0.1;
+    p->basin_perp_steps = 4;
+    p->lanczos.max_vectors = 3;
+}
+
 static int mueller_brown_searches(int follow)
 {
     pel_art_params p;
-    pel_art_params_default(&p);
-    p.force_tol = 1e-3; /* tight, so the saddle energy is checked to ~1e-6 eV */
-    /* Müller-Brown basins are ~0.3 wide: scale the steps down from the EAM defaults. */
-    p.kick_norm = 0.1;
-    p.basin_step = 0.05;
-    p.eig_step = 0.05;
-    p.perp_dt = 0.1;
-    p.basin_perp_steps = 4;
-    p.lanczos.max_vectors = 3;
+    mb_params(&p);
     p.basin_follow = follow;
     pel_art *art = NULL;
     make_art(&art, &p);
@@ -181,6 +186,9 @@ static int mueller_brown_searches(int follow)
             assert_true(fabs(g[0]) < p.min_ftol && fabs(g[1]) < p.min_ftol);
             assert_int_equal(mb_negative_modes(xf), 0);
             assert_true(r.force_calls >= r.force_calls_saddle && r.force_calls_saddle > 0);
+            /* The pushed-back minimum is the root finder's initial minimum. */
+            assert_close(r.e_back, e0, 1e-6, 0);
+            assert_true(r.back_disp < 0.01);
             /* The barrier of a climbing-image NEB between the same minima. */
             if (s < 3 && !follow) {
                 pel_art_surface surf = {1, mb_force, NULL, NULL, {0, 0, 0}};
@@ -214,6 +222,52 @@ static void test_mueller_brown(void **state)
      * curved valleys, so fewer converge (11 of 30 when measured); those that
      * do must still be the true saddles, which the helper checks. */
     assert_true(mueller_brown_searches(1) >= 5);
+}
+
+/* The connectivity rule: with same_disp_tol so small that no two points are
+ * "the same minimum", a connected saddle is still connected when the pushed-back
+ * minimum lies within connect_disp_tol of the initial one, and not connected
+ * when connect_disp_tol is smaller than its distance (back_disp, checked
+ * against the exact minimum of the surface). */
+static void test_connect_tolerance(void **state)
+{
+    (void)state;
+    double x0[3] = {-0.050, 0.467, 0};
+    mb_stationary(&x0[0], &x0[1]);
+    double e0 = mb_eval(x0, NULL, NULL);
+    const double same[3] = {0.3, 1e-12, 1e-12}, connect[3] = {0.5, 0.05, 1e-12};
+    int status[3][12];
+    double back[3][12];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int v = 0; v < 3; v++) {
+        pel_art_params p;
+        mb_params(&p);
+        p.same_disp_tol = same[v];
+        p.connect_disp_tol = connect[v];
+        pel_art *art = NULL;
+        make_art(&art, &p);
+        for (int s = 0; s < 12; s++) {
+            gsl_rng_set(rng, pel_seed_stream(11, (uint64_t)s));
+            pel_art_result r;
+            pel_error err = {0};
+            assert_int_equal(pel_art_search(art, x0, e0, 0, rng, &r, &err), PEL_OK);
+            status[v][s] = r.status;
+            back[v][s] = r.back_disp;
+        }
+        pel_art_free(&art);
+    }
+    int nconv = 0;
+    for (int s = 0; s < 12; s++) {
+        if (status[0][s] != PEL_ART_CONVERGED)
+            continue;
+        nconv++;
+        assert_true(back[0][s] > 1e-12 && back[0][s] < 0.05);
+        assert_int_equal(status[1][s], PEL_ART_CONVERGED);
+        assert_close(back[1][s], back[0][s], 0, 1e-12); /* same search, same minima */
+        assert_int_equal(status[2][s], PEL_ART_NOT_CONNECTED);
+    }
+    assert_true(nconv >= 4);
+    gsl_rng_free(rng);
 }
 
 /* Same seed, same search, bit for bit. */
@@ -280,6 +334,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mueller_brown),
+        cmocka_unit_test(test_connect_tolerance),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_budget_and_bad_input),
     };

@@ -53,6 +53,8 @@ static pel_catalog_row make_row(long id, int status, double es, int64_t *ids, si
     r.max_disp = 0.987654321;
     r.e_is_per_atom = id % 2 ? NAN : -4.6512345678901234;
     r.max_disp_dist = id % 3 ? 12.345678901234567 : NAN;
+    r.e_back = id % 2 ? -4123.4567 : NAN;
+    r.back_disp = id % 2 ? 0.41234567890123456 : NAN;
     r.force_calls = 400 + id;
     r.force_calls_saddle = 200 + id;
     r.n_displaced = nid;
@@ -98,10 +100,10 @@ static void test_round_trip(void **state)
         assert_int_equal(a->force_calls_saddle, b->force_calls_saddle);
         assert_int_equal(a->n_displaced, b->n_displaced);
         const double va[] = {a->e_initial, a->e_saddle, a->e_final, a->ea, a->er, a->eigenvalue, a->force, a->max_disp,
-                             a->e_is_per_atom, a->max_disp_dist};
+                             a->e_is_per_atom, a->max_disp_dist, a->e_back, a->back_disp};
         const double vb[] = {b->e_initial, b->e_saddle, b->e_final, b->ea, b->er, b->eigenvalue, b->force, b->max_disp,
-                             b->e_is_per_atom, b->max_disp_dist};
-        for (int k = 0; k < 10; k++)
+                             b->e_is_per_atom, b->max_disp_dist, b->e_back, b->back_disp};
+        for (int k = 0; k < 12; k++)
             assert_true(va[k] == vb[k] || (isnan(va[k]) && isnan(vb[k]))); /* %.17g is exact */
         for (size_t k = 0; k < a->n_displaced; k++)
             assert_int_equal(a->displaced_ids[k], b->displaced_ids[k]);
@@ -122,7 +124,7 @@ static void test_torn_line_recovery(void **state)
     (void)state;
     const char *path = tmp("torn.csv");
     write_file(path, PEL_CATALOG_HEADER "\n"
-                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,\n"
+                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n"
                      "1,1,converged,-10,-9.5,-9.8,0.5,0.3");
     pel_catalog *cat = NULL;
     pel_error err = {0};
@@ -196,12 +198,15 @@ static void test_bad_files(void **state)
     } bad[] = {
         {"search_id,center_id\n", "header"},
         {"", "empty"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,\n", "line 2"},
-        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,\n", "weird"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "twice"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7\n", "displaced_ids"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,,,\n", "weird"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n", "twice"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7,,\n", "displaced_ids"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,,,\n", "line 2"},
         {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,\n", "columns"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "17 columns, expected 19"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.x\n", "line 2"},
+        {PEL_CATALOG_HEADER_V1 "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n", "19 columns, expected 17"},
     };
     pel_error err = {0};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -217,6 +222,29 @@ static void test_bad_files(void **state)
     assert_null(w);
     pel_catalog *cat = NULL;
     assert_int_equal(pel_catalog_read(tmp("absent.csv"), &cat, &err), PEL_EIO);
+}
+
+/* A catalog with the older header (17 columns) is read, its pushed-back
+ * minimum unknown (NaN); rewriting it gives the current format. */
+static void test_v1_catalog(void **state)
+{
+    (void)state;
+    write_file(tmp("v1.csv"), PEL_CATALOG_HEADER_V1 "\n"
+                              "0,5,converged,-10,-9.5,-9.8,0.5,0.3,-0.2,0.04,321,2,0.9,200,-4.6,2.5,5;17\n");
+    pel_catalog *cat = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_catalog_read(tmp("v1.csv"), &cat, &err), PEL_OK);
+    assert_int_equal(cat->v1, 1);
+    assert_int_equal(cat->n, 1);
+    assert_close(cat->rows[0].ea, 0.5, 0, 0);
+    assert_int_equal(cat->rows[0].displaced_ids[1], 17);
+    assert_true(isnan(cat->rows[0].e_back) && isnan(cat->rows[0].back_disp));
+    assert_int_equal(pel_catalog_write(cat, tmp("v2.csv"), &err), PEL_OK);
+    pel_catalog_free(&cat);
+    assert_int_equal(pel_catalog_read(tmp("v2.csv"), &cat, &err), PEL_OK);
+    assert_int_equal(cat->v1, 0);
+    assert_close(cat->rows[0].e_saddle, -9.5, 0, 0);
+    pel_catalog_free(&cat);
 }
 
 /* Redundancy: equal E_saddle within the tolerance AND the same displaced set. */
@@ -260,7 +288,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_torn_line_recovery),
         cmocka_unit_test(test_kill_during_write), cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_redundancy),
+        cmocka_unit_test(test_redundancy),       cmocka_unit_test(test_v1_catalog),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -42,6 +42,7 @@ expect_fail "--push must be kick or follow" --data "$G" --push sideways --out "$
 expect_fail "--lost must be uphill, mode or kick" --data "$G" --lost down --out "$T/a.csv"
 expect_fail "--local-radius" --data "$G" --local-radius -1 --out "$T/a.csv"
 expect_fail "--local-stiffness" --data "$G" --local-stiffness 1x --out "$T/a.csv"
+expect_fail "--connect-tol" --data "$G" --connect-tol 0 --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
@@ -58,6 +59,13 @@ grep -q '^keep me$' "$T/exists.csv" || { echo "FAIL: corrupt catalog changed"; f
 cp "$T/c5.csv" "$T/c5.bak"
 expect_fail "does not belong" --data "$G" --centers ids:7 --out "$T/c5.csv" --resume $Q
 cmp -s "$T/c5.csv" "$T/c5.bak" || { echo "FAIL: mismatching resume changed the catalog"; fails=$((fails + 1)); }
+
+# A catalog of an older pel (17 columns) is read by `pel fit` but not resumed.
+head -1 "$T/c5.csv" | grep -q ',E_back_eV,back_disp_A$' || { echo "FAIL: catalog header"; fails=$((fails + 1)); }
+{ head -1 "$T/c5.csv" | sed 's/,E_back_eV,back_disp_A$//'; tail -n +2 "$T/c5.csv" | sed 's/,[^,]*,[^,]*$//'; } >"$T/v1.csv"
+cp "$T/v1.csv" "$T/v1.bak"
+expect_fail "older pel" --data "$G" --centers ids:5 --out "$T/v1.csv" --resume $Q
+cmp -s "$T/v1.csv" "$T/v1.bak" || { echo "FAIL: refused resume changed the old catalog"; fails=$((fails + 1)); }
 
 # Not a minimum: warning on stderr, minimised, then the run succeeds.
 awk 'BEGIN{a=0} /^Atoms/{a=1} a&&$1==10&&NF>=5{$3=$3+0.3} {print}' "$G" >"$T/hot.data"
