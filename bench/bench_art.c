@@ -88,7 +88,7 @@ static int set_param(pel_art_params *p, const char *kv)
         D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_follow), D(eig_threshold), 
         D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), D(local_radius), D(local_stiffness), I(perp_steps_min),
         I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
-        D(same_disp_tol), D(connect_disp_tol),
+        D(same_disp_tol), D(connect_disp_tol), I(uphill_lanczos_every), D(order_tol), I(order_vectors), D(order_force_tol),
 #undef D
 #undef I
     };

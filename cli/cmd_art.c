@@ -50,7 +50,7 @@ static void usage(FILE *fp)
           "  --quiet                   no progress lines\n"
           "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
           "  eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,\n"
-          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A\n",
+          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2\n",
           fp);
 }
 

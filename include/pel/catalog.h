@@ -10,7 +10,8 @@
  * threshold between initial and saddle, ';'-separated, ascending), E_back_eV and
  * back_disp_A (energy of the pushed-back minimum and the largest atom
  * displacement between it and the initial minimum: the connectivity check's
- * evidence).  Values a failed search never reached are empty fields.
+ * evidence) and eigenvalue2_eV_per_A2 (second-lowest Hessian eigenvalue at the
+ * saddle: >= 0 up to the order tolerance for a first-order saddle).  Values a failed search never reached are empty fields.
  *
  * Writing is append-only, one whole line per write(2) followed by fsync, so a
  * kill leaves at most one torn last line; pel_catalog_recover truncates it. */
@@ -26,8 +27,8 @@
 #define PEL_CATALOG_HEADER                                                                                 \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
-    "displaced_ids,E_back_eV,back_disp_A"
-/* The header of catalogs written before E_back_eV, back_disp_A existed (read, never appended to). */
+    "displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2"
+/* The header of catalogs written before the last three columns existed (read, never appended to). */
 #define PEL_CATALOG_HEADER_V1                                                                              \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
@@ -45,13 +46,15 @@ typedef struct pel_catalog_row {
     double max_disp_dist;    /* distance of the most displaced atom from the centre, Å (NaN = none) */
     double e_back, back_disp; /* pushed-back minimum: energy, eV, and largest displacement from the
                                  initial minimum, Å (NaN = not reached or an older catalog) */
+    double eigenvalue2;      /* second-lowest eigenvalue at the saddle, eV/Å^2 (NaN = not reached or
+                                an older catalog) */
     long force_calls, force_calls_saddle;
     size_t n_displaced;
     int64_t *displaced_ids;  /* [n_displaced] owned by the row (catalog) */
 } pel_catalog_row;
 
 typedef struct pel_catalog {
-    int v1;                  /* read from a catalog with the older header (no E_back_eV, back_disp_A) */
+    int v1;                  /* read from a catalog with the older header (17 columns) */
     size_t n, cap;
     pel_catalog_row *rows;
 } pel_catalog;

@@ -54,6 +54,14 @@ int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const dou
 int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
                                const double *shift, double *vec, double *eigval, long *calls, pel_error *err);
 
+/* The same restricted to the complement of the unit vector `deflate` (NULL =
+ * none): Lanczos on P (H + diag(shift)) P, P = 1 - u u^T, start vector
+ * projected.  With u the lowest eigenvector this gives the second-lowest
+ * eigenpair — ART checks with it that a saddle has one negative mode only. */
+int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
+                                const double *shift, const double *deflate, double *vec, double *eigval, long *calls,
+                                pel_error *err);
+
 /* Number of Krylov vectors used by the last call (for statistics and tests). */
 int pel_lanczos_last_iterations(const pel_lanczos *lz);
 

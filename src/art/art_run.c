@@ -228,7 +228,7 @@ int pel_art_run(const pel_eam *pot, const pel_system *sys, const pel_art_run_par
     if (cat->v1) { /* rows of this version would not match its header */
         pel_catalog_free(&cat);
         return pel_error_set(err, PEL_ESTATE,
-                             "%s: catalog of an older pel (no E_back_eV, back_disp_A columns); cannot resume it, "
+                             "%s: catalog of an older pel (17 columns); cannot resume it, "
                              "start a new one",
                              path);
     }

@@ -14,7 +14,8 @@
 
 #include "pel/util.h"
 
-#define CATALOG_NCOLS 19 /* 17 in a PEL_CATALOG_HEADER_V1 catalog */
+#define CATALOG_NCOLS 20
+#define CATALOG_NCOLS_V1 17 /* PEL_CATALOG_HEADER_V1 */
 
 struct pel_catalog_writer {
     int fd;
@@ -51,6 +52,7 @@ int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long cente
     row->max_disp_dist = res->max_disp_dist;
     row->e_back = res->e_back;
     row->back_disp = res->back_disp;
+    row->eigenvalue2 = res->eigenvalue2;
     row->force_calls = res->force_calls;
     row->force_calls_saddle = res->force_calls_saddle;
     row->n_displaced = res->n_displaced;
@@ -132,8 +134,8 @@ static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error 
                                     : snprintf(p, (size_t)(end - p), ",,");
     for (size_t i = 0; i < r->n_displaced; i++)
         p += snprintf(p, (size_t)(end - p), i ? ";%" PRId64 : "%" PRId64, r->displaced_ids[i]);
-    const double b[] = {r->e_back, r->back_disp};
-    for (size_t i = 0; i < 2; i++)
+    const double b[] = {r->e_back, r->back_disp, r->eigenvalue2};
+    for (size_t i = 0; i < 3; i++)
         p += isfinite(b[i]) ? snprintf(p, (size_t)(end - p), ",%.17g", b[i]) : snprintf(p, (size_t)(end - p), ",");
     p += snprintf(p, (size_t)(end - p), "\n");
     return PEL_OK;
@@ -264,11 +266,10 @@ static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *wher
         st = parse_opt_double(col[14], where, &r->e_is_per_atom, err);
     if (!st)
         st = parse_opt_double(col[15], where, &r->max_disp_dist, err);
-    r->e_back = r->back_disp = NAN;
-    if (!st && ncols == CATALOG_NCOLS)
-        st = parse_opt_double(col[17], where, &r->e_back, err);
-    if (!st && ncols == CATALOG_NCOLS)
-        st = parse_opt_double(col[18], where, &r->back_disp, err);
+    r->e_back = r->back_disp = r->eigenvalue2 = NAN;
+    double *extra[] = {&r->e_back, &r->back_disp, &r->eigenvalue2};
+    for (int i = 0; i < CATALOG_NCOLS - CATALOG_NCOLS_V1 && !st && ncols == CATALOG_NCOLS; i++)
+        st = parse_opt_double(col[CATALOG_NCOLS_V1 + i], where, extra[i], err);
     if (st)
         return pel_error_wrap(err, st, "%s", where);
     if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
@@ -338,7 +339,7 @@ int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
             continue;
         }
         pel_catalog_row r;
-        st = parse_row(line, cat->v1 ? CATALOG_NCOLS - 2 : CATALOG_NCOLS, &r, where, err);
+        st = parse_row(line, cat->v1 ? CATALOG_NCOLS_V1 : CATALOG_NCOLS, &r, where, err);
         if (!st) {
             st = pel_catalog_add(cat, &r, err);
             pel_catalog_row_clear(&r);

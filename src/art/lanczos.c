@@ -137,15 +137,38 @@ int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const dou
 int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
                                const double *shift, double *vec, double *eigval, long *calls, pel_error *err)
 {
+    return pel_lanczos_lowest_deflated(lz, force, ctx, x, f0, shift, NULL, vec, eigval, calls, err);
+}
+
+/* w -= (u.w) u */
+static void project_out(size_t n, const double *u, double *w)
+{
+    double c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += u[i] * w[i];
+    for (size_t i = 0; i < n; i++)
+        w[i] -= c * u[i];
+}
+
+int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
+                                const double *shift, const double *deflate, double *vec, double *eigval, long *calls,
+                                pel_error *err)
+{
     const size_t n = lz->ndim;
     const double h = lz->p.fd_step;
     const int m = lz->p.max_vectors;
-    double nrm = 0;
+    double nrm = 0, nrm0 = 0;
+    for (size_t i = 0; i < n; i++)
+        nrm0 += vec[i] * vec[i];
+    if (deflate)
+        project_out(n, deflate, vec);
     for (size_t i = 0; i < n; i++)
         nrm += vec[i] * vec[i];
     nrm = sqrt(nrm);
-    if (!(nrm > 0) || !isfinite(nrm))
-        return pel_error_set(err, PEL_EINVAL, "lanczos: start vector is zero or not finite");
+    /* after the projection, a remainder at rounding level is no direction */
+    if (!(nrm > 1e-10 * sqrt(nrm0)) || !isfinite(nrm))
+        return pel_error_set(err, PEL_EINVAL, "lanczos: start vector is zero or not finite%s",
+                             deflate ? " (after removing the deflated direction)" : "");
     for (size_t i = 0; i < n; i++)
         lz->q[i] = vec[i] / nrm;
 
@@ -170,8 +193,11 @@ int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, c
         lz->alpha[j] = a;
         if (fabs(a) > amax)
             amax = fabs(a);
-        /* Orthogonalise against the whole basis, twice ("twice is enough"). */
-        for (int pass = 0; pass < 2; pass++)
+        /* Orthogonalise against the whole basis (and the deflated direction),
+         * twice ("twice is enough"). */
+        for (int pass = 0; pass < 2; pass++) {
+            if (deflate)
+                project_out(n, deflate, lz->w);
             for (int l = 0; l <= j; l++) {
                 const double *ql = lz->q + (size_t)l * n;
                 double c = 0;
@@ -180,6 +206,7 @@ int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, c
                 for (size_t i = 0; i < n; i++)
                     lz->w[i] -= c * ql[i];
             }
+        }
         double b = 0;
         for (size_t i = 0; i < n; i++)
             b += lz->w[i] * lz->w[i];

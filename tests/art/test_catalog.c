@@ -55,6 +55,7 @@ static pel_catalog_row make_row(long id, int status, double es, int64_t *ids, si
     r.max_disp_dist = id % 3 ? 12.345678901234567 : NAN;
     r.e_back = id % 2 ? -4123.4567 : NAN;
     r.back_disp = id % 2 ? 0.41234567890123456 : NAN;
+    r.eigenvalue2 = id % 2 ? 0.0123456789012345 : NAN;
     r.force_calls = 400 + id;
     r.force_calls_saddle = 200 + id;
     r.n_displaced = nid;
@@ -100,10 +101,12 @@ static void test_round_trip(void **state)
         assert_int_equal(a->force_calls_saddle, b->force_calls_saddle);
         assert_int_equal(a->n_displaced, b->n_displaced);
         const double va[] = {a->e_initial, a->e_saddle, a->e_final, a->ea, a->er, a->eigenvalue, a->force, a->max_disp,
-                             a->e_is_per_atom, a->max_disp_dist, a->e_back, a->back_disp};
+                             a->e_is_per_atom, a->max_disp_dist, a->e_back, a->back_disp,
+                             a->eigenvalue2};
         const double vb[] = {b->e_initial, b->e_saddle, b->e_final, b->ea, b->er, b->eigenvalue, b->force, b->max_disp,
-                             b->e_is_per_atom, b->max_disp_dist, b->e_back, b->back_disp};
-        for (int k = 0; k < 12; k++)
+                             b->e_is_per_atom, b->max_disp_dist, b->e_back, b->back_disp,
+                             b->eigenvalue2};
+        for (int k = 0; k < 13; k++)
             assert_true(va[k] == vb[k] || (isnan(va[k]) && isnan(vb[k]))); /* %.17g is exact */
         for (size_t k = 0; k < a->n_displaced; k++)
             assert_int_equal(a->displaced_ids[k], b->displaced_ids[k]);
@@ -124,7 +127,7 @@ static void test_torn_line_recovery(void **state)
     (void)state;
     const char *path = tmp("torn.csv");
     write_file(path, PEL_CATALOG_HEADER "\n"
-                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n"
+                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n"
                      "1,1,converged,-10,-9.5,-9.8,0.5,0.3");
     pel_catalog *cat = NULL;
     pel_error err = {0};
@@ -198,15 +201,16 @@ static void test_bad_files(void **state)
     } bad[] = {
         {"search_id,center_id\n", "header"},
         {"", "empty"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,,,\n", "line 2"},
-        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,,,\n", "weird"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n", "twice"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7,,\n", "displaced_ids"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,,,,\n", "weird"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n", "twice"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7,,,\n", "displaced_ids"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,,,,\n", "line 2"},
         {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,\n", "columns"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "17 columns, expected 19"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.x\n", "line 2"},
-        {PEL_CATALOG_HEADER_V1 "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,\n", "19 columns, expected 17"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "17 columns, expected 20"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.x,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.1,-0.0x\n", "line 2"},
+        {PEL_CATALOG_HEADER_V1 "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n", "20 columns, expected 17"},
     };
     pel_error err = {0};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -238,7 +242,7 @@ static void test_v1_catalog(void **state)
     assert_int_equal(cat->n, 1);
     assert_close(cat->rows[0].ea, 0.5, 0, 0);
     assert_int_equal(cat->rows[0].displaced_ids[1], 17);
-    assert_true(isnan(cat->rows[0].e_back) && isnan(cat->rows[0].back_disp));
+    assert_true(isnan(cat->rows[0].e_back) && isnan(cat->rows[0].back_disp) && isnan(cat->rows[0].eigenvalue2));
     assert_int_equal(pel_catalog_write(cat, tmp("v2.csv"), &err), PEL_OK);
     pel_catalog_free(&cat);
     assert_int_equal(pel_catalog_read(tmp("v2.csv"), &cat, &err), PEL_OK);

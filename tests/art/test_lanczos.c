@@ -191,6 +191,78 @@ static void test_shifted(void **state)
     gsl_rng_free(rng);
 }
 
+/* Deflated Lanczos: restricted to the complement of the lowest eigenvector it
+ * finds the second-lowest eigenpair of the analytic Hessian (gsl_eigen_symmv);
+ * with the deflation vector taken from a production-tolerance Lanczos, still
+ * within 5 % (clustered negative eigenvalues converge slowly). */
+static void test_deflated(void **state)
+{
+    (void)state;
+    const size_t n = 40;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 9);
+    quartic q = {n, malloc(n * n * sizeof(double)), 0.3};
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            q.a[i * n + j] = q.a[j * n + i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n) - (i == j ? 0.5 : 0);
+    double x[40], f0[40], u[40], v[40], e, lam2, lam1;
+    for (size_t i = 0; i < n; i++)
+        x[i] = gsl_ran_gaussian(rng, 0.3);
+    quartic_force(&q, x, f0, &e, NULL);
+    /* exact spectrum, ascending */
+    gsl_matrix *h = gsl_matrix_alloc(n, n), *ev = gsl_matrix_alloc(n, n);
+    gsl_vector *val = gsl_vector_alloc(n);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(h, i, j, q.a[i * n + j] + (i == j ? 12 * q.c * x[i] * x[i] : 0));
+    gsl_eigen_symmv(h, val, ev, ws);
+    gsl_eigen_symmv_sort(val, ev, GSL_EIGEN_SORT_VAL_ASC);
+    assert_true(gsl_vector_get(val, 1) < 0); /* two negative modes: a second-order point */
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    p.rel_tol = 1e-10;
+    p.abs_tol = 0;
+    p.max_vectors = 40;
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    long calls = 0;
+    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
+    for (size_t i = 0; i < n; i++) {
+        u[i] = gsl_matrix_get(ev, i, 0);
+        v[i] = 1.0 + 0.1 * (double)i;
+    }
+    assert_int_equal(pel_lanczos_lowest_deflated(lz, quartic_force, &q, x, f0, NULL, u, v, &lam2, &calls, &err), PEL_OK);
+    assert_close(lam2, gsl_vector_get(val, 1), 1e-4, 1e-6);
+    double d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += v[i] * gsl_matrix_get(ev, i, 1);
+    assert_close(fabs(d), 1.0, 0, 1e-3);
+    pel_lanczos_free(&lz);
+    /* production tolerance, deflating the Lanczos estimate of the lowest mode */
+    pel_lanczos_params_default(&p);
+    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
+    for (size_t i = 0; i < n; i++)
+        u[i] = v[i] = 1.0 + 0.1 * (double)i;
+    assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, u, &lam1, &calls, &err), PEL_OK);
+    assert_close(lam1, gsl_vector_get(val, 0), 5e-2, 0);
+    for (size_t i = 0; i < n; i++)
+        v[i] = 1.0 - 0.05 * (double)i;
+    assert_int_equal(pel_lanczos_lowest_deflated(lz, quartic_force, &q, x, f0, NULL, u, v, &lam2, &calls, &err), PEL_OK);
+    assert_close(lam2, gsl_vector_get(val, 1), 5e-2, 0);
+    /* a start vector along the deflated direction is refused */
+    memcpy(v, u, sizeof v);
+    assert_int_equal(pel_lanczos_lowest_deflated(lz, quartic_force, &q, x, f0, NULL, u, v, &lam2, &calls, &err),
+                     PEL_EINVAL);
+    pel_lanczos_free(&lz);
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(val);
+    gsl_matrix_free(ev);
+    gsl_matrix_free(h);
+    free(q.a);
+    gsl_rng_free(rng);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -217,6 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_shifted),
+        cmocka_unit_test(test_deflated),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
