@@ -164,6 +164,7 @@ typedef struct pel_art_result {
     long force_calls_saddle;  /* of which up to the converged saddle */
     long force_calls_basin;   /* of which leaving the basin (kick to lambda < threshold) */
     long force_calls_lanczos; /* of which in Lanczos */
+    int order_retries;        /* climbs resumed after a second negative mode (0..2) */
     size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */
     double max_disp;          /* largest atom displacement saddle vs initial, Å */
     double max_disp_dist;     /* distance of that atom from the centre (initial minimum), Å:

@@ -725,6 +725,7 @@ static int climb_to_saddle(pel_art *a, const double *x0, double e0, double *e, p
             res->status = PEL_ART_HIGHER_ORDER;
             return ART_OUT_OF_BUDGET;
         }
+        res->order_retries++;
         const double *v2 = a->work;
         double sgn = dot(a->nd, a->f, v2) >= 0 ? 1.0 : -1.0; /* downhill along the second mode */
         for (size_t i = 0; i < a->nd; i++)

@@ -39,6 +39,26 @@ static int quartic_force(void *ctx, const double *x, double *f, double *energy, 
     return PEL_OK;
 }
 
+/* Random symmetric A (Gaussian entries / sqrt(n), plus diag on the diagonal). */
+static void random_quartic(quartic *q, size_t n, double diag, gsl_rng *rng)
+{
+    q->n = n;
+    q->a = malloc(n * n * sizeof(double));
+    q->c = 0.3;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            q->a[i * n + j] = q->a[j * n + i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n) + (i == j ? diag : 0);
+}
+
+/* Analytic Hessian plus diag(dshift) (NULL = none) into h. */
+static void quartic_hessian(const quartic *q, const double *x, const double *dshift, gsl_matrix *h)
+{
+    size_t n = q->n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(h, i, j, q->a[i * n + j] + (i == j ? 12 * q->c * x[i] * x[i] + (dshift ? dshift[i] : 0) : 0));
+}
+
 /* Exact lowest eigenpair of the analytic Hessian plus diag(dshift) (NULL = none). */
 static double exact_lowest_shifted(const quartic *q, const double *x, const double *dshift, double *v)
 {
@@ -46,9 +66,7 @@ static double exact_lowest_shifted(const quartic *q, const double *x, const doub
     gsl_matrix *h = gsl_matrix_alloc(n, n), *ev = gsl_matrix_alloc(n, n);
     gsl_vector *val = gsl_vector_alloc(n);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(h, i, j, q->a[i * n + j] + (i == j ? 12 * q->c * x[i] * x[i] + (dshift ? dshift[i] : 0) : 0));
+    quartic_hessian(q, x, dshift, h);
     gsl_eigen_symmv(h, val, ev, ws);
     size_t k = gsl_vector_min_index(val);
     double lam = gsl_vector_get(val, k);
@@ -85,12 +103,8 @@ static void run_case(const lz_case *c)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, c->seed);
-    quartic q = {c->n, malloc(c->n * c->n * sizeof(double)), 0.3};
-    for (size_t i = 0; i < c->n; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double v = gsl_ran_gaussian(rng, 1.0) / sqrt((double)c->n);
-            q.a[i * c->n + j] = q.a[j * c->n + i] = v + (i == j ? c->shift : 0);
-        }
+    quartic q;
+    random_quartic(&q, c->n, c->shift, rng);
     double *x = malloc(c->n * sizeof *x), *f0 = malloc(c->n * sizeof *f0);
     double *v = malloc(c->n * sizeof *v), *vex = malloc(c->n * sizeof *vex);
     for (size_t i = 0; i < c->n; i++) {
@@ -141,6 +155,21 @@ static void test_cases(void **state)
         run_case(&cases[i]);
 }
 
+/* A workspace that converges to ~machine precision (40 vectors, no early stop
+ * short of a 1e-10 relative change). */
+static pel_lanczos *tight_lanczos(size_t n)
+{
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    p.rel_tol = 1e-10;
+    p.abs_tol = 0;
+    p.max_vectors = 40;
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
+    return lz;
+}
+
 /* H + diag(shift) with the shift on the last two thirds of the coordinates
  * (ART's local mode): eigenpair of the shifted matrix, and the mode moves off
  * the shifted coordinates. */
@@ -150,10 +179,8 @@ static void test_shifted(void **state)
     const size_t n = 60;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 5);
-    quartic q = {n, malloc(n * n * sizeof(double)), 0.3};
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j <= i; j++)
-            q.a[i * n + j] = q.a[j * n + i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n);
+    quartic q;
+    random_quartic(&q, n, 0.0, rng);
     double x[60], f0[60], v[60], vex[60], v0[60], shift[60], e, lam, lam0;
     for (size_t i = 0; i < n; i++) {
         x[i] = gsl_ran_gaussian(rng, 0.5);
@@ -161,15 +188,9 @@ static void test_shifted(void **state)
         shift[i] = i < n / 3 ? 0.0 : 2.0;
     }
     quartic_force(&q, x, f0, &e, NULL);
-    pel_lanczos_params p;
-    pel_lanczos_params_default(&p);
-    p.rel_tol = 1e-8;
-    p.abs_tol = 0;
-    p.max_vectors = 40;
-    pel_lanczos *lz = NULL;
+    pel_lanczos *lz = tight_lanczos(n);
     pel_error err = {0};
     long calls = 0;
-    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
     assert_int_equal(pel_lanczos_lowest_shifted(lz, quartic_force, &q, x, f0, shift, v, &lam, &calls, &err), PEL_OK);
     assert_close(lam, exact_lowest_shifted(&q, x, shift, vex), 1e-4, 1e-6);
     double dot = 0, w_shifted = 0, w0_shifted = 0;
@@ -201,10 +222,8 @@ static void test_deflated(void **state)
     const size_t n = 40;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 9);
-    quartic q = {n, malloc(n * n * sizeof(double)), 0.3};
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j <= i; j++)
-            q.a[i * n + j] = q.a[j * n + i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n) - (i == j ? 0.5 : 0);
+    quartic q;
+    random_quartic(&q, n, -0.5, rng);
     double x[40], f0[40], u[40], v[40], e, lam2, lam1;
     for (size_t i = 0; i < n; i++)
         x[i] = gsl_ran_gaussian(rng, 0.3);
@@ -213,21 +232,13 @@ static void test_deflated(void **state)
     gsl_matrix *h = gsl_matrix_alloc(n, n), *ev = gsl_matrix_alloc(n, n);
     gsl_vector *val = gsl_vector_alloc(n);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(h, i, j, q.a[i * n + j] + (i == j ? 12 * q.c * x[i] * x[i] : 0));
+    quartic_hessian(&q, x, NULL, h);
     gsl_eigen_symmv(h, val, ev, ws);
     gsl_eigen_symmv_sort(val, ev, GSL_EIGEN_SORT_VAL_ASC);
     assert_true(gsl_vector_get(val, 1) < 0); /* two negative modes: a second-order point */
-    pel_lanczos_params p;
-    pel_lanczos_params_default(&p);
-    p.rel_tol = 1e-10;
-    p.abs_tol = 0;
-    p.max_vectors = 40;
-    pel_lanczos *lz = NULL;
+    pel_lanczos *lz = tight_lanczos(n);
     pel_error err = {0};
     long calls = 0;
-    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
     for (size_t i = 0; i < n; i++) {
         u[i] = gsl_matrix_get(ev, i, 0);
         v[i] = 1.0 + 0.1 * (double)i;
@@ -240,6 +251,7 @@ static void test_deflated(void **state)
     assert_close(fabs(d), 1.0, 0, 1e-3);
     pel_lanczos_free(&lz);
     /* production tolerance, deflating the Lanczos estimate of the lowest mode */
+    pel_lanczos_params p;
     pel_lanczos_params_default(&p);
     assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
     for (size_t i = 0; i < n; i++)
