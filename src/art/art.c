@@ -99,7 +99,9 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
-        !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->order_tol >= 0) || p->order_vectors < 2 || !(p->order_force_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 || p->uphill_lanczos_every < 1 ||
+        !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->order_tol >= 0) || p->order_vectors < 2 ||
+        !(p->order_force_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
+        p->uphill_lanczos_every < 1 ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
         p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
@@ -120,7 +122,7 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
      * the spectrum converges slowly, and a stalled Ritz value looked converged
      * at the production tolerance (250-atom test glass: +0.034 for -0.023). */
     pel_lanczos_params lp2 = p->lanczos;
-    lp2.max_vectors = p->order_vectors > 2 ? p->order_vectors : 2;
+    lp2.max_vectors = p->order_vectors;
     lp2.rel_tol = 1e-300;
     lp2.abs_tol = 0;
     st = pel_lanczos_new(&a->lz2, a->nd, &lp2, err);
@@ -280,11 +282,11 @@ static int minimise_status(pel_art *a, double *x, double *e, int *status, pel_er
  * direction d projected out, at most nsteps force calls.  Stops early when the
  * perpendicular force is below half the saddle tolerance, which leaves room for
  * the parallel force in the global norm. */
-static int relax_perp(pel_art *a, const double *d, int nsteps, double *e, pel_error *err)
+static int relax_perp(pel_art *a, const double *d, int nsteps, double ftol, double *e, pel_error *err)
 {
     if (nsteps <= 0)
         return PEL_OK;
-    art_fire_params fp = {a->p.perp_dt, a->p.perp_dmax, nsteps, 0.5 * a->p.force_tol, 0};
+    art_fire_params fp = {a->p.perp_dt, a->p.perp_dmax, nsteps, 0.5 * ftol, 0};
     int st = art_fire_relax(a->nd, a->x, a->f, e, a->s.force, a->s.ctx, d, &fp, a->work, &a->calls,
                             a->p.max_force_calls, err);
     if (st == PEL_ENOCONV)
@@ -358,7 +360,7 @@ static int same_minimum(const pel_art *a, const double *xa, double ea, const dou
     return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < a->p.same_disp_tol;
 }
 
-/* Connectivity (docs/art.md "Connectivity"): a sub-basin of the initial
+/* Connectivity (docs/art.md "Connectivity, saddle order and cost"): a sub-basin of the initial
  * minimum — same energy, no atom farther than connect_disp_tol. */
 static int near_minimum(const pel_art *a, const double *x, double e, const double *x0, double e0)
 {
@@ -389,7 +391,7 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
         return phase_fail(st, status);
     memcpy(a->eig, a->dir, a->nd * sizeof *a->eig);
     for (int it = 0; it < a->p.basin_max_iter; it++) {
-        st = relax_perp(a, a->dir, a->p.basin_perp_steps, e, err);
+        st = relax_perp(a, a->dir, a->p.basin_perp_steps, a->p.force_tol, e, err);
         if (st)
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
@@ -434,14 +436,14 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
 
 /* Climb along the lowest mode with perpendicular relaxation until the global
  * force 2-norm is below force_tol (notes/art.md phase 3). */
-static int climb(pel_art *a, const double *x0, double e0, double *e, double *lambda, int *status,
+static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
                  pel_error *err)
 {
     int lost = 0, st;
     for (int it = 0; it < a->p.climb_max_iter; it++) {
         /* Uphill steps (lost > 0) reuse the mode between Lanczos calls: they
          * are 2/3 Lanczos otherwise, and lost searches are 40 % of all calls
-         * (docs/art.md "Connectivity and cost"). */
+         * (docs/art.md "Connectivity, saddle order and cost"). */
         if (lost == 0 || a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0) {
             memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
             st = lowest_mode(a, lambda, err);
@@ -484,13 +486,13 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
                 a->x[i] += sgn * a->p.basin_step * d[i];
             st = eval(a, a->x, a->f, e, err);
             if (!st)
-                st = relax_perp(a, d, a->p.basin_perp_steps, e, err);
+                st = relax_perp(a, d, a->p.basin_perp_steps, ftol, e, err);
             if (st)
                 return phase_fail(st, status);
             continue;
         }
         lost = 0;
-        if (sqrt(dot(a->nd, a->f, a->f)) < a->p.force_tol)
+        if (sqrt(dot(a->nd, a->f, a->f)) < ftol)
             return PEL_OK;
         if (*e < e0) {
             *status = PEL_ART_BELOW_START;
@@ -506,7 +508,7 @@ static int climb(pel_art *a, const double *x0, double e0, double *e, double *lam
         if (st)
             return phase_fail(st, status);
         int nperp = a->p.perp_steps_min + it;
-        st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? nperp : a->p.perp_steps_max, e, err);
+        st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? nperp : a->p.perp_steps_max, ftol, e, err);
         if (st)
             return phase_fail(st, status);
     }
@@ -621,8 +623,9 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
     /* The orientation above is a guess from the saddle's displacement, which
      * the relaxation around the kicked atoms can dominate when the saddle's
      * mode lies elsewhere: whichever side returns to the initial minimum (or,
-     * failing that, to a sub-basin of it) is the back side.  ("final_is_initial" is left for saddles both of whose sides
-     * return there; on the glasses measured that is every such case.) */
+     * failing that, to a sub-basin of it) is the back side.  ("final_is_initial"
+     * is left for saddles both of whose sides return there; on the glasses
+     * measured that is every such case.) */
     int f_init = same_minimum(a, a->xf, ef, x0, e0), b_init = same_minimum(a, a->xb, eb, x0, e0);
     int f_near = f_init || near_minimum(a, a->xf, ef, x0, e0), b_near = b_init || near_minimum(a, a->xb, eb, x0, e0);
     if ((f_init && !b_init) || (!f_init && !b_init && f_near && !b_near)) {
@@ -711,8 +714,7 @@ static int climb_to_saddle(pel_art *a, const double *x0, double e0, double *e, p
 {
     double lambda = NAN, ftol = a->p.force_tol;
     for (int k = 0;; k++) {
-        int st = climb(a, x0, e0, e, &lambda, &res->status, err);
-        a->p.force_tol = ftol;
+        int st = climb(a, x0, e0, ftol, e, &lambda, &res->status, err);
         if (st)
             return st;
         res->eigenvalue = lambda; /* replaced by the whole system's with a local mode */
@@ -733,7 +735,7 @@ static int climb_to_saddle(pel_art *a, const double *x0, double e0, double *e, p
         /* Re-climb to the tighter force: with |F| < force_tol alone a soft
          * second mode (|lambda2| ~ 0.02 eV/Å^2) keeps the point F/|lambda2|
          * ~ 2 Å from its stationary point, and the nudge changes nothing. */
-        a->p.force_tol = fmin(ftol, a->p.order_force_tol);
+        ftol = fmin(a->p.force_tol, a->p.order_force_tol);
         st = eval(a, a->x, a->f, e, err);
         if (st)
             return phase_fail(st, &res->status);
