@@ -309,18 +309,26 @@ static void set_local_shift(pel_art *a, const double *x0, size_t center)
     }
 }
 
+/* One Lanczos run on workspace lz (at most nvec force calls) within the
+ * search's budget, its calls counted as Lanczos calls. */
+static int lanczos_run(pel_art *a, pel_lanczos *lz, int nvec, const double *x, const double *f, const double *shift,
+                       const double *deflate, double *vec, double *lambda, pel_error *err)
+{
+    if (a->calls + nvec > a->p.max_force_calls)
+        return ART_OUT_OF_BUDGET;
+    long before = a->calls;
+    int st = pel_lanczos_lowest_deflated(lz, a->s.force, a->s.ctx, x, f, shift, deflate, vec, lambda, &a->calls, err);
+    a->lanczos_calls += a->calls - before;
+    return st;
+}
+
 /* Lowest eigenpair at x (force f there), warm-started from vec; the local
  * mode (H + k W) unless whole = 1 or local_stiffness = 0. */
 static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec, double *lambda, int whole,
                       pel_error *err)
 {
-    if (a->calls + a->p.lanczos.max_vectors > a->p.max_force_calls)
-        return ART_OUT_OF_BUDGET;
-    long before = a->calls;
     const double *shift = whole || !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
-    int st = pel_lanczos_lowest_shifted(a->lz, a->s.force, a->s.ctx, x, f, shift, vec, lambda, &a->calls, err);
-    a->lanczos_calls += a->calls - before;
-    return st;
+    return lanczos_run(a, a->lz, a->p.lanczos.max_vectors, x, f, shift, NULL, vec, lambda, err);
 }
 
 /* Lowest (local) eigenpair at the current point, warm-started from a->eig. */
@@ -354,17 +362,12 @@ static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
         a->x[i] = x0[i] + a->p.kick_norm * a->dir[i];
 }
 
-/* Same minimum: energies within same_energy_tol and every atom within same_disp_tol. */
-static int same_minimum(const pel_art *a, const double *xa, double ea, const double *xb, double eb)
+/* Energies within same_energy_tol and every atom within disp_tol: the same
+ * minimum with same_disp_tol; with connect_disp_tol, a sub-basin of it that
+ * still counts as connected (docs/art.md "Connectivity, saddle order and cost"). */
+static int within(const pel_art *a, const double *xa, double ea, const double *xb, double eb, double disp_tol)
 {
-    return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < a->p.same_disp_tol;
-}
-
-/* Connectivity (docs/art.md "Connectivity, saddle order and cost"): a sub-basin of the initial
- * minimum — same energy, no atom farther than connect_disp_tol. */
-static int near_minimum(const pel_art *a, const double *x, double e, const double *x0, double e0)
-{
-    return fabs(e - e0) < a->p.same_energy_tol && max_disp(a, x, x0) < a->p.connect_disp_tol;
+    return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < disp_tol;
 }
 
 /* Maps a force-engine failure inside a phase to a status; fatal codes pass through. */
@@ -626,8 +629,9 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
      * failing that, to a sub-basin of it) is the back side.  ("final_is_initial"
      * is left for saddles both of whose sides return there; on the glasses
      * measured that is every such case.) */
-    int f_init = same_minimum(a, a->xf, ef, x0, e0), b_init = same_minimum(a, a->xb, eb, x0, e0);
-    int f_near = f_init || near_minimum(a, a->xf, ef, x0, e0), b_near = b_init || near_minimum(a, a->xb, eb, x0, e0);
+    const double same = a->p.same_disp_tol, conn = a->p.connect_disp_tol;
+    int f_init = within(a, a->xf, ef, x0, e0, same), b_init = within(a, a->xb, eb, x0, e0, same);
+    int f_near = f_init || within(a, a->xf, ef, x0, e0, conn), b_near = b_init || within(a, a->xb, eb, x0, e0, conn);
     if ((f_init && !b_init) || (!f_init && !b_init && f_near && !b_near)) {
         double *t = a->xf;
         a->xf = a->xb;
@@ -660,7 +664,7 @@ static int after_saddle(pel_art *a, const double *x0, double e0, pel_art_result 
         res->status = PEL_ART_FINAL_ABOVE;
         return ART_OUT_OF_BUDGET;
     }
-    if (same_minimum(a, a->xf, ef, x0, e0)) {
+    if (within(a, a->xf, ef, x0, e0, same)) {
         res->status = PEL_ART_FINAL_IS_INITIAL;
         return ART_OUT_OF_BUDGET;
     }
@@ -697,12 +701,7 @@ static int saddle_modes(pel_art *a, const double *x0, double *lambda, double *la
     for (size_t i = 0; i < a->nd; i++)
         v2[i] = min_image(a, (int)(i % 3), a->x[i] - x0[i]) + 1e-3 * sin(1.0 + 0.7 * (double)i);
     remove_translation(a, v2);
-    if (a->calls + a->p.order_vectors > a->p.max_force_calls)
-        return ART_OUT_OF_BUDGET;
-    long before = a->calls;
-    st = pel_lanczos_lowest_deflated(a->lz2, a->s.force, a->s.ctx, a->x, a->f, NULL, v1, v2, lambda2, &a->calls, err);
-    a->lanczos_calls += a->calls - before;
-    return st;
+    return lanczos_run(a, a->lz2, a->p.order_vectors, a->x, a->f, NULL, v1, v2, lambda2, err);
 }
 
 /* Climb to a first-order saddle: after the climb converges, a second negative
