@@ -85,7 +85,7 @@ static int set_param(pel_art_params *p, const char *kv)
     } keys[] = {
 #define D(k) {#k, offsetof(pel_art_params, k), 0}
 #define I(k) {#k, offsetof(pel_art_params, k), 1}
-        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_follow), D(eig_threshold), 
+        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after), I(basin_follow), D(eig_threshold), 
         D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), D(local_radius), D(local_stiffness), I(perp_steps_min),
         I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
         D(same_disp_tol), D(connect_disp_tol), I(uphill_lanczos_every), D(order_tol), I(order_vectors), D(order_force_tol),
@@ -193,7 +193,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         return 1;
     }
     double t0 = pel_wall_seconds();
-    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2\n");
+    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest\n");
     for (long k = 0; k < nsearch; k++) {
         pel_calc *c = NULL;
         pel_art_calc ad;
@@ -223,9 +223,9 @@ static int profile(const char *path, long nsearch, uint64_t seed)
             return die(&e);
         long climb = r.force_calls_saddle ? r.force_calls_saddle - r.force_calls_basin : r.force_calls - r.force_calls_basin;
         long after = r.force_calls_saddle ? r.force_calls - r.force_calls_saddle : 0;
-        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f\n", k, center, pel_art_status_name(r.status),
+        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f %d\n", k, center, pel_art_status_name(r.status),
                r.force_calls_basin, climb, after, r.force_calls_lanczos, r.e_saddle - r.e_initial,
-               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2);
+               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2, r.lost_longest);
         if (g_final && pel_art_final(art)) {
             /* Which atoms moved more than 0.3 Å between the initial and the
              * final minimum, and how far the largest mover is from the centre:

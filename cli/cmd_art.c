@@ -44,6 +44,10 @@ static void usage(FILE *fp)
           "                            that mode, or along the last negative mode / the kick direction\n"
           "                            with perpendicular relaxation (uphill; tolerated 40 times\n"
           "                            in a row, 4 for mode and kick)\n"
+          "  --lost-max N              lost-mode iterations tolerated in a row (40 uphill, 4 otherwise)\n"
+          "  --basin-relax full|partial perpendicular relaxation while leaving the basin: up to 30 FIRE\n"
+          "                            steps, Lanczos from the 1st push (full), or 4 steps, Lanczos from\n"
+          "                            the 3rd push (partial, pARTn: cheaper, smaller barriers) (full)\n"
           "  --connect-tol A           the pushed-back minimum connects when it is the initial one or\n"
           "                            within 0.02 eV of it with every atom within A, Å (0.5)\n"
           "  --max-calls N             force calls per search (20000)\n"
@@ -166,7 +170,7 @@ int cli_cmd_art(int argc, char **argv)
 {
     const char *cmd = argv[0];
     const char *data = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *centers = "all";
-    int quiet = 0;
+    int quiet = 0, lost_max = -1; /* -1: the --lost rule's default */
     long v;
     pel_art_run_params p;
     pel_art_run_params_default(&p);
@@ -180,7 +184,8 @@ int cli_cmd_art(int argc, char **argv)
         {"force-tol", required_argument, 0, 'F'}, {"max-calls", required_argument, 0, 'M'},
         {"push", required_argument, 0, 'P'},      {"lost", required_argument, 0, 'l'},
         {"local-radius", required_argument, 0, 'R'}, {"local-stiffness", required_argument, 0, 'S'},
-        {"connect-tol", required_argument, 0, 'C'},
+        {"connect-tol", required_argument, 0, 'C'}, {"basin-relax", required_argument, 0, 'B'},
+        {"lost-max", required_argument, 0, 'X'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -199,6 +204,14 @@ int cli_cmd_art(int argc, char **argv)
             if (strcmp(optarg, "kick") && strcmp(optarg, "follow"))
                 return cli_errorf(cmd, CLI_USAGE, "--push must be kick or follow (got '%s')", optarg);
             p.art.basin_follow = strcmp(optarg, "follow") == 0;
+            break;
+        case 'B':
+            /* the two measured protocols (docs/art.md "Partial relaxation in the basin") */
+            if (strcmp(optarg, "full") == 0 || strcmp(optarg, "partial") == 0) {
+                pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);
+            } else {
+                return cli_errorf(cmd, CLI_USAGE, "--basin-relax must be full or partial (got '%s')", optarg);
+            }
             break;
         case 'l':
             if (strcmp(optarg, "uphill") == 0)
@@ -222,6 +235,13 @@ int cli_cmd_art(int argc, char **argv)
             *(c == 'R' ? &p.art.local_radius : &p.art.local_stiffness) = d;
             break;
         }
+        case 'X':
+            if (cli_long(cmd, "--lost-max", optarg, &v))
+                return CLI_USAGE;
+            if (v < 0 || v > 100000)
+                return cli_errorf(cmd, CLI_USAGE, "--lost-max must be in 0..100000 (got %ld)", v);
+            lost_max = (int)v;
+            break;
         case 'n':
             if (cli_long(cmd, "--searches-per-center", optarg, &v))
                 return CLI_USAGE;
@@ -271,6 +291,8 @@ int cli_cmd_art(int argc, char **argv)
     }
     if (optind < argc)
         return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (lost_max >= 0) /* after --lost, whatever the order */
+        p.art.lost_max = lost_max;
     if (!data || !out)
         return cli_errorf(cmd, CLI_USAGE, "--data and --out are required (see --help)");
 

@@ -41,8 +41,7 @@ void pel_art_params_default(pel_art_params *p)
     p->kick_radius = 3.7;
     p->basin_step = 0.1;
     p->basin_max_iter = 40;
-    p->basin_perp_steps = 30;
-    p->basin_lanczos_after = 1;
+    pel_art_params_basin_relax(p, 0);
     p->basin_follow = 0;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
@@ -72,6 +71,12 @@ void pel_art_params_default(pel_art_params *p)
     p->max_force_calls = 20000;
 }
 
+void pel_art_params_basin_relax(pel_art_params *p, int partial)
+{
+    p->basin_perp_steps = partial ? 4 : 30;
+    p->basin_lanczos_after = partial ? 3 : 1;
+}
+
 struct pel_art {
     pel_art_surface s;
     pel_art_params p;
@@ -87,6 +92,7 @@ struct pel_art {
     double *local_shift; /* [nd] Hessian shift of the local mode, this search's centre */
     long calls;        /* force calls of the current search */
     long lanczos_calls; /* of which in Lanczos */
+    int lost_longest;  /* longest recovered run of lost-mode climb iterations */
     int have_saddle, have_final;
 };
 
@@ -494,6 +500,8 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
                 return phase_fail(st, status);
             continue;
         }
+        if (lost > a->lost_longest)
+            a->lost_longest = lost;
         lost = 0;
         if (sqrt(dot(a->nd, a->f, a->f)) < ftol)
             return PEL_OK;
@@ -751,6 +759,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     res->e_back = res->back_disp = res->eigenvalue2 = NAN;
     res->displaced = a->displaced;
     a->calls = a->lanczos_calls = 0;
+    a->lost_longest = 0;
     a->have_saddle = a->have_final = 0;
     if (center >= a->s.natoms)
         return pel_error_set(err, PEL_EINVAL, "art: centre atom %zu out of range (%zu atoms)", center,
@@ -781,6 +790,7 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
     }
     res->force_calls = a->calls;
     res->force_calls_lanczos = a->lanczos_calls;
+    res->lost_longest = a->lost_longest;
     if (st < 0)
         return st; /* fatal: invalid argument or memory */
     if (st == PEL_OK)

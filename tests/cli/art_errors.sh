@@ -43,6 +43,8 @@ expect_fail "--lost must be uphill, mode or kick" --data "$G" --lost down --out 
 expect_fail "--local-radius" --data "$G" --local-radius -1 --out "$T/a.csv"
 expect_fail "--local-stiffness" --data "$G" --local-stiffness 1x --out "$T/a.csv"
 expect_fail "--connect-tol" --data "$G" --connect-tol 0 --out "$T/a.csv"
+expect_fail "--lost-max must be in 0..100000" --data "$G" --lost-max -1 --out "$T/a.csv"
+expect_fail "--basin-relax must be full or partial" --data "$G" --basin-relax half --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
@@ -85,6 +87,20 @@ fi
 if ! "$PEL" art --data "$G" $P1 --local-stiffness 0 --lost mode --out "$T/pg.csv" >/dev/null 2>&1 ||
     [ "$(wc -l <"$T/pg.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pg.csv"; then
     echo "FAIL: --local-stiffness/--lost"; fails=$((fails + 1))
+fi
+# --basin-relax reaches the search: partial relaxation takes another path,
+# full is the default's (same row).
+if ! "$PEL" art --data "$G" $P1 --basin-relax partial --out "$T/pp.csv" >/dev/null 2>&1 ||
+    ! "$PEL" art --data "$G" $P1 --basin-relax full --out "$T/pfu.csv" >/dev/null 2>&1 ||
+    [ "$(wc -l <"$T/pp.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pp.csv" || ! cmp -s "$T/pk.csv" "$T/pfu.csv"; then
+    echo "FAIL: --basin-relax"; fails=$((fails + 1))
+fi
+# --lost-max reaches the search whatever the order of --lost: this search
+# loses its mode, and with no lost iteration tolerated it ends sooner.
+if ! "$PEL" art --data "$G" $P1 --lost-max 0 --lost uphill --out "$T/pl.csv" >/dev/null 2>&1 ||
+    [ "$(cut -d, -f3 "$T/pk.csv" | tail -n 1)" != lost_curvature ] ||
+    [ "$(cut -d, -f11 "$T/pl.csv" | tail -n 1)" -ge "$(cut -d, -f11 "$T/pk.csv" | tail -n 1)" ]; then
+    echo "FAIL: --lost-max"; fails=$((fails + 1))
 fi
 # --help works and documents the catalog columns.
 "$PEL" art --help | grep -q "search_id,center_id,status" || { echo "FAIL: --help"; fails=$((fails + 1)); }
