@@ -330,6 +330,71 @@ static void test_budget_and_bad_input(void **state)
     gsl_rng_free(rng);
 }
 
+/* A two-"atom" surface whose stationary point between the wells is of second
+ * order: atom 0 at (x, y, z), atom 1 displaced by u from (10, 10, 10),
+ * E = A (x^2 - 1)^2 + C (y^2 + z^2) + K (x^2 - 1/2) |u|^2.  Atom 1 is beyond
+ * the kick radius, so u stays 0 up to Lanczos rounding, and at x = 0 the
+ * analytic Hessian is diag(-4A, 2C, 2C, -K, -K, -K) (2C > 8A: in the basin too x is the
+ * softest direction of atom 0, whose Krylov space Lanczos never leaves); the u modes turn
+ * unstable so softly that a step of eig_step down one leaves the force below
+ * the re-climb tolerance (K eig_step = 1e-4 eV/Å), so the order check's
+ * retries stop where they start and the search must end higher_order. */
+#define HO_A 0.5
+#define HO_C 3.0
+#define HO_K 0.002
+
+static int ho_force(void *ctx, const double *x, double *f, double *energy, pel_error *err)
+{
+    (void)ctx;
+    (void)err;
+    double w = x[0] * x[0] - 1, u2 = 0;
+    for (int k = 3; k < 6; k++)
+        u2 += (x[k] - 10) * (x[k] - 10);
+    *energy = HO_A * w * w + HO_C * (x[1] * x[1] + x[2] * x[2]) + HO_K * (x[0] * x[0] - 0.5) * u2;
+    f[0] = -(4 * HO_A * x[0] * w + 2 * HO_K * x[0] * u2);
+    f[1] = -2 * HO_C * x[1];
+    f[2] = -2 * HO_C * x[2];
+    for (int k = 3; k < 6; k++)
+        f[k] = -2 * HO_K * (x[0] * x[0] - 0.5) * (x[k] - 10);
+    return PEL_OK;
+}
+
+static void test_higher_order(void **state)
+{
+    (void)state;
+    pel_art_params p;
+    mb_params(&p);
+    p.local_stiffness = 0;
+    p.basin_follow = 1;       /* y, z relax back: the push turns along x */
+    p.basin_max_iter = 100;
+    p.order_tol = 1e-4;       /* the u modes are -K = -0.002 eV/Å^2 deep */
+    p.order_force_tol = 1e-3; /* = force_tol: the retries cannot move the point */
+    p.order_vectors = 6;
+    pel_art_surface s = {2, ho_force, NULL, NULL, {0, 0, 0}};
+    pel_error err = {0};
+    pel_art *art = NULL;
+    assert_int_equal(pel_art_new(&art, &s, &p, &err), PEL_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double x0[6] = {-1, 0, 0, 10, 10, 10};
+    int nhigher = 0;
+    for (unsigned long seed = 1; seed <= 20; seed++) {
+        gsl_rng_set(rng, seed);
+        pel_art_result r;
+        assert_int_equal(pel_art_search(art, x0, 0.0, 0, rng, &r, &err), PEL_OK);
+        assert_int_not_equal(r.status, PEL_ART_CONVERGED);
+        if (r.status != PEL_ART_HIGHER_ORDER)
+            continue;
+        nhigher++;
+        assert_int_equal(r.order_retries, 2);
+        /* the two lowest eigenvalues against the analytic Hessian at x ~ 0 */
+        assert_true(fabs(r.eigenvalue + 4 * HO_A) < 0.05 * 4 * HO_A);
+        assert_true(r.eigenvalue2 < -p.order_tol && r.eigenvalue2 > -1.2 * HO_K);
+    }
+    assert_true(nhigher >= 1);
+    gsl_rng_free(rng);
+    pel_art_free(&art);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_connect_tolerance),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_budget_and_bad_input),
+        cmocka_unit_test(test_higher_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
