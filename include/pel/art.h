@@ -80,8 +80,9 @@ typedef struct pel_art_params {
     int basin_max_iter;      /* iterations before "no_exit" (40) */
     int basin_perp_steps;    /* perpendicular relaxation steps per iteration, at most (30, a nearly
                                 full relaxation, the paper's wording; pARTn's 4 with
-                                basin_lanczos_after 3 costs ~25 % fewer force calls per search but
-                                finds smaller barriers: docs/art.md "Partial relaxation in the basin") */
+                                basin_lanczos_after 3 costs a fifth to a quarter fewer force calls
+                                per search but finds smaller barriers: docs/art.md "Partial
+                                relaxation in the basin") */
     int basin_lanczos_after; /* first iteration that runs Lanczos (1; pARTn's ninit is 3) */
     int basin_follow;        /* push along the fixed kick direction (0, as ARTn) or along the current
                                 displacement from the minimum x - x0 (1, classic ART).  1 connects
@@ -156,8 +157,8 @@ void pel_art_params_default(pel_art_params *p);
 /* The basin exit's perpendicular relaxation: full (0: the defaults, up to
  * basin_perp_steps 30 FIRE steps, Lanczos from the first push) or partial (1:
  * 4 steps, Lanczos from the third push, as pARTn's nperp and ninit).  Partial
- * costs ~25 % fewer force calls per search and samples smaller barriers
- * (docs/art.md "Partial relaxation in the basin"). */
+ * costs a fifth to a quarter fewer force calls per search and samples smaller
+ * barriers (docs/art.md "Partial relaxation in the basin"). */
 void pel_art_params_basin_relax(pel_art_params *p, int partial);
 
 typedef struct pel_art_result {
