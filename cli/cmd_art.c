@@ -174,6 +174,7 @@ int cli_cmd_art(int argc, char **argv)
     long v;
     pel_art_run_params p;
     pel_art_run_params_default(&p);
+    const int uphill_lost_max = p.art.lost_max; /* the library default, for --lost uphill */
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},      {"out", required_argument, 0, 'o'},
         {"potential", required_argument, 0, 'p'}, {"elements", required_argument, 0, 'e'},
@@ -207,11 +208,9 @@ int cli_cmd_art(int argc, char **argv)
             break;
         case 'B':
             /* the two measured protocols (docs/art.md "Partial relaxation in the basin") */
-            if (strcmp(optarg, "full") == 0 || strcmp(optarg, "partial") == 0) {
-                pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);
-            } else {
+            if (strcmp(optarg, "full") && strcmp(optarg, "partial"))
                 return cli_errorf(cmd, CLI_USAGE, "--basin-relax must be full or partial (got '%s')", optarg);
-            }
+            pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);
             break;
         case 'l':
             if (strcmp(optarg, "uphill") == 0)
@@ -223,7 +222,7 @@ int cli_cmd_art(int argc, char **argv)
             else
                 return cli_errorf(cmd, CLI_USAGE, "--lost must be uphill, mode or kick (got '%s')", optarg);
             /* the relaxing rules were tuned with 4 tolerated iterations (docs/art.md) */
-            p.art.lost_max = p.art.lost_step == PEL_ART_LOST_UPHILL ? 40 : 4;
+            p.art.lost_max = p.art.lost_step == PEL_ART_LOST_UPHILL ? uphill_lost_max : 4;
             break;
         case 'R': case 'S': {
             double d;
