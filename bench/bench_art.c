@@ -8,7 +8,7 @@
  *                                             Lanczos) of the minimised sample: is the
  *                                             initial state a stable minimum?
  * Trailing key=value arguments override ART parameters (e.g. perp_dt=0.25);
- * min_cg=1 makes the post-saddle minimiser CG instead of FIRE, final=1 prints
+ * min=fire|cg|lbfgs sets the post-saddle minimiser (default lbfgs), final=1 prints
  * for each final state the atoms moved > 0.3 Å and the largest mover's
  * distance from the centre, moved=1 how many atoms move between successive
  * force calls (profile only).
@@ -86,7 +86,7 @@ static int set_param(pel_art_params *p, const char *kv)
 #define D(k) {#k, offsetof(pel_art_params, k), 0}
 #define I(k) {#k, offsetof(pel_art_params, k), 1}
         D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after), I(basin_follow), D(eig_threshold), 
-        D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), D(local_radius), D(local_stiffness), I(perp_steps_min),
+        D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(climb), I(lbfgs_memory), I(climb_lanczos_every), I(lost_step), D(local_radius), D(local_stiffness), I(perp_steps_min),
         I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
         D(same_disp_tol), D(connect_disp_tol), I(uphill_lanczos_every), D(order_tol), I(order_vectors), D(order_force_tol),
 #undef D
@@ -170,7 +170,6 @@ static double pbc_dist2(const pel_system *sys, const double *xa, size_t i, const
 
 static pel_art_params g_params;
 static int g_moved;
-static int g_min_cg; /* post-saddle minimiser: CG instead of FIRE (argument min_cg=1) */
 static int g_final;  /* print where the final state differs from the initial one (final=1) */
 
 static int profile(const char *path, long nsearch, uint64_t seed)
@@ -199,7 +198,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         pel_art_calc ad;
         pel_art_surface surf;
         pel_art *art = NULL;
-        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, p.min_ftol, &e))
+        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &p, &e))
             return die(&e);
         if (g_moved) {
             mv.inner = surf.force;
@@ -214,8 +213,6 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         }
         if (pel_art_new(&art, &surf, &p, &e))
             return die(&e);
-        if (g_min_cg)
-            ad.min.algo = PEL_MIN_CG;
         gsl_rng_set(rng, pel_seed_stream(seed, (uint64_t)k));
         size_t center = (size_t)gsl_rng_uniform_int(rng, sys->n);
         pel_art_result r;
@@ -326,7 +323,7 @@ static int initial_mode(const char *path, int nstart)
     lp.rel_tol = 1e-4;
     size_t nd = 3 * sys->n;
     double *f = malloc(nd * sizeof *f), *v = malloc(nd * sizeof *v);
-    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, 5e-4, &e) ||
+    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &g_params, &e) ||
         pel_lanczos_new(&lz, nd, &lp, &e) || surf.force(surf.ctx, sys->x, f, &en, &e))
         return die(&e);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -412,8 +409,19 @@ int main(int argc, char **argv)
             argc--;
             continue;
         }
-        if (strcmp(argv[argc - 1], "min_cg=1") == 0 || strcmp(argv[argc - 1], "final=1") == 0) {
-            *(argv[argc - 1][0] == 'm' ? &g_min_cg : &g_final) = 1;
+        if (strncmp(argv[argc - 1], "min=", 4) == 0) {
+            pel_error e = {0};
+            pel_min_algo algo;
+            if (pel_min_algo_parse(argv[argc - 1] + 4, &algo, &e)) {
+                fprintf(stderr, "bench_art: %s\n", e.msg);
+                return 2;
+            }
+            g_params.min_algo = (int)algo; /* the post-saddle minimiser */
+            argc--;
+            continue;
+        }
+        if (strcmp(argv[argc - 1], "final=1") == 0) {
+            g_final = 1;
             argc--;
             continue;
         }

@@ -48,6 +48,12 @@ static void usage(FILE *fp)
           "  --basin-relax full|partial perpendicular relaxation while leaving the basin: up to 30 FIRE\n"
           "                            steps, Lanczos from the 1st push (full), or 4 steps, Lanczos from\n"
           "                            the 3rd push (partial, pARTn: cheaper, smaller barriers) (full)\n"
+          "  --climb lbfgs|relax       climb: one step along the mode plus an L-BFGS step perpendicular\n"
+          "                            to it per iteration (lbfgs), or ARTn's Newton step along the mode\n"
+          "                            then 2..12 FIRE steps perpendicular, Lanczos each time (relax)\n"
+          "                            (lbfgs)\n"
+          "  --climb-lanczos-every K   lbfgs: Lanczos on every K-th step, the others reuse the mode (5)\n"
+          "  --min-algo lbfgs|cg|fire  minimiser after the saddle, to max|F| < 5e-4 eV/Å (lbfgs)\n"
           "  --connect-tol A           the pushed-back minimum connects when it is the initial one or\n"
           "                            within 0.02 eV of it with every atom within A, Å (0.5)\n"
           "  --max-calls N             force calls per search (20000)\n"
@@ -186,7 +192,8 @@ int cli_cmd_art(int argc, char **argv)
         {"push", required_argument, 0, 'P'},      {"lost", required_argument, 0, 'l'},
         {"local-radius", required_argument, 0, 'R'}, {"local-stiffness", required_argument, 0, 'S'},
         {"connect-tol", required_argument, 0, 'C'}, {"basin-relax", required_argument, 0, 'B'},
-        {"lost-max", required_argument, 0, 'X'},
+        {"lost-max", required_argument, 0, 'X'},    {"climb", required_argument, 0, 'm'},
+        {"climb-lanczos-every", required_argument, 0, 'E'}, {"min-algo", required_argument, 0, 'A'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -211,6 +218,26 @@ int cli_cmd_art(int argc, char **argv)
             if (strcmp(optarg, "full") && strcmp(optarg, "partial"))
                 return cli_errorf(cmd, CLI_USAGE, "--basin-relax must be full or partial (got '%s')", optarg);
             pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);
+            break;
+        case 'm':
+            if (strcmp(optarg, "relax") && strcmp(optarg, "lbfgs"))
+                return cli_errorf(cmd, CLI_USAGE, "--climb must be relax or lbfgs (got '%s')", optarg);
+            p.art.climb = strcmp(optarg, "lbfgs") == 0 ? PEL_ART_CLIMB_LBFGS : PEL_ART_CLIMB_RELAX;
+            break;
+        case 'A': {
+            pel_error perr = {0};
+            pel_min_algo algo;
+            if (pel_min_algo_parse(optarg, &algo, &perr))
+                return cli_errorf(cmd, CLI_USAGE, "--min-algo: %s", perr.msg);
+            p.art.min_algo = (int)algo;
+            break;
+        }
+        case 'E':
+            if (cli_long(cmd, "--climb-lanczos-every", optarg, &v))
+                return CLI_USAGE;
+            if (v < 1 || v > 1000)
+                return cli_errorf(cmd, CLI_USAGE, "--climb-lanczos-every must be in 1..1000 (got %ld)", v);
+            p.art.climb_lanczos_every = (int)v;
             break;
         case 'l':
             if (strcmp(optarg, "uphill") == 0)

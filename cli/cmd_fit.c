@@ -259,10 +259,16 @@ static int run_calibrate(const sample *s, size_t n, const char *base_name, unsig
         return cli_errorf(CMD, CLI_FAIL, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const pel_fit_result *r = &s[i].res;
-        if (!isfinite(s[i].E_IS) || !(r->W.se > 0) || !(r->m.se > 0)) {
+        if (!isfinite(s[i].E_IS)) {
             free(pts);
-            return cli_errorf(CMD, CLI_FAIL, "--calibrate: %s has no %s", s[i].path,
-                              isfinite(s[i].E_IS) ? "standard error of W or m" : "IS energy (use --atoms or --E-IS)");
+            return cli_errorf(CMD, CLI_FAIL, "--calibrate: %s has no IS energy (use --atoms or --E-IS)", s[i].path);
+        }
+        if (!(r->W.se > 0) || !(r->m.se > 0)) {
+            free(pts);
+            return cli_errorf(CMD, CLI_FAIL,
+                              "--calibrate: %s has no standard error of W or m (W %.3g, m %.3g eV: a fit that ends "
+                              "on a parameter bound has none); leave that sample out",
+                              s[i].path, r->W.value, r->m.value);
         }
         pts[i] = (pel_calib_point){s[i].E_IS, r->W.value, r->W.se, r->m.value, r->m.se};
     }

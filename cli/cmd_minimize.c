@@ -17,7 +17,7 @@ static void usage(FILE *fp)
                 "Minimise the potential energy of a LAMMPS data file and write the minimum.\n"
                 "Prints E_per_atom_eV=<v> (17 significant digits).\n\n"
                 "  --box fixed|iso     fixed box, or isotropic box relaxation to --P (default fixed)\n"
-                "  --algo fire|cg      FIRE 2.0 (LAMMPS defaults) or Polak-Ribiere CG (default fire)\n"
+                "  --algo fire|cg|lbfgs FIRE 2.0 (LAMMPS defaults), Polak-Ribiere CG or L-BFGS (default fire)\n"
                 "  --ftol F            max force component at convergence, eV/Å (default 1e-6)\n"
                 "  --ptol P            |P - target| at convergence with --box iso, bar (default 1)\n"
                 "  --P BAR             target pressure for --box iso, bar (default 0)\n"

@@ -41,7 +41,7 @@ static void usage(FILE *fp)
             "  --density D         start density, atoms/Å^3 (default 0.0555)\n"
             "  --P BAR             pressure, bar (default 0)\n"
             "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
-            "  --algo fire|cg      inherent-structure minimiser (default cg)\n"
+            "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --threads N         OpenMP threads of the force engine (default 1)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"

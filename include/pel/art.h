@@ -70,6 +70,15 @@ typedef enum pel_art_lost_step {
     PEL_ART_LOST_KICK = 2    /* basin_step along the kick direction, then relax */
 } pel_art_lost_step;
 
+/* How the climb moves between Lanczos calls (pel_art_params.climb). */
+typedef enum pel_art_climb {
+    PEL_ART_CLIMB_RELAX = 0, /* ARTn: Newton step along the mode, then perp_steps FIRE steps
+                                perpendicular to it */
+    PEL_ART_CLIMB_LBFGS = 1  /* one combined step per mode: Newton along the mode plus an L-BFGS
+                                step on the perpendicular force (minimum-mode following with a
+                                quasi-Newton translation, as the dimer method's L-BFGS variant) */
+} pel_art_climb;
+
 typedef struct pel_art_params {
     /* Kick (paper: 0.5 Å on the central atom and its first neighbours). */
     double kick_norm;        /* 2-norm of the initial displacement, Å (0.5) */
@@ -114,6 +123,13 @@ typedef struct pel_art_params {
                                 others reuse the mode (2: on the 1e13 K/s glass 22 % fewer force
                                 calls per search and 12 % fewer per connected saddle than 1, with
                                 54 instead of 61 of 200 connected; 4 loses more; docs/art.md) */
+    int climb;               /* pel_art_climb (PEL_ART_CLIMB_LBFGS: a third fewer force calls per
+                                connected saddle than ARTn's relaxation, the same success;
+                                docs/art.md "L-BFGS climb") */
+    int lbfgs_memory;        /* PEL_ART_CLIMB_LBFGS: step pairs kept (10) */
+    int climb_lanczos_every; /* PEL_ART_CLIMB_LBFGS: Lanczos on every k-th step while the mode is
+                                negative, the others reuse it (5; 1 spends three force calls in
+                                four on Lanczos; docs/art.md "L-BFGS climb") */
     int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
@@ -129,6 +145,9 @@ typedef struct pel_art_params {
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
                                 the saddle, eV (0.01) */
+    int min_algo;            /* minimiser of the EAM surface (pel_art_calc_init), a pel_min_algo:
+                                PEL_MIN_LBFGS (half FIRE's force calls after the saddle, the
+                                same outcomes; docs/art.md "L-BFGS climb") */
     double min_ftol;         /* minimiser tolerance, max force component, eV/Å (5e-4: at 0.005
                                 the push-back minimum of a soft 2000-atom glass stopped up to
                                 0.05 eV and 0.3 Å short of the initial one -> false
@@ -224,9 +243,10 @@ typedef struct pel_art_calc {
     pel_minimizer *minimizer; /* owned workspace: no allocation per minimisation */
 } pel_art_calc;
 
-/* Fill surf and ad for sys/calc.  min_ftol (eV/Å) sets ad->min.ftol. */
+/* Fill surf and ad for sys/calc; p->min_algo and p->min_ftol (eV/Å) set the
+ * fixed-box minimiser ad->min. */
 int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
-                      double min_ftol, pel_error *err);
+                      const pel_art_params *p, pel_error *err);
 void pel_art_calc_destroy(pel_art_calc *ad);
 
 #endif

@@ -11,7 +11,10 @@
 #include "pel/system.h"
 #include "pel/util.h"
 
-typedef enum { PEL_MIN_FIRE = 0, PEL_MIN_CG = 1 } pel_min_algo;
+/* PEL_MIN_LBFGS: limited-memory BFGS on forces, no line search (as ASE's
+ * LBFGS), step capped at dmax per atom; its first run on a workspace
+ * allocates the memory pairs. */
+typedef enum { PEL_MIN_FIRE = 0, PEL_MIN_CG = 1, PEL_MIN_LBFGS = 2 } pel_min_algo;
 typedef enum { PEL_BOX_FIXED = 0, PEL_BOX_ISO = 1 } pel_box_mode;
 
 typedef struct pel_min_params {
@@ -44,7 +47,8 @@ int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_m
                  pel_progress_fn progress, void *progress_ctx, pel_error *err);
 
 /* Reusable workspace for systems of n atoms: pel_minimizer_run performs no
- * allocation, for callers (ART) that minimise many times. */
+ * allocation (but the first L-BFGS run), for callers (ART) that minimise
+ * many times. */
 typedef struct pel_minimizer pel_minimizer;
 int pel_minimizer_new(pel_minimizer **out, size_t n, pel_error *err);
 void pel_minimizer_free(pel_minimizer **m);
@@ -52,7 +56,7 @@ void pel_minimizer_free(pel_minimizer **m);
 int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
                       pel_min_result *res, pel_progress_fn progress, void *progress_ctx, pel_error *err);
 
-/* Names of the algorithms and box modes ("fire", "cg"; "fixed", "iso");
+/* Names of the algorithms and box modes ("fire", "cg", "lbfgs"; "fixed", "iso");
  * parse returns PEL_EINVAL naming the unknown word. */
 const char *pel_min_algo_name(pel_min_algo a);
 int pel_min_algo_parse(const char *s, pel_min_algo *out, pel_error *err);

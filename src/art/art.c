@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "fire.h"
+#include "atoms/lbfgs.h"
 
 /* Internal signal: the search's force-call budget is exhausted. */
 #define ART_OUT_OF_BUDGET 1
@@ -52,6 +53,9 @@ void pel_art_params_default(pel_art_params *p)
     p->local_stiffness = 1.0;
     p->lost_max = 40;
     p->lost_step = PEL_ART_LOST_UPHILL;
+    p->climb = PEL_ART_CLIMB_LBFGS;
+    p->lbfgs_memory = 10;
+    p->climb_lanczos_every = 5;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
     p->perp_dt = 0.25;
@@ -59,6 +63,7 @@ void pel_art_params_default(pel_art_params *p)
     pel_lanczos_params_default(&p->lanczos);
     p->push_over = 0.2;
     p->push_drop = 0.01;
+    p->min_algo = PEL_MIN_LBFGS;
     p->min_ftol = 5e-4;
     p->same_energy_tol = 0.02;
     p->same_disp_tol = 0.3;
@@ -90,6 +95,8 @@ struct pel_art {
     double *work;      /* [2 nd] FIRE scratch */
     size_t *displaced;
     double *local_shift; /* [nd] Hessian shift of the local mode, this search's centre */
+    pel_lbfgs lb;      /* PEL_ART_CLIMB_LBFGS memory (unallocated otherwise) */
+    double *lb_x, *lb_g, *lb_s, *lb_y; /* [nd] each: previous point and perpendicular force, scratch */
     long calls;        /* force calls of the current search */
     long lanczos_calls; /* of which in Lanczos */
     int lost_longest;  /* longest recovered run of lost-mode climb iterations */
@@ -107,7 +114,8 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
         !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->order_tol >= 0) || p->order_vectors < 2 ||
         !(p->order_force_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
-        p->uphill_lanczos_every < 1 ||
+        p->uphill_lanczos_every < 1 || p->climb < PEL_ART_CLIMB_RELAX || p->climb > PEL_ART_CLIMB_LBFGS ||
+        p->lbfgs_memory < 1 || p->climb_lanczos_every < 1 || p->min_algo < PEL_MIN_FIRE || p->min_algo > PEL_MIN_LBFGS ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
         p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
@@ -144,6 +152,12 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
     a->work = malloc(2 * a->nd * sizeof(double));
     a->displaced = malloc(surf->natoms * sizeof(size_t));
     a->local_shift = malloc(a->nd * sizeof(double));
+    if (ok && p->climb == PEL_ART_CLIMB_LBFGS) {
+        double **lbs[] = {&a->lb_x, &a->lb_g, &a->lb_s, &a->lb_y};
+        for (size_t i = 0; i < sizeof lbs / sizeof lbs[0]; i++)
+            ok &= (*lbs[i] = malloc(a->nd * sizeof(double))) != NULL;
+        ok = ok && pel_lbfgs_init(&a->lb, a->nd, p->lbfgs_memory) == PEL_OK;
+    }
     if (!ok || !a->work || !a->displaced || !a->local_shift) {
         pel_art_free(&a);
         return pel_error_set(err, PEL_ENOMEM, "art: out of memory for %zu atoms", surf->natoms);
@@ -170,6 +184,11 @@ void pel_art_free(pel_art **art)
     free(a->work);
     free(a->displaced);
     free(a->local_shift);
+    free(a->lb_x);
+    free(a->lb_g);
+    free(a->lb_s);
+    free(a->lb_y);
+    pel_lbfgs_destroy(&a->lb);
     free(a);
     *art = NULL;
 }
@@ -298,6 +317,26 @@ static int relax_perp(pel_art *a, const double *d, int nsteps, double ftol, doub
     if (st == PEL_ENOCONV)
         return a->calls >= a->p.max_force_calls ? ART_OUT_OF_BUDGET : PEL_OK;
     return st;
+}
+
+/* v minus its component along the unit vector u. */
+static void perp_part(size_t n, const double *v, const double *u, double *out)
+{
+    double c = dot(n, v, u);
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i] - c * u[i];
+}
+
+/* Largest per-atom norm of a 3n vector. */
+static double max_atom_norm(const pel_art *a, const double *d)
+{
+    double m2 = 0;
+    for (size_t i = 0; i < a->s.natoms; i++) {
+        double d2 = d[3 * i] * d[3 * i] + d[3 * i + 1] * d[3 * i + 1] + d[3 * i + 2] * d[3 * i + 2];
+        if (d2 > m2)
+            m2 = d2;
+    }
+    return sqrt(m2);
 }
 
 /* Hessian shift of the local mode, local_stiffness x W per coordinate: W = 0
@@ -443,6 +482,91 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
     return ART_OUT_OF_BUDGET;
 }
 
+/* Lowest mode at the current point, warm-started, its sign kept continuous
+ * with the previous one. */
+static int refresh_mode(pel_art *a, double *lambda, pel_error *err)
+{
+    memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
+    int st = lowest_mode(a, lambda, err);
+    if (st)
+        return st;
+    if (dot(a->nd, a->eig, a->eig_prev) < 0)
+        for (size_t i = 0; i < a->nd; i++)
+            a->eig[i] = -a->eig[i];
+    return PEL_OK;
+}
+
+/* One climb iteration without a negative mode (*lost counts them in a row).
+ * Rather than give up at once (a failure users of other codes complain about,
+ * notes/art.md), keep going for lost_max iterations. */
+static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, double *e, int *status, pel_error *err)
+{
+    if (++*lost > a->p.lost_max) {
+        *status = PEL_ART_LOST_CURVATURE;
+        return ART_OUT_OF_BUDGET;
+    }
+    int st;
+    if (a->p.lost_step == PEL_ART_LOST_UPHILL) {
+        /* Minimum-mode following where the curvature is positive: climb along
+         * the lowest mode only.  Relaxing the other directions here undoes the
+         * push and slides back into the basin (docs/art.md "Local mode"). */
+        double sgn = dot(a->nd, a->f, a->eig) > 0 ? -1.0 : 1.0;
+        for (size_t i = 0; i < a->nd; i++)
+            a->x[i] += sgn * a->p.eig_step * a->eig[i];
+        st = eval(a, a->x, a->f, e, err);
+        return st ? phase_fail(st, status) : PEL_OK;
+    }
+    /* Or, as when leaving the basin: step along the last good mode (or the
+     * kick direction) away from the initial minimum, relax. */
+    memcpy(a->eig, a->eig_prev, a->nd * sizeof *a->eig);
+    const double *d = a->p.lost_step == PEL_ART_LOST_KICK ? a->dir : a->eig;
+    double away = 0;
+    for (size_t i = 0; i < a->nd; i++)
+        away += d[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
+    double sgn = away < 0 ? -1.0 : 1.0;
+    for (size_t i = 0; i < a->nd; i++)
+        a->x[i] += sgn * a->p.basin_step * d[i];
+    st = eval(a, a->x, a->f, e, err);
+    if (!st)
+        st = relax_perp(a, d, a->p.basin_perp_steps, ftol, e, err);
+    return st ? phase_fail(st, status) : PEL_OK;
+}
+
+/* What a climb iteration does once its mode is known (both climbs). */
+enum { CLIMB_ON = 0, CLIMB_NEXT = 1, CLIMB_STOP = 2 };
+
+/* No negative mode: a lost-mode step (CLIMB_NEXT, or CLIMB_STOP when the
+ * search ends).  Otherwise CLIMB_STOP with *st = PEL_OK when converged
+ * (|F| < ftol), or as a failure below the initial minimum; else CLIMB_ON. */
+static int climb_check(pel_art *a, const double *x0, double e0, double ftol, double lambda, int *lost, double *e,
+                       int *st, int *status, pel_error *err)
+{
+    if (!(lambda < 0)) {
+        *st = climb_lost(a, x0, ftol, lost, e, status, err);
+        return *st ? CLIMB_STOP : CLIMB_NEXT;
+    }
+    if (*lost > a->lost_longest)
+        a->lost_longest = *lost;
+    *lost = 0;
+    *st = PEL_OK;
+    if (sqrt(dot(a->nd, a->f, a->f)) < ftol)
+        return CLIMB_STOP;
+    if (*e < e0) {
+        *status = PEL_ART_BELOW_START;
+        *st = ART_OUT_OF_BUDGET;
+        return CLIMB_STOP;
+    }
+    return CLIMB_ON;
+}
+
+/* Newton step uphill along the mode, -F_par / lambda, capped at eig_step. */
+static double climb_par_step(const pel_art *a, double lambda)
+{
+    double fpar = dot(a->nd, a->f, a->eig);
+    double step = fmin(a->p.eig_step, fabs(fpar) / fmax(fabs(lambda), a->p.eig_floor));
+    return fpar > 0 ? -step : step;
+}
+
 /* Climb along the lowest mode with perpendicular relaxation until the global
  * force 2-norm is below force_tol (notes/art.md phase 3). */
 static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
@@ -454,72 +578,88 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
          * are 2/3 Lanczos otherwise, and lost searches are 40 % of all calls
          * (docs/art.md "Connectivity, saddle order and cost"). */
         if (lost == 0 || a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0) {
-            memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
-            st = lowest_mode(a, lambda, err);
+            st = refresh_mode(a, lambda, err);
             if (st)
                 return phase_fail(st, status);
-            if (dot(a->nd, a->eig, a->eig_prev) < 0) /* keep the sign continuous */
-                for (size_t i = 0; i < a->nd; i++)
-                    a->eig[i] = -a->eig[i];
         }
-        if (!(*lambda < 0)) {
-            /* Lost the negative mode: rather than give up at once (a failure
-             * users of other codes complain about, notes/art.md), keep going
-             * for lost_max iterations in a row. */
-            if (++lost > a->p.lost_max) {
-                *status = PEL_ART_LOST_CURVATURE;
-                return ART_OUT_OF_BUDGET;
-            }
-            if (a->p.lost_step == PEL_ART_LOST_UPHILL) {
-                /* Minimum-mode following where the curvature is positive:
-                 * climb along the lowest mode only.  Relaxing the other
-                 * directions here undoes the push and slides back into the
-                 * basin (docs/art.md "Local mode"). */
-                double sgn = dot(a->nd, a->f, a->eig) > 0 ? -1.0 : 1.0;
-                for (size_t i = 0; i < a->nd; i++)
-                    a->x[i] += sgn * a->p.eig_step * a->eig[i];
-                st = eval(a, a->x, a->f, e, err);
-                if (st)
-                    return phase_fail(st, status);
-                continue;
-            }
-            /* Or, as when leaving the basin: step along the last good mode
-             * (or the kick direction) away from the initial minimum, relax. */
-            memcpy(a->eig, a->eig_prev, a->nd * sizeof *a->eig);
-            const double *d = a->p.lost_step == PEL_ART_LOST_KICK ? a->dir : a->eig;
-            double away = 0;
-            for (size_t i = 0; i < a->nd; i++)
-                away += d[i] * min_image(a, (int)(i % 3), a->x[i] - x0[i]);
-            double sgn = away < 0 ? -1.0 : 1.0;
-            for (size_t i = 0; i < a->nd; i++)
-                a->x[i] += sgn * a->p.basin_step * d[i];
-            st = eval(a, a->x, a->f, e, err);
-            if (!st)
-                st = relax_perp(a, d, a->p.basin_perp_steps, ftol, e, err);
-            if (st)
-                return phase_fail(st, status);
+        int next = climb_check(a, x0, e0, ftol, *lambda, &lost, e, &st, status, err);
+        if (next == CLIMB_STOP)
+            return st;
+        if (next == CLIMB_NEXT)
             continue;
-        }
-        if (lost > a->lost_longest)
-            a->lost_longest = lost;
-        lost = 0;
-        if (sqrt(dot(a->nd, a->f, a->f)) < ftol)
-            return PEL_OK;
-        if (*e < e0) {
-            *status = PEL_ART_BELOW_START;
-            return ART_OUT_OF_BUDGET;
-        }
-        /* Uphill along the mode: Newton step -F_par/lambda, capped. */
-        double fpar = dot(a->nd, a->f, a->eig);
-        double step = fmin(a->p.eig_step, fabs(fpar) / fmax(fabs(*lambda), a->p.eig_floor));
-        double sgn = fpar > 0 ? -1.0 : 1.0;
+        double step = climb_par_step(a, *lambda);
         for (size_t i = 0; i < a->nd; i++)
-            a->x[i] += sgn * step * a->eig[i];
+            a->x[i] += step * a->eig[i];
         st = eval(a, a->x, a->f, e, err);
         if (st)
             return phase_fail(st, status);
         int nperp = a->p.perp_steps_min + it;
         st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? nperp : a->p.perp_steps_max, ftol, e, err);
+        if (st)
+            return phase_fail(st, status);
+    }
+    *status = PEL_ART_NO_CONVERGENCE;
+    return ART_OUT_OF_BUDGET;
+}
+
+/* The climb with one combined step per iteration (PEL_ART_CLIMB_LBFGS): the
+ * Newton step along the mode plus an L-BFGS step on the perpendicular force,
+ * the dimer method's quasi-Newton translation (Kästner & Sherwood, J. Chem.
+ * Phys. 128, 014106 (2008)) with ARTn's capped step along the mode.  The
+ * memory pairs are projected perpendicular to the current mode and dropped
+ * whenever the mode is lost. */
+static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
+                       pel_error *err)
+{
+    int lost = 0, have_prev = 0, since = 0, st;
+    double *g = a->work, *d = a->work + a->nd; /* perpendicular force at x, step */
+    double h0 = 0.25 * a->p.perp_dt * a->p.perp_dt; /* without pairs: FIRE's first step, dx = (dt/2)^2 F */
+    pel_lbfgs_reset(&a->lb);
+    for (int it = 0; it < a->p.climb_max_iter; it++) {
+        int fresh = lost > 0 ? (a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0)
+                             : since % a->p.climb_lanczos_every == 0;
+        if (fresh) {
+            st = refresh_mode(a, lambda, err);
+            if (st)
+                return phase_fail(st, status);
+            since = 0;
+        }
+        since++;
+        if (!(*lambda < 0)) { /* the pairs belong to the lost mode's hyperplane */
+            pel_lbfgs_reset(&a->lb);
+            have_prev = 0;
+        }
+        int next = climb_check(a, x0, e0, ftol, *lambda, &lost, e, &st, status, err);
+        if (next == CLIMB_STOP)
+            return st;
+        if (next == CLIMB_NEXT)
+            continue;
+        perp_part(a->nd, a->f, a->eig, g);
+        if (have_prev) {
+            /* s = x - x_prev, y = g_prev - g: g is a force, minus a gradient. */
+            for (size_t i = 0; i < a->nd; i++) {
+                a->lb_s[i] = a->x[i] - a->lb_x[i];
+                a->lb_y[i] = a->lb_g[i] - g[i];
+            }
+            perp_part(a->nd, a->lb_s, a->eig, a->lb_s);
+            perp_part(a->nd, a->lb_y, a->eig, a->lb_y);
+            pel_lbfgs_push(&a->lb, a->lb_s, a->lb_y);
+        }
+        pel_lbfgs_direction(&a->lb, g, h0, d);
+        perp_part(a->nd, d, a->eig, d);
+        if (!(dot(a->nd, d, g) > 0)) { /* not downhill: restart from the scaled force */
+            pel_lbfgs_reset(&a->lb);
+            for (size_t i = 0; i < a->nd; i++)
+                d[i] = h0 * g[i];
+        }
+        double dm = max_atom_norm(a, d), scale = dm > a->p.perp_dmax ? a->p.perp_dmax / dm : 1.0;
+        double step = climb_par_step(a, *lambda);
+        memcpy(a->lb_x, a->x, a->nd * sizeof *a->x);
+        memcpy(a->lb_g, g, a->nd * sizeof *g);
+        have_prev = 1;
+        for (size_t i = 0; i < a->nd; i++)
+            a->x[i] += step * a->eig[i] + scale * d[i];
+        st = eval(a, a->x, a->f, e, err);
         if (st)
             return phase_fail(st, status);
     }
@@ -721,7 +861,8 @@ static int climb_to_saddle(pel_art *a, const double *x0, double e0, double *e, p
 {
     double lambda = NAN, ftol = a->p.force_tol;
     for (int k = 0;; k++) {
-        int st = climb(a, x0, e0, ftol, e, &lambda, &res->status, err);
+        int st = a->p.climb == PEL_ART_CLIMB_LBFGS ? climb_lbfgs(a, x0, e0, ftol, e, &lambda, &res->status, err)
+                                                   : climb(a, x0, e0, ftol, e, &lambda, &res->status, err);
         if (st)
             return st;
         res->eigenvalue = lambda; /* replaced by the whole system's with a local mode */

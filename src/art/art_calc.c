@@ -31,7 +31,7 @@ static int calc_minimize(void *ctx, double *x, double *energy, long *calls, pel_
 }
 
 int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
-                      double min_ftol, pel_error *err)
+                      const pel_art_params *p, pel_error *err)
 {
     memset(ad, 0, sizeof *ad);
     int st = pel_system_clone(sys, &ad->sys, err);
@@ -45,7 +45,8 @@ int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, c
     ad->calc = calc;
     pel_min_params_default(&ad->min);
     ad->min.box = PEL_BOX_FIXED; /* ART works at fixed volume */
-    ad->min.ftol = min_ftol;
+    ad->min.algo = (pel_min_algo)p->min_algo;
+    ad->min.ftol = p->min_ftol;
     memset(surf, 0, sizeof *surf);
     surf->natoms = sys->n;
     surf->force = calc_force;

@@ -126,7 +126,7 @@ static void worker(const pel_eam *pot, const pel_system *sys, const pel_art_run_
     pel_art *art = NULL;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     pel_error e = {0};
-    int st = rng ? pel_art_calc_init(&ad, &surf, NULL, sys, p->art.min_ftol, &e)
+    int st = rng ? pel_art_calc_init(&ad, &surf, NULL, sys, &p->art, &e)
                  : pel_error_set(&e, PEL_ENOMEM, "art: out of memory");
     int have_ad = st == PEL_OK;
     if (!st)

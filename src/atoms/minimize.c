@@ -21,6 +21,8 @@
  * relaxation finishes with FIRE, which needs only forces. */
 #include "pel/minimize.h"
 
+#include "atoms/lbfgs.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,13 @@
 #define LS_EMACH 1e-8           /* eV: energy rise accepted as round-off */
 #define LS_EPS_QUAD 1e-28       /* (eV/Å)^2: directional force too small to project */
 
+/* L-BFGS on forces (ASE's LBFGS without line search: Nocedal-Wright two-loop,
+ * step capped at dmax per atom, rejected and the memory dropped when the
+ * energy rises). */
+#define LBFGS_MEMORY 10
+#define LBFGS_H0 (1.0 / 70.0)   /* Å^2/eV: first inverse curvature (ASE's 1/alpha, alpha = 70 eV/Å^2) */
+#define LBFGS_MAX_REJECT 4      /* rejected steps in a row (each half the last) before FIRE finishes */
+
 /* Isotropic box relaxation. */
 #define BOX_BULK_GUESS_BAR 1.0e6 /* 100 GPa: order of a Cu-Zr glass's bulk modulus */
 #define BOX_BULK_MIN_BAR 1.0e4   /* clamps on the secant estimate */
@@ -59,6 +68,7 @@ struct pel_minimizer {
     double *h;  /* [3n] CG search direction */
     double *g;  /* [3n] CG previous force */
     double *x0; /* [3n] line-search origin */
+    pel_lbfgs lb; /* L-BFGS memory, allocated by the first L-BFGS run */
     pel_forces out;
     double energy, fmax;
     long calls, budget;
@@ -120,6 +130,7 @@ void pel_minimizer_free(pel_minimizer **m)
     free((*m)->h);
     free((*m)->g);
     free((*m)->x0);
+    pel_lbfgs_destroy(&(*m)->lb);
     free(*m);
     *m = NULL;
 }
@@ -328,9 +339,67 @@ static int cg_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel
     return fire_relax(m, calc, sys, p, iters, status, err);
 }
 
+/* ---------------------------------------------------------------------- */
+/* L-BFGS on forces                                                         */
+
+static int lbfgs_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+                       int *status, pel_error *err)
+{
+    const size_t k3 = 3 * m->n;
+    int rc, rejected = 0;
+    *status = RELAX_CONVERGED;
+    if (m->fmax < p->ftol) return PEL_OK;
+    if (!m->lb.s && pel_lbfgs_init(&m->lb, k3, LBFGS_MEMORY))
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for L-BFGS on %zu atoms", m->n);
+    pel_lbfgs_reset(&m->lb);
+    double *d = m->h, *fold = m->g, *y = m->v;
+    for (;;) {
+        if (m->calls >= m->budget) {
+            *status = RELAX_BUDGET;
+            return PEL_OK;
+        }
+        (*iters)++;
+        pel_lbfgs_direction(&m->lb, m->f, LBFGS_H0, d);
+        if (!(dot(d, m->f, k3) > 0)) { /* not downhill: steepest descent */
+            pel_lbfgs_reset(&m->lb);
+            for (size_t i = 0; i < k3; i++)
+                d[i] = LBFGS_H0 * m->f[i];
+        }
+        double dmax = 0.0;
+        for (size_t i = 0; i < m->n; i++)
+            dmax = fmax(dmax, sqrt(dot(d + 3 * i, d + 3 * i, 3)));
+        double scale = (dmax > p->dmax ? p->dmax / dmax : 1.0) * ldexp(1.0, -rejected);
+        double eold = m->energy;
+        memcpy(m->x0, sys->x, k3 * sizeof(double));
+        memcpy(fold, m->f, k3 * sizeof(double));
+        for (size_t i = 0; i < k3; i++)
+            sys->x[i] += scale * d[i];
+        if ((rc = eval(m, calc, sys, p, err))) return rc;
+        if (m->energy > eold + LS_EMACH) {
+            /* Uphill: back (re-evaluated, so that the virial is this point's),
+             * forget the curvature pairs, and try a shorter step. */
+            memcpy(sys->x, m->x0, k3 * sizeof(double));
+            if ((rc = eval(m, calc, sys, p, err))) return rc;
+            pel_lbfgs_reset(&m->lb);
+            if (++rejected > LBFGS_MAX_REJECT) break;
+            continue;
+        }
+        rejected = 0;
+        if (m->fmax < p->ftol) return PEL_OK;
+        for (size_t i = 0; i < k3; i++) {
+            m->x0[i] = sys->x[i] - m->x0[i]; /* s */
+            y[i] = fold[i] - m->f[i];        /* change of the gradient */
+        }
+        pel_lbfgs_push(&m->lb, m->x0, y);
+    }
+    /* steps at round-off: finish with FIRE (forces only) */
+    return fire_relax(m, calc, sys, p, iters, status, err);
+}
+
 static const pel_min_ops min_ops[] = {
     [PEL_MIN_FIRE] = {"fire", fire_relax},
     [PEL_MIN_CG] = {"cg", cg_relax},
+    [PEL_MIN_LBFGS] = {"lbfgs", lbfgs_relax},
 };
 
 /* ---------------------------------------------------------------------- */
@@ -355,7 +424,7 @@ static void dilate(pel_system *sys, double dlnv)
 
 static int check_params(const pel_min_params *p, pel_error *err)
 {
-    if (p->algo != PEL_MIN_FIRE && p->algo != PEL_MIN_CG)
+    if (p->algo != PEL_MIN_FIRE && p->algo != PEL_MIN_CG && p->algo != PEL_MIN_LBFGS)
         return pel_error_set(err, PEL_EINVAL, "unknown minimiser %d", (int)p->algo);
     if (p->box != PEL_BOX_FIXED && p->box != PEL_BOX_ISO)
         return pel_error_set(err, PEL_EINVAL, "unknown box mode %d", (int)p->box);
@@ -449,7 +518,7 @@ int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_m
 
 const char *pel_min_algo_name(pel_min_algo a)
 {
-    return (a == PEL_MIN_FIRE || a == PEL_MIN_CG) ? min_ops[a].name : "?";
+    return (a == PEL_MIN_FIRE || a == PEL_MIN_CG || a == PEL_MIN_LBFGS) ? min_ops[a].name : "?";
 }
 
 int pel_min_algo_parse(const char *s, pel_min_algo *out, pel_error *err)
@@ -459,7 +528,7 @@ int pel_min_algo_parse(const char *s, pel_min_algo *out, pel_error *err)
             *out = (pel_min_algo)a;
             return PEL_OK;
         }
-    return pel_error_set(err, PEL_EINVAL, "unknown minimiser '%s' (fire or cg)", s);
+    return pel_error_set(err, PEL_EINVAL, "unknown minimiser '%s' (fire, cg or lbfgs)", s);
 }
 
 int pel_min_box_parse(const char *s, pel_box_mode *out, pel_error *err)

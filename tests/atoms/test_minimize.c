@@ -96,12 +96,13 @@ static void test_fixed_box_same_minimum_as_lammps(void **state)
     assert_int_equal(pel_system_write_data(start, path, "start", &err), PEL_OK);
     lmp_eval(dir, path, "min_style cg\nmin_modify norm max\nminimize 0 1e-8 10000 100000", l);
     assert_close(l[0], res.energy / N_ATOMS, 0, 1e-6);
-    static const pel_min_algo algos[] = {PEL_MIN_FIRE, PEL_MIN_CG};
-    for (size_t a = 0; a < 2; a++) {
+    static const pel_min_algo algos[] = {PEL_MIN_FIRE, PEL_MIN_CG, PEL_MIN_LBFGS};
+    for (size_t a = 0; a < 3; a++) {
         pel_system *s = NULL;
         pel_min_result r;
         assert_int_equal(pel_system_clone(start, &s, &err), PEL_OK);
         assert_int_equal(run_min(s, algos[a], PEL_BOX_FIXED, &r), PEL_OK);
+        print_message("%s: %ld force calls\n", pel_min_algo_name(algos[a]), r.force_calls);
         assert_true(r.fmax < 1e-6);
         assert_close(r.energy / N_ATOMS, l[0], 0, 1e-6);
         assert_close(r.energy / N_ATOMS, res.energy / N_ATOMS, 0, 1e-9);
@@ -120,10 +121,10 @@ static void test_iso_box_zero_pressure(void **state)
     pel_error err = {0};
     double l[4];
     mdt_tmpdir(dir);
-    static const pel_min_algo algos[] = {PEL_MIN_CG, PEL_MIN_FIRE};
+    static const pel_min_algo algos[] = {PEL_MIN_CG, PEL_MIN_FIRE, PEL_MIN_LBFGS};
     pel_system *ref = NULL;
     pel_min_result rref;
-    for (size_t a = 0; a < 2; a++) {
+    for (size_t a = 0; a < 3; a++) {
         /* a dilute start (density 5% low): the box must shrink */
         pel_system *s = mdt_liquid(pot, N_ATOMS, 0.95 * DENSITY, 0.0, 23);
         pel_min_result r;
@@ -186,6 +187,19 @@ static void test_frozen_budget_reuse_bad(void **state)
         if (frozen[i])
             for (int d = 0; d < 3; d++)
                 assert_true(s->x[3 * i + d] == s0->x[3 * i + d]);
+    /* ... with L-BFGS too (its curvature pairs are zero on frozen atoms), to
+     * the same constrained minimum */
+    pel_system *sl = NULL;
+    assert_int_equal(pel_system_clone(s0, &sl, &err), PEL_OK);
+    mp.algo = PEL_MIN_LBFGS;
+    pel_min_result rl;
+    assert_int_equal(pel_minimize(calc, sl, &mp, &rl, NULL, NULL, &err), PEL_OK);
+    for (int i = 0; i < 100; i++)
+        if (frozen[i])
+            for (int d = 0; d < 3; d++)
+                assert_true(sl->x[3 * i + d] == s0->x[3 * i + d]);
+    assert_close(rl.energy, r.energy, 0, 1e-6);
+    pel_system_free(&sl);
     /* budget */
     pel_min_params_default(&mp);
     mp.max_force_calls = 5;
@@ -229,6 +243,8 @@ static void test_frozen_budget_reuse_bad(void **state)
     assert_int_equal(pel_min_box_parse("aniso", &bm, &err), PEL_EINVAL);
     assert_int_equal(pel_min_algo_parse("cg", &al, &err), PEL_OK);
     assert_int_equal(al, PEL_MIN_CG);
+    assert_int_equal(pel_min_algo_parse("lbfgs", &al, &err), PEL_OK);
+    assert_int_equal(al, PEL_MIN_LBFGS);
     pel_minimizer_free(&m);
     assert_null(m);
     pel_calc_free(&calc);

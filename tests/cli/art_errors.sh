@@ -45,6 +45,9 @@ expect_fail "--local-stiffness" --data "$G" --local-stiffness 1x --out "$T/a.csv
 expect_fail "--connect-tol" --data "$G" --connect-tol 0 --out "$T/a.csv"
 expect_fail "--lost-max must be in 0..100000" --data "$G" --lost-max -1 --out "$T/a.csv"
 expect_fail "--basin-relax must be full or partial" --data "$G" --basin-relax half --out "$T/a.csv"
+expect_fail "--climb must be relax or lbfgs" --data "$G" --climb dimer --out "$T/a.csv"
+expect_fail "--climb-lanczos-every must be in 1..1000" --data "$G" --climb-lanczos-every 0 --out "$T/a.csv"
+expect_fail "--min-algo: unknown minimiser 'sd'" --data "$G" --min-algo sd --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
@@ -94,6 +97,26 @@ if ! "$PEL" art --data "$G" $P1 --basin-relax partial --out "$T/pp.csv" >/dev/nu
     ! "$PEL" art --data "$G" $P1 --basin-relax full --out "$T/pfu.csv" >/dev/null 2>&1 ||
     [ "$(wc -l <"$T/pp.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pp.csv" || ! cmp -s "$T/pk.csv" "$T/pfu.csv"; then
     echo "FAIL: --basin-relax"; fails=$((fails + 1))
+fi
+# --climb and --climb-lanczos-every reach the search: ARTn's relaxing climb
+# takes another path than the default L-BFGS one (which --climb lbfgs
+# reproduces), and Lanczos on every step another again.
+if ! "$PEL" art --data "$G" $P1 --climb relax --out "$T/cr.csv" >/dev/null 2>&1 ||
+    ! "$PEL" art --data "$G" $P1 --climb lbfgs --out "$T/cl.csv" >/dev/null 2>&1 ||
+    ! "$PEL" art --data "$G" $P1 --climb-lanczos-every 1 --out "$T/cl1.csv" >/dev/null 2>&1 ||
+    [ "$(wc -l <"$T/cr.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/cr.csv" || ! cmp -s "$T/pk.csv" "$T/cl.csv" ||
+    cmp -s "$T/pk.csv" "$T/cl1.csv"; then
+    echo "FAIL: --climb"; fails=$((fails + 1))
+fi
+# --min-algo reaches the minimisations after the saddle: FIRE and the default
+# L-BFGS reach the same final minimum (E_final within 1e-3 eV) of the same
+# saddle with another number of force calls.
+P2="--quiet --searches-per-center 1 --centers ids:1"
+if ! "$PEL" art --data "$G" $P2 --out "$T/ml.csv" >/dev/null 2>&1 ||
+    ! "$PEL" art --data "$G" $P2 --min-algo fire --out "$T/mf.csv" >/dev/null 2>&1 ||
+    ! paste -d, "$T/ml.csv" "$T/mf.csv" | awk -F, 'NR == 2 { n = NF / 2; d = $6 - $(n + 6)
+        exit !($3 == "converged" && $(n + 3) == "converged" && $5 == $(n + 5) && d * d < 1e-6 && $11 != $(n + 11)) }'; then
+    echo "FAIL: --min-algo"; fails=$((fails + 1))
 fi
 # --lost-max reaches the search whatever the order of --lost: this search
 # loses its mode, and with no lost iteration tolerated it ends sooner.
