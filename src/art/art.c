@@ -616,8 +616,11 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
     double h0 = 0.25 * a->p.perp_dt * a->p.perp_dt; /* without pairs: FIRE's first step, dx = (dt/2)^2 F */
     pel_lbfgs_reset(&a->lb);
     for (int it = 0; it < a->p.climb_max_iter; it++) {
+        /* A point that meets the force test is accepted only on a fresh mode:
+         * a reused one may have turned positive since (a flat shoulder, not a
+         * saddle). */
         int fresh = lost > 0 ? (a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0)
-                             : since % a->p.climb_lanczos_every == 0;
+                             : since % a->p.climb_lanczos_every == 0 || sqrt(dot(a->nd, a->f, a->f)) < ftol;
         if (fresh) {
             st = refresh_mode(a, lambda, err);
             if (st)
