@@ -37,6 +37,7 @@ static void usage(FILE *fp)
           "  --push kick|follow        leave the basin along the fixed kick direction (ARTn), or along\n"
           "                            the current displacement from the minimum (classic ART) (kick)\n"
           "  --eig-threshold L         eV/Å^2 (-0.01)             --force-tol F    saddle |F|, eV/Å (0.05)\n"
+          "  --eig-step A              largest climb step along the mode, and the lost-mode step, Å (0.1)\n"
           "  --local-radius A          Lanczos mode kept on the atoms within A of the centre (10) ...\n"
           "  --local-stiffness K       ... by adding K eV/Å^2 to the Hessian beyond A + 2 Å (1; 0 = the\n"
           "                            whole-system lowest mode)\n"
@@ -194,6 +195,7 @@ int cli_cmd_art(int argc, char **argv)
         {"connect-tol", required_argument, 0, 'C'}, {"basin-relax", required_argument, 0, 'B'},
         {"lost-max", required_argument, 0, 'X'},    {"climb", required_argument, 0, 'm'},
         {"climb-lanczos-every", required_argument, 0, 'E'}, {"min-algo", required_argument, 0, 'A'},
+        {"eig-step", required_argument, 0, 'G'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -294,10 +296,10 @@ int cli_cmd_art(int argc, char **argv)
                 return cli_errorf(cmd, CLI_USAGE, "--max-calls must be positive (got %ld)", v);
             p.art.max_force_calls = v;
             break;
-        case 'k': case 'K': case 'L': case 'F': case 'C': {
+        case 'k': case 'K': case 'L': case 'F': case 'C': case 'G': {
             double d;
             const char *name = c == 'k' ? "--kick" : c == 'K' ? "--kick-radius" : c == 'L' ? "--eig-threshold"
-                             : c == 'C' ? "--connect-tol" : "--force-tol";
+                             : c == 'C' ? "--connect-tol" : c == 'G' ? "--eig-step" : "--force-tol";
             if (cli_double(cmd, name, optarg, &d))
                 return CLI_USAGE;
             if ((c == 'L' && !(d < 0)) || (c != 'L' && !(d > 0)))
@@ -307,6 +309,7 @@ int cli_cmd_art(int argc, char **argv)
               : c == 'K' ? &p.art.kick_radius
               : c == 'L' ? &p.art.eig_threshold
               : c == 'C' ? &p.art.connect_disp_tol
+              : c == 'G' ? &p.art.eig_step
                          : &p.art.force_tol) = d;
             break;
         }

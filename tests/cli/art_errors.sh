@@ -47,6 +47,7 @@ expect_fail "--lost-max must be in 0..100000" --data "$G" --lost-max -1 --out "$
 expect_fail "--basin-relax must be full or partial" --data "$G" --basin-relax half --out "$T/a.csv"
 expect_fail "--climb must be relax or lbfgs" --data "$G" --climb dimer --out "$T/a.csv"
 expect_fail "--climb-lanczos-every must be in 1..1000" --data "$G" --climb-lanczos-every 0 --out "$T/a.csv"
+expect_fail "--eig-step out of range" --data "$G" --eig-step -0.1 --out "$T/a.csv"
 expect_fail "--min-algo: unknown minimiser 'sd'" --data "$G" --min-algo sd --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
