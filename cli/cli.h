@@ -22,8 +22,9 @@ typedef int (*cli_cmd_fn)(int argc, char **argv);
     X(run, "integrate E(t) along a thermal protocol (cooling, heating, holds)")      \
     X(energy, "EAM energy, pressure and forces of a LAMMPS data file")               \
     X(minimize, "inherent structure of a LAMMPS data file (FIRE/CG, fixed or iso box)") \
-    X(md, "molecular dynamics NVE/NVT/NPT on a LAMMPS data file")                     \
+    X(md, "molecular dynamics NVE/NVT/NPT; --protocol: MD along a thermal protocol")                     \
     X(quench, "prepare a glass: melt, cool at a rate, record IS energies")           \
+    X(isotherm, "equilibrium-line point from MD holds approached from above and below") \
     X(art, "ART nouveau saddle searches: event catalog of E_A, E_R")                 \
     X(fit, "fit activation/relaxation spectra (eqs. 3, 5) to event catalogs")         \
     X(figures, "the paper's figures for a material (spectra, map, hysteresis, truncated)") \

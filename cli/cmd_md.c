@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mdrun.h"
 #include "pel/eam.h"
 #include "pel/md.h"
 #include "pel/util.h"
@@ -43,7 +44,9 @@ static void usage(FILE *fp)
                 "  --resume            ... and continue from it after a kill: thermo and dump files are cut\n"
                 "                      back to the checkpoint and continued (same options required)\n"
                 "  --threads N         OpenMP threads (default: OpenMP's default)\n"
-                "  --help\n");
+                "  --help\n"
+                "With --protocol \"...\": MD along a thermal protocol with inherent structures sampled\n"
+                "(see pel md --protocol x --help).\n");
 }
 
 static int print_thermo(void *ctx, const pel_md_thermo *th)
@@ -94,6 +97,8 @@ static long sync_len(FILE *fp)
 
 int cli_cmd_md(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) /* MD along a thermal protocol: its own options (cmd_mdrun.c) */
+        if (!strcmp(argv[i], "--protocol") || !strncmp(argv[i], "--protocol=", 11)) return cli_md_protocol(argc, argv);
     static const struct option opts[] = {
         {"data", required_argument, 0, 'i'},     {"out", required_argument, 0, 'o'},
         {"ensemble", required_argument, 0, 'E'}, {"T", required_argument, 0, 'T'},

@@ -15,6 +15,7 @@
 #include "pel/neighbor.h"
 #include "pel/md.h"
 #include "pel/minimize.h"
+#include "pel/mdrun.h"
 #include "pel/quench.h"
 #include "pel/lanczos.h"
 #include "pel/art.h"

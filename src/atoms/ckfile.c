@@ -44,8 +44,9 @@ void ck_free(ck_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-static uint64_t fnv1a(const unsigned char *p, size_t k)
+uint64_t ck_hash(const void *data, size_t k)
 {
+    const unsigned char *p = data;
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < k; i++) {
         h ^= p[i];
@@ -119,7 +120,7 @@ int ck_write_file(const char *path, const char magic[8], const ck_buf *b, pel_er
 {
     if (b->oom)
         return pel_error_set(err, PEL_ENOMEM, "out of memory writing checkpoint %s", path);
-    uint64_t len = b->len, h = fnv1a(b->p, b->len);
+    uint64_t len = b->len, h = ck_hash(b->p, b->len);
     pel_afile af;
     int rc = pel_afile_open(&af, path, err);
     if (rc)
@@ -160,7 +161,7 @@ int ck_read_file_any(const char *path, const char *const *magics, size_t nmagic,
     } else {
         b->len = b->cap = len;
         if (fread(b->p, 1, len, f) != len || fread(&h, sizeof h, 1, f) != 1 || fgetc(f) != EOF ||
-            fnv1a(b->p, b->len) != h)
+            ck_hash(b->p, b->len) != h)
             rc = PEL_ESTATE;
     }
     fclose(f);

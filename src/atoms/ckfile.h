@@ -24,6 +24,8 @@ void ck_put(ck_buf *b, const void *src, size_t k);
 /* Copy the next k bytes to dst; -1 past the end. */
 int ck_get(ck_buf *b, void *dst, size_t k);
 void ck_free(ck_buf *b);
+/* FNV-1a hash of k bytes (the payload hash of the files; also fingerprints). */
+uint64_t ck_hash(const void *data, size_t k);
 
 /* System: u64 n, i32 ntypes, masses, element names, lo[3], len[3], x, v,
  * image (i32), type (i32), id (i64). */

@@ -1,0 +1,249 @@
+/* cmd_isotherm.c - `pel isotherm`: one point of the MD equilibrium line from
+ * two isothermal holds at the same T, one started above (a hotter liquid) and
+ * one below (a deeper glass), as `pel md --protocol "eq@TK; hold ..."` writes
+ * them.  Each replica's inherent-structure energies on the hold are cut at
+ * their equilibration time and averaged with an autocorrelation-based error
+ * (include/pel/stats.h); the point is called equilibrium only when the two
+ * sides meet within --z standard errors, each side is stationary (the halves
+ * of its used part agree) and the error is below --max-se. */
+#include <dirent.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "pel/csv.h"
+#include "pel/stats.h"
+#include "pel/util.h"
+
+static const char *CMD = "isotherm";
+#define ISO_MAX_REPLICAS 64
+#define ISO_MIN_POINTS 8 /* samples a hold must keep after the equilibration cut */
+
+#define EQLINE_HEADER                                                                                       \
+    "T_K,E_eq_eV_per_atom,E_eq_se_eV_per_atom,V_IS_A3_per_atom,E_above_eV_per_atom,E_above_se_eV_per_atom," \
+    "E_below_eV_per_atom,E_below_se_eV_per_atom,t_equil_ps,hold_ps,n_replicas,met"
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: pel isotherm --above <dir> --below <dir> [options]\n"
+            "One equilibrium-line point E_eq(T) from two `pel md --protocol \"eq@TK; hold ...\"` runs at the\n"
+            "same T, one started from a hotter liquid (--above), one from a deeper glass (--below), each\n"
+            "with one or more replicas (<dir>/protocol.csv or <dir>/r*/protocol.csv).  The samples of the\n"
+            "last segment (the hold) are used: each replica is cut at its equilibration time (Chodera's\n"
+            "rule, at most --max-discard of the hold), averaged with an autocorrelation-based error.\n"
+            "The point is equilibrium (met = 1) only when both sides agree within --z standard errors,\n"
+            "each side is stationary and the combined error is <= --max-se; else exit 3 after the row.\n"
+            "Prints one CSV row (" EQLINE_HEADER ")\n\n"
+            "  --above DIR --below DIR  the two runs (required)\n"
+            "  --z Z              agreement criterion in standard errors (default 2)\n"
+            "  --max-se E         largest accepted standard error, eV/atom (default 0.001)\n"
+            "  --max-discard F    largest equilibration cut, fraction of the hold (default 0.5)\n"
+            "  --append FILE      append the row to FILE (header written when new)\n"
+            "  --header           print the header line before the row\n"
+            "  --help\n");
+}
+
+typedef struct side {
+    double mean, se, v_is, t_equil_ps, hold_ps, T;
+    int nrep, stationary;
+} side;
+
+/* E_IS, V_IS and t of the last segment of one protocol.csv. */
+static int read_hold(const char *path, double **e, double **v, double **t, size_t *n, double *T, pel_error *err)
+{
+    pel_csv c;
+    int rc = pel_csv_read(path, &c, err);
+    if (rc) return rc;
+    long ce = pel_csv_col(&c, "E_IS_eV_per_atom"), cv = pel_csv_col(&c, "V_IS_A3_per_atom"),
+         ct = pel_csv_col(&c, "t_ps"), cs = pel_csv_col(&c, "segment"), cT = pel_csv_col(&c, "T_K");
+    if (ce < 0 || cv < 0 || ct < 0 || cs < 0 || cT < 0) {
+        rc = pel_error_set(err, PEL_EPARSE, "%s: not a `pel md --protocol` table (columns E_IS_eV_per_atom, "
+                                            "V_IS_A3_per_atom, t_ps, segment, T_K)", path);
+        goto out;
+    }
+    double last = -1, s;
+    for (size_t i = 0; i < c.nrow && !rc; i++)
+        if (!(rc = pel_csv_num(&c, i, (size_t)cs, &s, err)) && s > last) last = s;
+    if (rc) goto out;
+    *e = calloc(c.nrow + 1, sizeof **e), *v = calloc(c.nrow + 1, sizeof **v), *t = calloc(c.nrow + 1, sizeof **t);
+    if (!*e || !*v || !*t) {
+        rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < c.nrow && !rc; i++) {
+        if ((rc = pel_csv_num(&c, i, (size_t)cs, &s, err))) break;
+        if (s != last) continue;
+        if ((rc = pel_csv_num(&c, i, (size_t)ce, &(*e)[k], err)) || (rc = pel_csv_num(&c, i, (size_t)cv, &(*v)[k], err)) ||
+            (rc = pel_csv_num(&c, i, (size_t)ct, &(*t)[k], err)) || (rc = pel_csv_num(&c, i, (size_t)cT, T, err)))
+            break;
+        k++;
+    }
+    *n = k;
+out:
+    pel_csv_clear(&c);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The protocol.csv files of a run directory: itself, or its r* replicas. */
+static int list_tables(const char *dir, char **paths, int *n)
+{
+    char p[4096];
+    struct stat sb;
+    *n = 0;
+    if (snprintf(p, sizeof p, "%s/protocol.csv", dir) < (int)sizeof p && stat(p, &sb) == 0) {
+        paths[(*n)++] = strdup(p);
+        return paths[0] ? 0 : -1;
+    }
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    struct dirent *de;
+    while ((de = readdir(d)) && *n < ISO_MAX_REPLICAS) {
+        if (de->d_name[0] != 'r' || strspn(de->d_name + 1, "0123456789") != strlen(de->d_name + 1) || !de->d_name[1])
+            continue;
+        if (snprintf(p, sizeof p, "%s/%s/protocol.csv", dir, de->d_name) >= (int)sizeof p || stat(p, &sb) != 0)
+            continue;
+        if (!(paths[*n] = strdup(p))) break;
+        (*n)++;
+    }
+    closedir(d);
+    qsort(paths, (size_t)*n, sizeof *paths, cmp_str);
+    return 0;
+}
+
+/* Equilibrated mean of one side over its replicas. */
+static int analyse_side(const char *dir, double max_discard, side *sd, pel_error *err)
+{
+    char *paths[ISO_MAX_REPLICAS];
+    int np = 0, rc = PEL_OK;
+    if (list_tables(dir, paths, &np) || np == 0)
+        return pel_error_set(err, PEL_EIO, "%s: no finished run (protocol.csv or r*/protocol.csv)", dir);
+    double sum = 0, sum_se2 = 0, sum_v = 0, sum_sq = 0;
+    memset(sd, 0, sizeof *sd);
+    sd->stationary = 1;
+    for (int r = 0; r < np && !rc; r++) {
+        double *e = NULL, *v = NULL, *t = NULL, T = 0;
+        size_t n = 0;
+        pel_series_stats st, h1, h2;
+        rc = read_hold(paths[r], &e, &v, &t, &n, &T, err);
+        if (!rc && n < ISO_MIN_POINTS)
+            rc = pel_error_set(err, PEL_EINVAL, "%s: %zu samples on the hold, need at least %d", paths[r], n,
+                               ISO_MIN_POINTS);
+        if (!rc && r > 0 && T != sd->T)
+            rc = pel_error_set(err, PEL_EINVAL, "%s: hold at %g K, other replicas at %g K", paths[r], T, sd->T);
+        if (!rc) rc = pel_stats_equilibrated(e, n, max_discard, ISO_MIN_POINTS, &st, err);
+        if (!rc) {
+            /* stationarity: the two halves of the used part agree within 3 standard errors */
+            size_t h = st.n_used / 2;
+            if (h >= 3 && st.n_used - h >= 3) {
+                pel_stats_equilibrated(e + st.t0, h, 0, 3, &h1, err);
+                pel_stats_equilibrated(e + st.t0 + h, st.n_used - h, 0, 3, &h2, err);
+                if (fabs(h1.mean - h2.mean) > 3 * sqrt(h1.se * h1.se + h2.se * h2.se)) sd->stationary = 0;
+            }
+            sd->T = T;
+            sum += st.mean;
+            sum_sq += st.mean * st.mean;
+            sum_se2 += st.se * st.se;
+            double vm = 0;
+            for (size_t i = st.t0; i < n; i++)
+                vm += v[i];
+            sum_v += vm / (double)st.n_used;
+            double teq = t[st.t0] - t[0];
+            if (teq > sd->t_equil_ps) sd->t_equil_ps = teq;
+            sd->hold_ps = t[n - 1] - t[0];
+        }
+        free(e), free(v), free(t);
+    }
+    for (int r = 0; r < np; r++)
+        free(paths[r]);
+    if (rc) return rc;
+    double R = np;
+    sd->nrep = np;
+    sd->mean = sum / R;
+    sd->v_is = sum_v / R;
+    sd->se = sqrt(sum_se2) / R;
+    if (np >= 3) { /* the replicas' own scatter, when it is larger */
+        double var = (sum_sq - R * sd->mean * sd->mean) / (R - 1);
+        double se_rep = var > 0 ? sqrt(var / R) : 0;
+        if (se_rep > sd->se) sd->se = se_rep;
+    }
+    return PEL_OK;
+}
+
+int cli_cmd_isotherm(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"above", required_argument, 0, 'a'}, {"below", required_argument, 0, 'b'},
+        {"z", required_argument, 0, 'z'},     {"max-se", required_argument, 0, 's'},
+        {"max-discard", required_argument, 0, 'd'}, {"append", required_argument, 0, 'o'},
+        {"header", no_argument, 0, 'H'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *above = NULL, *below = NULL, *append = NULL;
+    double z = 2.0, max_se = 0.001, max_discard = 0.5;
+    int header = 0;
+    pel_error err = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': above = optarg; break;
+        case 'b': below = optarg; break;
+        case 'z': if (cli_double(CMD, "--z", optarg, &z)) return CLI_USAGE; break;
+        case 's': if (cli_double(CMD, "--max-se", optarg, &max_se)) return CLI_USAGE; break;
+        case 'd': if (cli_double(CMD, "--max-discard", optarg, &max_discard)) return CLI_USAGE; break;
+        case 'o': append = optarg; break;
+        case 'H': header = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
+        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (!above || !below) return cli_errorf(CMD, CLI_USAGE, "--above <dir> and --below <dir> are required");
+    if (!(z > 0 && isfinite(z))) return cli_errorf(CMD, CLI_USAGE, "--z must be > 0");
+    if (!(max_se > 0 && isfinite(max_se))) return cli_errorf(CMD, CLI_USAGE, "--max-se must be > 0 eV/atom");
+    if (!(max_discard >= 0 && max_discard < 1)) return cli_errorf(CMD, CLI_USAGE, "--max-discard must be in [0, 1)");
+
+    side a, b;
+    if (analyse_side(above, max_discard, &a, &err) || analyse_side(below, max_discard, &b, &err))
+        return cli_fail(CMD, &err);
+    if (a.T != b.T) return cli_errorf(CMD, CLI_FAIL, "--above holds at %g K, --below at %g K", a.T, b.T);
+    int met;
+    double mean, se;
+    if (pel_stats_meet(a.mean, a.se, b.mean, b.se, z, &met, &mean, &se, &err)) return cli_fail(CMD, &err);
+    const char *why = NULL;
+    if (!met) why = "the two sides do not meet";
+    else if (!a.stationary) why = "the run from above still drifts";
+    else if (!b.stationary) why = "the run from below still drifts";
+    else if (se > max_se) why = "the standard error exceeds --max-se";
+    if (why) met = 0;
+    char row[1024];
+    snprintf(row, sizeof row, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.6g,%.6g,%d,%d", a.T, mean, se,
+             0.5 * (a.v_is + b.v_is), a.mean, a.se, b.mean, b.se, fmax(a.t_equil_ps, b.t_equil_ps),
+             fmin(a.hold_ps, b.hold_ps), a.nrep < b.nrep ? a.nrep : b.nrep, met);
+    if (header) printf("%s\n", EQLINE_HEADER);
+    printf("%s\n", row);
+    if (append) {
+        struct stat sb;
+        int fresh = stat(append, &sb) != 0 || sb.st_size == 0;
+        FILE *fp = fopen(append, "a");
+        if (!fp) return cli_errorf(CMD, CLI_FAIL, "cannot append to %s", append);
+        if (fresh) fprintf(fp, "%s\n", EQLINE_HEADER);
+        fprintf(fp, "%s\n", row);
+        if (fclose(fp) != 0) return cli_errorf(CMD, CLI_FAIL, "cannot write %s", append);
+    }
+    if (fflush(stdout) != 0) return cli_errorf(CMD, CLI_FAIL, "cannot write the result to stdout");
+    if (why) {
+        fprintf(stderr, "pel isotherm: not an equilibrium point at %g K: %s (above %.6f +- %.6f, below %.6f +- %.6f "
+                        "eV/atom)\n", a.T, why, a.mean, a.se, b.mean, b.se);
+        return 3;
+    }
+    return CLI_OK;
+}

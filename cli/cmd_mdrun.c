@@ -1,0 +1,368 @@
+/* cmd_mdrun.c - `pel md --protocol`: NPT MD along a thermal protocol in the
+ * model's grammar, the zero-pressure inherent structure sampled along the
+ * way, replicas by seed with their mean and standard error, checkpoints and
+ * --resume.  The physics is in src/atoms/mdrun.c; this file parses, calls it
+ * per replica, writes the tables. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cli_mdrun.h"
+#include "cli_runlog.h"
+#include "pel/csv.h"
+#include "pel/eam.h"
+#include "pel/mdrun.h"
+#include "pel/quench.h"
+
+static const char *CMD = "md";
+#define MDRUN_MAX_REPLICAS 1000
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: pel md --protocol \"<protocol>\" (--data <in> | --composition Cu56Zr44 --atoms N) --out <dir> "
+            "[options]\n"
+            "NPT molecular dynamics along a thermal protocol (grammar of `pel run`, docs/protocol.md; holds in\n"
+            "ps or ns), e.g. \"eq@2000K; hold 20ps; cool 100K@1e13K/s\" or \"eq@1000K; hold 1ns\".  eq@T starts\n"
+            "the configuration at T (velocities created at T unless the data file has its own).  The\n"
+            "zero-pressure inherent structure is sampled every --sample-every-K on ramps and every\n"
+            "--sample-every-ps on holds.  Writes <dir>/protocol.csv\n"
+            "(" PEL_MDRUN_CSV_HEADER ")\n"
+            "<dir>/final.data (MD state), <dir>/final_is.data (its inherent structure), checkpoint.bin, log.txt;\n"
+            "with --replicas R: <dir>/r1 ... <dir>/rR and <dir>/mean.csv (mean and standard error per sample).\n\n"
+            "  --protocol P        thermal protocol (required)\n"
+            "  --data FILE         start configuration (LAMMPS data file)\n"
+            "  --composition S --atoms N --density D  or a random liquid (defaults Cu56Zr44, 2000, 0.0555/Å^3)\n"
+            "  --sample-every-K K  IS sampling on ramps, K (default 25; 0 = none)\n"
+            "  --sample-every-ps T IS sampling on holds, ps (default 10; 0 = none)\n"
+            "  --replicas R        independent runs, seeds S, S+1, ... (default 1)\n"
+            "  --seed S            seed of the random liquid and of created velocities (default 1)\n"
+            "  --new-velocities    create velocities at the start T even if the data file has some\n"
+            "                      (implied by --replicas with --data)\n"
+            "  --P BAR             pressure, bar (default 0)\n"
+            "  --dt PS             timestep, ps (default 0.001)\n"
+            "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
+            "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
+            "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
+            "  --elements A,B      element of each atom type of --data (default: from the file)\n"
+            "  --threads N         OpenMP threads of the force engine (default 1)\n"
+            "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
+            "  --resume            continue the runs in <dir> from their checkpoints\n"
+            "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
+            "  --help\n");
+}
+
+static int path_join(char *dst, size_t cap, const char *dir, const char *name)
+{
+    return snprintf(dst, cap, "%s/%s", dir, name) >= (int)cap;
+}
+
+static void on_row(void *ctx, const pel_mdrun_row *r)
+{
+    cli_runlog_line(ctx, "sample segment %d t_ps %.4f T_K %g E_IS %.8f V %.5f E_pot %.8f V_IS %.5f P_bar %.1f converged %d",
+                    r->segment + 1, r->t_ps, r->T_K, r->e_is, r->v_md, r->e_pot, r->v_is, r->p_bar, r->is_converged);
+}
+
+static int write_table(const char *path, const pel_mdrun_row *rows, size_t n, pel_error *err)
+{
+    pel_afile af;
+    int rc = pel_afile_open(&af, path, err);
+    if (rc) return rc;
+    fprintf(af.fp, "%s\n", PEL_MDRUN_CSV_HEADER);
+    for (size_t i = 0; i < n; i++) {
+        const pel_mdrun_row *r = &rows[i];
+        double v[8] = {r->T_K, r->e_is, r->v_md, r->e_pot, r->v_is, r->p_bar, r->T_inst, r->t_ps};
+        for (int k = 0; k < 8; k++) {
+            if (!isfinite(v[k])) {
+                pel_afile_abort(&af);
+                return pel_error_set(err, PEL_ENUMERIC, "non-finite value in table row %zu", i + 1);
+            }
+            fprintf(af.fp, "%.17g,", v[k]);
+        }
+        fprintf(af.fp, "%d,%d\n", r->is_converged, r->segment);
+    }
+    return pel_afile_commit(&af, err);
+}
+
+#define MEAN_HEADER                                                                                              \
+    "T_K,t_ps,segment,E_IS_eV_per_atom,E_IS_se_eV_per_atom,V_IS_A3_per_atom,V_IS_se_A3_per_atom,V_A3_per_atom," \
+    "E_pot_eV_per_atom,P_bar,T_inst_K,IS_converged,n_replicas"
+
+static int write_mean(const char *path, const pel_mdrun_mean_row *m, size_t n, pel_error *err)
+{
+    pel_afile af;
+    int rc = pel_afile_open(&af, path, err);
+    if (rc) return rc;
+    fprintf(af.fp, "%s\n", MEAN_HEADER);
+    for (size_t i = 0; i < n; i++) {
+        const pel_mdrun_row *r = &m[i].mean;
+        fprintf(af.fp, "%.17g,%.17g,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%d\n", r->T_K, r->t_ps,
+                r->segment, r->e_is, m[i].se_e_is, r->v_is, m[i].se_v_is, r->v_md, r->e_pot, r->p_bar, r->T_inst,
+                r->is_converged, m[i].n_replicas);
+    }
+    return pel_afile_commit(&af, err);
+}
+
+/* Read back a protocol.csv written by write_table (a finished replica). */
+static int read_table(const char *path, pel_mdrun_row **out, size_t *n, pel_error *err)
+{
+    static const char *cols[] = {"T_K", "E_IS_eV_per_atom", "V_A3_per_atom", "E_pot_eV_per_atom", "V_IS_A3_per_atom",
+                                 "P_bar", "T_inst_K", "t_ps", "IS_converged", "segment"};
+    pel_csv t;
+    long ci[10];
+    int rc = pel_csv_read(path, &t, err);
+    if (rc) return rc;
+    for (int k = 0; k < 10; k++)
+        if ((ci[k] = pel_csv_col(&t, cols[k])) < 0) {
+            rc = pel_error_set(err, PEL_EPARSE, "%s: no column %s", path, cols[k]);
+            goto out;
+        }
+    pel_mdrun_row *rows = calloc(t.nrow ? t.nrow : 1, sizeof *rows);
+    if (!rows) {
+        rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    for (size_t i = 0; i < t.nrow && !rc; i++) {
+        double v[10];
+        for (int k = 0; k < 10 && !rc; k++)
+            rc = pel_csv_num(&t, i, (size_t)ci[k], &v[k], err);
+        if (rc) break;
+        pel_mdrun_row *r = &rows[i];
+        r->T_K = v[0], r->e_is = v[1], r->v_md = v[2], r->e_pot = v[3], r->v_is = v[4];
+        r->p_bar = v[5], r->T_inst = v[6], r->t_ps = v[7], r->is_converged = (int)v[8], r->segment = (int)v[9];
+    }
+    if (rc) {
+        free(rows);
+        goto out;
+    }
+    *out = rows;
+    *n = t.nrow;
+out:
+    pel_csv_clear(&t);
+    return rc;
+}
+
+typedef struct run_opts {
+    const char *protocol_text, *data, *elements, *potential, *composition, *outdir;
+    long natoms, seed, threads, replicas;
+    double density;
+} run_opts;
+
+/* One replica in dir: run or resume it, or read back its finished table.
+ * The table goes to rows and n (caller frees). */
+static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *o, const char *dir, long k,
+                       pel_mdrun_row **rows, size_t *n)
+{
+    char ck[4096], csv[4096], fin[4096], finis[4096], logp[4096];
+    pel_error err = {0};
+    if (path_join(ck, sizeof ck, dir, "checkpoint.bin") || path_join(csv, sizeof csv, dir, "protocol.csv") ||
+        path_join(fin, sizeof fin, dir, "final.data") || path_join(finis, sizeof finis, dir, "final_is.data") ||
+        path_join(logp, sizeof logp, dir, "log.txt"))
+        return cli_errorf(CMD, CLI_USAGE, "--out path too long");
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return cli_errorf(CMD, CLI_FAIL, "cannot create directory %s: %s", dir, strerror(errno));
+    struct stat sb;
+    int have_csv = stat(csv, &sb) == 0, have_ck = stat(ck, &sb) == 0;
+    if (!p->resume && (have_ck || have_csv))
+        return cli_errorf(CMD, CLI_FAIL, "%s holds a run: continue with --resume or remove it", dir);
+    if (p->resume && have_csv) {
+        /* finished before: its table, as written */
+        if (read_table(csv, rows, n, &err)) return cli_fail(CMD, &err);
+        return CLI_OK;
+    }
+    pel_mdrun_params q = *p;
+    q.resume = p->resume && have_ck;
+    q.checkpoint_path = ck;
+    q.seed = (uint64_t)(o->seed + k);
+    q.liquid.seed = q.seed;
+    cli_runlog lg;
+    if (cli_runlog_open(&lg, CMD, logp, "pel md")) return CLI_FAIL;
+    long total;
+    if (pel_mdrun_steps(&q, NULL, &total, &err)) {
+        cli_runlog_close(&lg);
+        return cli_fail(CMD, &err), CLI_USAGE;
+    }
+    snprintf(lg.run, sizeof lg.run, "md protocol \"%s\" start %s, %ld MD steps, seed %ld, threads %ld",
+             o->protocol_text, o->data ? o->data : o->composition, total, o->seed + k, o->threads);
+    cli_runlog_line(&lg, "%s %s", q.resume ? "resume" : "start", lg.run);
+    pel_mdrun_hooks hooks = {cli_runlog_progress, &lg, cli_runlog_thermo, &lg, on_row, &lg,
+                             cli_runlog_mark, &lg, cli_runlog_resume, &lg};
+    pel_mdrun_result res;
+    int rc = pel_mdrun_run(pot, &q, &hooks, &res, &err);
+    if (rc) {
+        cli_runlog_line(&lg, "stop: %s", err.msg);
+        cli_runlog_close(&lg);
+        return cli_fail(CMD, &err);
+    }
+    pel_system_wrap(res.final);
+    pel_system_wrap(res.final_is);
+    rc = pel_system_write_data(res.final, fin, "pel md --protocol: final MD state", &err);
+    if (!rc) rc = pel_system_write_data(res.final_is, finis, "pel md --protocol: zero-pressure inherent structure", &err);
+    if (!rc) rc = write_table(csv, res.rows, res.nrows, &err); /* last: its presence marks the replica done */
+    if (!rc && !res.final_is_converged)
+        cli_runlog_line(&lg, "note: the inherent structure of the final state did not converge");
+    if (!rc) cli_runlog_line(&lg, "done: %zu samples, %ld MD steps", res.nrows, res.md_steps);
+    else cli_runlog_line(&lg, "failed writing results: %s", err.msg);
+    cli_runlog_close(&lg);
+    if (rc) {
+        pel_mdrun_result_free(&res);
+        return cli_fail(CMD, &err);
+    }
+    *rows = res.rows; /* hand the table over */
+    *n = res.nrows;
+    res.rows = NULL;
+    res.nrows = 0;
+    pel_mdrun_result_free(&res);
+    return CLI_OK;
+}
+
+int cli_md_protocol(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"protocol", required_argument, 0, 'q'},     {"data", required_argument, 0, 'i'},
+        {"composition", required_argument, 0, 'c'},  {"atoms", required_argument, 0, 'n'},
+        {"density", required_argument, 0, 'd'},      {"sample-every-K", required_argument, 0, 'K'},
+        {"sample-every-ps", required_argument, 0, 'U'}, {"replicas", required_argument, 0, 'r'},
+        {"seed", required_argument, 0, 'S'},         {"new-velocities", no_argument, 0, 'V'},
+        {"P", required_argument, 0, 'P'},            {"dt", required_argument, 0, 't'},
+        {"Tdamp", required_argument, 0, 'T'},        {"Pdamp", required_argument, 0, 'D'},
+        {"algo", required_argument, 0, 'a'},         {"potential", required_argument, 0, 'p'},
+        {"elements", required_argument, 0, 'e'},     {"threads", required_argument, 0, 'j'},
+        {"checkpoint-every", required_argument, 0, 'k'}, {"resume", no_argument, 0, 'R'},
+        {"stop-after", required_argument, 0, 'x'},   {"out", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
+    pel_mdrun_params p;
+    pel_mdrun_params_default(&p);
+    run_opts o = {.potential = PEL_EAM_DEFAULT_PATH, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
+                  .threads = 1, .replicas = 1, .density = p.liquid.density};
+    int replicas_given = 0;
+    pel_error err = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'q': o.protocol_text = optarg; break;
+        case 'i': o.data = optarg; break;
+        case 'c': o.composition = optarg; break;
+        case 'n': if (cli_long(CMD, "--atoms", optarg, &o.natoms)) return CLI_USAGE; break;
+        case 'd': if (cli_double(CMD, "--density", optarg, &o.density)) return CLI_USAGE; break;
+        case 'K': if (cli_double(CMD, "--sample-every-K", optarg, &p.sample_every_K)) return CLI_USAGE; break;
+        case 'U': if (cli_double(CMD, "--sample-every-ps", optarg, &p.sample_every_ps)) return CLI_USAGE; break;
+        case 'r':
+            if (cli_long(CMD, "--replicas", optarg, &o.replicas)) return CLI_USAGE;
+            replicas_given = 1;
+            break;
+        case 'S': if (cli_long(CMD, "--seed", optarg, &o.seed)) return CLI_USAGE; break;
+        case 'V': p.new_velocities = 1; break;
+        case 'P': if (cli_double(CMD, "--P", optarg, &p.p_bar)) return CLI_USAGE; break;
+        case 't': if (cli_double(CMD, "--dt", optarg, &p.dt)) return CLI_USAGE; break;
+        case 'T': if (cli_double(CMD, "--Tdamp", optarg, &p.tdamp)) return CLI_USAGE; break;
+        case 'D': if (cli_double(CMD, "--Pdamp", optarg, &p.pdamp)) return CLI_USAGE; break;
+        case 'a':
+            if (pel_min_algo_parse(optarg, &p.min.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
+            break;
+        case 'p': o.potential = optarg; break;
+        case 'e': o.elements = optarg; break;
+        case 'j': if (cli_long(CMD, "--threads", optarg, &o.threads)) return CLI_USAGE; break;
+        case 'k': if (cli_long(CMD, "--checkpoint-every", optarg, &p.checkpoint_every)) return CLI_USAGE; break;
+        case 'R': p.resume = 1; break;
+        case 'x': if (cli_long(CMD, "--stop-after", optarg, &p.stop_at_step)) return CLI_USAGE; break;
+        case 'o': o.outdir = optarg; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
+        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s with --protocol (see --protocol --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (!o.protocol_text) return cli_errorf(CMD, CLI_USAGE, "--protocol is required");
+    if (!o.outdir) return cli_errorf(CMD, CLI_USAGE, "--out <dir> is required");
+    if (o.natoms < 2 || o.natoms > 10000000) return cli_errorf(CMD, CLI_USAGE, "--atoms %ld out of range 2..1e7", o.natoms);
+    if (o.seed < 0) return cli_errorf(CMD, CLI_USAGE, "--seed must be >= 0");
+    if (o.replicas < 1 || o.replicas > MDRUN_MAX_REPLICAS)
+        return cli_errorf(CMD, CLI_USAGE, "--replicas %ld out of range 1..%d", o.replicas, MDRUN_MAX_REPLICAS);
+    if (!(o.density > 0.01 && o.density < 0.2))
+        return cli_errorf(CMD, CLI_USAGE, "--density %g atoms/Å^3 out of range (0.01, 0.2)", o.density);
+    if (o.threads < 1 || o.threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", o.threads);
+    if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
+    p.nthreads = (int)o.threads;
+
+    pel_protocol pr = {0};
+    if (pel_protocol_parse(o.protocol_text, &pr, &err)) return cli_fail(CMD, &err), CLI_USAGE;
+    p.protocol = &pr;
+    pel_eam *pot = NULL;
+    pel_system *start = NULL;
+    int rc = CLI_FAIL;
+    if (pel_eam_read_auto(o.potential, &pot, &err)) {
+        cli_fail(CMD, &err);
+        goto out;
+    }
+    if (o.data) {
+        if (pel_system_read_data(o.data, o.elements, &start, &err)) {
+            cli_fail(CMD, &err);
+            goto out;
+        }
+        p.start = start;
+        if (replicas_given) p.new_velocities = 1;
+    } else {
+        pel_liquid_params_cuzr(&p.liquid, (size_t)o.natoms, 0.56, o.density, (uint64_t)o.seed);
+        if (pel_quench_parse_composition(o.composition, pot, &p.liquid, &err)) {
+            rc = CLI_USAGE;
+            cli_fail(CMD, &err);
+            goto out;
+        }
+    }
+    long total;
+    if (pel_mdrun_steps(&p, NULL, &total, &err)) {
+        rc = CLI_USAGE;
+        cli_fail(CMD, &err);
+        goto out;
+    }
+    if (mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
+        cli_errorf(CMD, CLI_FAIL, "cannot create directory %s: %s", o.outdir, strerror(errno));
+        goto out;
+    }
+    pel_mdrun_row **rows = calloc((size_t)o.replicas, sizeof *rows);
+    size_t *nrows = calloc((size_t)o.replicas, sizeof *nrows);
+    if (!rows || !nrows) {
+        free(rows), free(nrows);
+        cli_errorf(CMD, CLI_FAIL, "out of memory");
+        goto out;
+    }
+    rc = CLI_OK;
+    for (long k = 0; k < o.replicas && rc == CLI_OK; k++) {
+        char dir[4096];
+        if (!replicas_given) snprintf(dir, sizeof dir, "%s", o.outdir);
+        else if (snprintf(dir, sizeof dir, "%s/r%ld", o.outdir, k + 1) >= (int)sizeof dir) {
+            rc = cli_errorf(CMD, CLI_USAGE, "--out path too long");
+            break;
+        }
+        rc = run_replica(pot, &p, &o, dir, k, &rows[k], &nrows[k]);
+        if (rc == CLI_OK && nrows[k])
+            printf("replica %ld: %zu samples, last E_IS_eV_per_atom=%.17g\n", k + 1, nrows[k],
+                   rows[k][nrows[k] - 1].e_is);
+    }
+    if (rc == CLI_OK && replicas_given) {
+        char mp[4096];
+        pel_mdrun_mean_row *m = calloc(nrows[0] ? nrows[0] : 1, sizeof *m);
+        if (!m) rc = cli_errorf(CMD, CLI_FAIL, "out of memory");
+        else if (path_join(mp, sizeof mp, o.outdir, "mean.csv")) rc = cli_errorf(CMD, CLI_USAGE, "--out path too long");
+        else if (pel_mdrun_replica_mean((const pel_mdrun_row *const *)rows, nrows, (size_t)o.replicas, m, &err) ||
+                 write_mean(mp, m, nrows[0], &err))
+            rc = cli_fail(CMD, &err);
+        free(m);
+    }
+    for (long k = 0; k < o.replicas; k++)
+        free(rows[k]);
+    free(rows);
+    free(nrows);
+out:
+    pel_system_free(&start);
+    pel_eam_free(&pot);
+    pel_protocol_clear(&pr);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* stats.h - statistics of correlated time series, as MD averages need them
+ * (docs/md.md "Equilibrium line"):
+ *   - the statistical inefficiency g = 1 + 2 sum_k (1 - k/n) rho_k, summed
+ *     with Sokal's automatic window (stop at the first lag W >= c tau(W),
+ *     c = 5), so that the standard error of the mean is sqrt(var g / n);
+ *   - the equilibration time by Chodera's rule (J. Chem. Theory Comput. 12,
+ *     1799 (2016)): discard the first t0 points where t0 maximises the number
+ *     of effectively independent samples (n - t0) / g(t0);
+ *   - the isotherm decision: two runs at one T approached from above and from
+ *     below meet when their equilibrated means differ by less than z times the
+ *     standard error of the difference.
+ * Pure functions of arrays; no allocation beyond what they state. */
+#ifndef PEL_STATS_H
+#define PEL_STATS_H
+
+#include <stddef.h>
+
+#include "pel/error.h"
+
+typedef struct pel_series_stats {
+    size_t t0;      /* points discarded as equilibration */
+    size_t n_used;  /* n - t0 */
+    double mean;    /* of the used points */
+    double sd;      /* their standard deviation */
+    double g;       /* statistical inefficiency (>= 1) */
+    double se;      /* standard error of the mean: sd sqrt(g / n_used) */
+    double n_eff;   /* n_used / g */
+} pel_series_stats;
+
+/* Statistical inefficiency of x[0..n) (n >= 2); 1 for a constant series. */
+double pel_stats_inefficiency(const double *x, size_t n);
+
+/* Equilibration detection and equilibrated mean of x[0..n).  t0 is searched
+ * over 0 .. max_discard*n (0 <= max_discard < 1; 0.5 is a safe choice) and at
+ * least min_used points are kept.  PEL_EINVAL for n < min_used, min_used < 3,
+ * non-finite values or a bad max_discard. */
+int pel_stats_equilibrated(const double *x, size_t n, double max_discard, size_t min_used, pel_series_stats *out,
+                           pel_error *err);
+
+/* Two estimates a +- se_a and b +- se_b of one quantity: *met = 1 when
+ * |a - b| <= z sqrt(se_a^2 + se_b^2); the combined estimate is their
+ * inverse-variance weighted mean with its standard error (the plain mean and
+ * the larger se when an se is 0).  PEL_EINVAL for negative or non-finite input. */
+int pel_stats_meet(double a, double se_a, double b, double se_b, double z, int *met, double *mean, double *se,
+                   pel_error *err);
+
+#endif

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# campaign-eqline.sh - the MD equilibrium line of Cu56Zr44 (docs/md.md
+# "Equilibrium line"): isothermal NPT holds at T approached from above (the
+# 2000 K liquid) and from below (the 1e12 K/s glass), inherent structures
+# sampled along each hold, then `pel isotherm` decides where the two sides
+# meet.  Idempotent and resumable: rerun it after a kill or in a later
+# session (same build); finished runs are skipped, started ones resumed from
+# their checkpoints.  Every table and checkpoint lives under data/md/ and is
+# committed.  Usage: scripts/campaign-eqline.sh [REPLICAS] (default 1)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+pel=${PEL:-$here/build/pel}
+out=$here/data/md/eqline
+rep=${1:-1}
+mkdir -p "$out"
+glass=$here/data/samples/cu56zr44_n2000_q1e12/glass.data
+
+# run DIR ARGS...: start or resume a `pel md --protocol` run in DIR
+run() {
+    local dir=$1; shift
+    local resume=()
+    [ -e "$dir/r1/checkpoint.bin" ] || [ -e "$dir/r1/protocol.csv" ] && resume=(--resume)
+    if [ -e "$dir/mean.csv" ] && [ "$(ls -d "$dir"/r* | wc -l)" -ge "$rep" ]; then return 0; fi
+    echo "campaign: $dir $*" >&2
+    "$pel" md "$@" --replicas "$rep" --threads 1 --out "$dir" "${resume[@]}"
+}
+
+# the 2000 K liquid every "above" run starts from
+run "$out/liquid2000" --protocol "eq@2000K; hold 50ps" --composition Cu56Zr44 --atoms 2000 --seed 1 \
+    --sample-every-ps 5
+liquid=$out/liquid2000/r1/final.data
+
+# T_K hold sampling: longer holds where the liquid relaxes slower
+for spec in "1200 100ps 2" "1100 200ps 4" "1000 500ps 5" "1400 40ps 2" "1600 30ps 2" "1800 30ps 2" \
+            "2000 30ps 2" "950 1ns 10" "900 2ns 10"; do
+    read -r T hold every <<<"$spec"
+    run "$out/T${T}_above" --protocol "eq@${T}K; hold $hold" --data "$liquid" --seed 11 --sample-every-ps "$every"
+    run "$out/T${T}_below" --protocol "eq@${T}K; hold $hold" --data "$glass" --seed 21 --sample-every-ps "$every"
+done

@@ -1,0 +1,116 @@
+/* test_stats.c - correlated series against processes with known answers:
+ *   - AR(1) x_t = phi x_{t-1} + e_t has statistical inefficiency
+ *     g = (1 + phi) / (1 - phi) exactly; white noise has g = 1;
+ *   - an exponential transient on top of white noise is cut at about the time
+ *     it has decayed below the noise, and the mean of the rest is the
+ *     process mean within its standard error;
+ *   - the meet rule against hand-computed weighted means. */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "pel/stats.h"
+#include "testutil.h"
+
+static double *ar1(size_t n, double phi, double sigma, unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    double *x = malloc(n * sizeof *x), prev = gsl_ran_gaussian(r, sigma / sqrt(1 - phi * phi));
+    for (size_t i = 0; i < n; i++)
+        x[i] = prev = phi * prev + gsl_ran_gaussian(r, sigma);
+    gsl_rng_free(r);
+    return x;
+}
+
+static void test_inefficiency_ar1(void **state)
+{
+    (void)state;
+    static const double phis[] = {0.0, 0.5, 0.8, 0.9};
+    for (size_t k = 0; k < 4; k++) {
+        /* average over independent series: the estimator's own scatter is ~10 % per series */
+        double sum = 0;
+        int reps = 20;
+        for (int s = 0; s < reps; s++) {
+            double *x = ar1(20000, phis[k], 1.0, 100 + 17 * (unsigned long)s + 1000 * k);
+            sum += pel_stats_inefficiency(x, 20000);
+            free(x);
+        }
+        double g = sum / reps, truth = (1 + phis[k]) / (1 - phis[k]);
+        assert_true(fabs(g - truth) < 0.08 * truth);
+    }
+}
+
+/* The standard error is honest: over many AR(1) series, |mean| / se is a
+ * unit normal, so about 95 % fall within 2 se. */
+static void test_se_coverage(void **state)
+{
+    (void)state;
+    int inside = 0, reps = 400;
+    for (int s = 0; s < reps; s++) {
+        double *x = ar1(400, 0.7, 1.0, 5000 + (unsigned long)s);
+        pel_series_stats st;
+        pel_error err = {0};
+        assert_int_equal(pel_stats_equilibrated(x, 400, 0.0, 8, &st, &err), PEL_OK);
+        inside += fabs(st.mean) <= 2 * st.se;
+        free(x);
+    }
+    double frac = (double)inside / reps;
+    assert_true(frac > 0.90 && frac < 0.99);
+}
+
+static void test_equilibration_cut(void **state)
+{
+    (void)state;
+    size_t n = 300;
+    double *x = ar1(n, 0.0, 0.002, 77);
+    for (size_t i = 0; i < n; i++)
+        x[i] += -4.65 + 0.03 * exp(-(double)i / 15.0); /* transient decays below the noise by i ~ 40 */
+    pel_series_stats st;
+    pel_error err = {0};
+    assert_int_equal(pel_stats_equilibrated(x, n, 0.5, 8, &st, &err), PEL_OK);
+    assert_true(st.t0 >= 25 && st.t0 <= 110);
+    assert_true(fabs(st.mean - (-4.65)) < 3 * st.se);
+    assert_true(st.se < 0.0004);
+    /* without the cut the transient (mean 0.03 * 15 / 300 = 1.5 meV) biases the mean by
+       many standard errors of the cut series */
+    pel_series_stats raw;
+    assert_int_equal(pel_stats_equilibrated(x, n, 0.0, 8, &raw, &err), PEL_OK);
+    assert_true(fabs(raw.mean - (-4.65)) > 5 * st.se);
+    free(x);
+}
+
+static void test_meet_and_errors(void **state)
+{
+    (void)state;
+    int met;
+    double m, se;
+    pel_error err = {0};
+    assert_int_equal(pel_stats_meet(1.0, 0.1, 1.3, 0.2, 2.0, &met, &m, &se, &err), PEL_OK);
+    assert_int_equal(met, 1); /* 0.3 <= 2 sqrt(0.05) = 0.447 */
+    assert_close(m, (1.0 / 0.01 + 1.3 / 0.04) / (1 / 0.01 + 1 / 0.04), 1e-15, 0);
+    assert_close(se, 1 / sqrt(1 / 0.01 + 1 / 0.04), 1e-15, 0);
+    assert_int_equal(pel_stats_meet(1.0, 0.1, 1.5, 0.2, 2.0, &met, &m, &se, &err), PEL_OK);
+    assert_int_equal(met, 0);
+    assert_int_equal(pel_stats_meet(NAN, 0.1, 1.5, 0.2, 2.0, &met, &m, &se, &err), PEL_EINVAL);
+    double x[5] = {1, 2, NAN, 4, 5};
+    pel_series_stats st;
+    assert_int_equal(pel_stats_equilibrated(x, 5, 0.5, 3, &st, &err), PEL_EINVAL);
+    assert_int_equal(pel_stats_equilibrated(x, 2, 0.5, 3, &st, &err), PEL_EINVAL);
+    double c[6] = {2, 2, 2, 2, 2, 2};
+    assert_int_equal(pel_stats_equilibrated(c, 6, 0.5, 3, &st, &err), PEL_OK);
+    assert_close(st.mean, 2.0, 0, 0);
+    assert_close(st.se, 0.0, 0, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inefficiency_ar1),
+        cmocka_unit_test(test_se_coverage),
+        cmocka_unit_test(test_equilibration_cut),
+        cmocka_unit_test(test_meet_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
