@@ -16,12 +16,13 @@
 
 #define CMD "figures"
 #define MAX_EVENTS 64
+#define MAX_MD 8 /* MD tables of the md figure */
 
 static void usage(FILE *fp)
 {
     fprintf(fp,
             "usage: pel figures [--material cu56zr44|FILE] [--out DIR] [--format png,svg,pdf]\n"
-            "                   [--size WxH] [--only NAME,...] [--md COOLING_CSV] [--events CATALOG ...]\n\n"
+            "                   [--size WxH] [--only NAME,...] [--md TABLE ...] [--eqline CSV] [--events CATALOG ...]\n\n"
             "Draw the paper's figures for a material into DIR (default: figures/), each as\n"
             "NAME.<format> plus NAME.csv holding every plotted number:\n");
     for (size_t i = 0; i < pel_nfigures; i++)
@@ -32,7 +33,10 @@ static void usage(FILE *fp)
                 "  --format LIST  comma-separated png, svg, pdf (default png)\n"
                 "  --size WxH     page size in pixels (PNG) or points (SVG/PDF), default %dx%d\n"
                 "  --only LIST    draw only these figures (comma-separated names)\n"
-                "  --md CSV       add the MD cooling points of `pel quench` (T_K, E_IS_eV_per_atom) to map\n"
+                "  --md CSV       MD table (T_K, E_IS_eV_per_atom; `pel quench` cooling.csv, `pel md --protocol`\n"
+                "                 protocol.csv or mean.csv with E_IS_se_eV_per_atom): the first is added to map;\n"
+                "                 all (repeatable, up to 8) make the md figure, with the model at each table's rate\n"
+                "  --eqline CSV   equilibrium-line points of `pel isotherm` with error bars on the md figure\n"
                 "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra\n"
                 "                 (repeatable; further file arguments are catalogs too)\n"
                 "  --help         this text\n",
@@ -108,9 +112,11 @@ int cli_cmd_figures(int argc, char **argv)
         {"material", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},   {"size", required_argument, NULL, 's'},
         {"only", required_argument, NULL, 'n'},     {"md", required_argument, NULL, 'd'},
-        {"events", required_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
+        {"events", required_argument, NULL, 'e'},   {"eqline", required_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS];
+    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS], *md[MAX_MD];
+    size_t nmd = 0;
     pel_figure_opts o;
     pel_figure_opts_default(&o);
     o.out_dir = "figures";
@@ -132,7 +138,13 @@ int cli_cmd_figures(int argc, char **argv)
                 return CLI_USAGE;
             break;
         case 'n': only = optarg; break;
-        case 'd': o.md_csv = optarg; break;
+        case 'd':
+            if (nmd == MAX_MD)
+                return cli_errorf(CMD, CLI_USAGE, "--md: at most %d tables", MAX_MD);
+            md[nmd++] = optarg;
+            if (!o.md_csv) o.md_csv = optarg; /* the map shows the first */
+            break;
+        case 'q': o.eqline_csv = optarg; break;
         case 'e':
             if (nev == MAX_EVENTS)
                 return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
@@ -155,8 +167,16 @@ int cli_cmd_figures(int argc, char **argv)
     if (check_only(only))
         return CLI_USAGE;
     /* inputs are checked before any figure is computed */
-    if (o.md_csv && access(o.md_csv, R_OK) != 0)
-        return cli_errorf(CMD, CLI_FAIL, "--md: cannot read %s: %s", o.md_csv, strerror(errno));
+    o.md_tables = md;
+    o.nmd = nmd;
+    for (size_t i = 0; i < nmd; i++)
+        if (access(md[i], R_OK) != 0)
+            return cli_errorf(CMD, CLI_FAIL, "--md: cannot read %s: %s", md[i], strerror(errno));
+    if (o.eqline_csv && access(o.eqline_csv, R_OK) != 0)
+        return cli_errorf(CMD, CLI_FAIL, "--eqline: cannot read %s: %s", o.eqline_csv, strerror(errno));
+    int md_data = nmd > 0 || o.eqline_csv;
+    if (!md_data && only && selected(only, "md"))
+        return cli_errorf(CMD, CLI_USAGE, "figure md needs --md or --eqline");
     for (size_t i = 0; i < nev; i++)
         if (access(events[i], R_OK) != 0)
             return cli_errorf(CMD, CLI_FAIL, "--events: cannot read %s: %s", events[i], strerror(errno));
@@ -172,10 +192,10 @@ int cli_cmd_figures(int argc, char **argv)
     cli_progress_init(&prog, "pel figures", 5.0);
     size_t nsel = 0, done = 0;
     for (size_t i = 0; i < pel_nfigures; i++)
-        nsel += selected(only, pel_figures[i].name);
+        nsel += selected(only, pel_figures[i].name) && (md_data || strcmp(pel_figures[i].name, "md"));
     for (size_t i = 0; i < pel_nfigures; i++) {
         const pel_figure *fig = &pel_figures[i];
-        if (!selected(only, fig->name))
+        if (!selected(only, fig->name) || (!md_data && !strcmp(fig->name, "md")))
             continue;
         cli_progress_cb(&prog, (double)done, (double)nsel, fig->name);
         char notes[1024] = "";

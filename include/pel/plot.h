@@ -41,6 +41,12 @@ typedef struct pel_figure_opts {
     unsigned formats;            /* PEL_PLOT_* bit set */
     int width, height;           /* page size, PEL_PLOT_MIN_SIZE..PEL_PLOT_MAX_SIZE */
     const char *md_csv;          /* cooling table of `pel quench` (T_K, E_IS_eV_per_atom), or NULL */
+    const char *const *md_tables;/* MD tables for the `md` figure: `pel quench` cooling.csv, `pel md
+                                    --protocol` protocol.csv or mean.csv (E_IS_se_eV_per_atom drawn as
+                                    error bars), or NULL */
+    size_t nmd;
+    const char *eqline_csv;      /* equilibrium-line points of `pel isotherm` (T_K, E_eq_eV_per_atom,
+                                    E_eq_se_eV_per_atom, met), or NULL */
     const char *const *events;   /* event catalogs of `pel art` (EA_eV, ER_eV, status), or NULL */
     size_t nevents;
 } pel_figure_opts;

@@ -277,6 +277,18 @@ static void draw_series(const plt_fig *f, const plt_series *s, const plt_panel *
                            s->note_left ? 1.0 : 0.0, s->note);
             }
         break;
+    case PLT_ERRY:
+        for (size_t r = 0; r < n; r++) {
+            double e = val(f, s, r, s->zcol) * (f->panel[s->panel].yscale != 0.0 ? f->panel[s->panel].yscale : 1.0);
+            if (!isfinite(x[r]) || !isfinite(y[r]))
+                continue;
+            if (isfinite(e) && e > 0) {
+                PLFLT lo = y[r] - e, hi = y[r] + e;
+                plerry(1, &x[r], &lo, &hi);
+            }
+            plstring(1, &x[r], &y[r], s->marker);
+        }
+        break;
     case PLT_STEPS: {
         /* outline of uniform bins around the centres */
         double w = n > 1 ? x[1] - x[0] : 1.0;
@@ -326,7 +338,7 @@ static void draw_legend(const plt_fig *f, size_t p)
         const plt_series *s = &f->ser[i];
         if ((size_t)s->panel != p || !s->label[0] || s->kind == PLT_DATA)
             continue;
-        opt[n] = s->kind == PLT_POINTS ? PL_LEGEND_SYMBOL
+        opt[n] = s->kind == PLT_POINTS || s->kind == PLT_ERRY ? PL_LEGEND_SYMBOL
                  : s->kind == PLT_SHADE ? PL_LEGEND_COLOR_BOX
                                          : PL_LEGEND_LINE | (s->legend_marker ? PL_LEGEND_SYMBOL : 0);
         tcol[n] = PLT_BLACK;

@@ -23,6 +23,7 @@ enum {
 typedef enum {
     PLT_LINE,   /* polyline through the rows (NaN breaks it) */
     PLT_POINTS, /* a marker per row */
+    PLT_ERRY,   /* a marker per row with a vertical bar of +- the zcol value */
     PLT_STEPS,  /* histogram: rows are (bin centre, height), uniform bins */
     PLT_VLINE,  /* a vertical line at each row's x across the panel */
     PLT_SHADE,  /* rows are a regular nx*ny grid (x-major); z < 0 / z > 0 filled */

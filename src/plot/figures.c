@@ -1,6 +1,6 @@
 /* figures.c - the table of the paper's figures (plot.h), output formats and
  * the PLplot device check.  The figures themselves live in fig_spectra.c,
- * fig_map.c and fig_scans.c. */
+ * fig_map.c, fig_scans.c and fig_md.c. */
 #include <string.h>
 
 #include <plplot.h>
@@ -19,6 +19,9 @@ const pel_figure pel_figures[] = {
      pel_fig_hysteresis},
     {"truncated", "truncated heating scans at 1e12 K/s, peaks on the equilibrium line (paper Fig. 5)",
      pel_fig_truncated},
+    {"md", "pel's MD over the model: equilibrium-line points, cooling tables, model curves at their rates "
+           "(drawn with --md/--eqline)",
+     pel_fig_md},
 };
 const size_t pel_nfigures = sizeof pel_figures / sizeof pel_figures[0];
 

@@ -181,6 +181,21 @@ static int setup(void **state)
     o.formats = PEL_PLOT_PNG | PEL_PLOT_SVG | PEL_PLOT_PDF;
     o.width = W_REQ;
     o.height = H_REQ;
+    /* MD inputs of the md figure: a committed cooling table and equilibrium-line points
+       written here, one of them refused (met = 0) */
+    static char eq[400], md0[400];
+    static const char *md[1];
+    snprintf(md0, sizeof md0, "%s/data/samples/cu56zr44_n2000_q1e13/cooling.csv", PEL_SOURCE_DIR);
+    md[0] = md0;
+    snprintf(eq, sizeof eq, "%s/eqline.csv", dir);
+    FILE *fe = fopen(eq, "w");
+    if (!fe)
+        return -1;
+    fprintf(fe, "T_K,E_eq_eV_per_atom,E_eq_se_eV_per_atom,met\n1200,-4.66,0.001,1\n1000,-4.67,0.004,0\n");
+    fclose(fe);
+    o.md_tables = md;
+    o.nmd = 1;
+    o.eqline_csv = eq;
     for (size_t i = 0; i < pel_nfigures; i++) {
         char notes[512] = "";
         if (pel_figures[i].run(&mat, &o, notes, sizeof notes, &err) != PEL_OK) {
@@ -204,7 +219,7 @@ static int teardown(void **state)
 static void test_files_valid(void **state)
 {
     (void)state;
-    assert_int_equal(pel_nfigures, 4);
+    assert_int_equal(pel_nfigures, 5);
     for (size_t i = 0; i < pel_nfigures; i++) {
         const char *name = pel_figures[i].name;
         check_png(fig_path(name, "png"), W_REQ, H_REQ);
@@ -397,6 +412,54 @@ static void write_file(const char *path, const char *text)
     assert_non_null(fp);
     fputs(text, fp);
     fclose(fp);
+}
+
+/* md figure: the MD points as read, the refused isotherm point left out, the
+ * model cooled at the table's rate (1e13 K/s from the table's T and t) from
+ * E_eq at its first T, and the model's equilibrium line on D = 0. */
+static void test_md_figure(void **state)
+{
+    (void)state;
+    pel_csv t;
+    pel_material mat;
+    pel_error err = {0};
+    assert_int_equal(pel_material_preset("cu56zr44", &mat, &err), PEL_OK);
+    read_fig_csv("md", &t);
+    long cT = pel_csv_col(&t, "T_K"), cE = pel_csv_col(&t, "E_IS_eV_per_atom"), cS = pel_csv_col(&t, "E_se_eV_per_atom"),
+         cQ = pel_csv_col(&t, "rate_K_per_s");
+    assert_true(cT > 0 && cE > 0 && cS > 0 && cQ > 0);
+    size_t n_md = 0, n_eq = 0, n_model = 0, n_line = 0;
+    double T0 = 0;
+    for (size_t r = 0; r < t.nrow; r++) {
+        double T, E, v;
+        assert_int_equal(pel_csv_num(&t, r, (size_t)cT, &T, &err), PEL_OK);
+        assert_int_equal(pel_csv_num(&t, r, (size_t)cE, &E, &err), PEL_OK);
+        if (is_series(&t, r, "md_1")) {
+            if (n_md++ == 0) T0 = T;
+        } else if (is_series(&t, r, "md_eq")) {
+            n_eq++;
+            assert_close(T, 1200, 0, 0);
+            assert_int_equal(pel_csv_num(&t, r, (size_t)cS, &v, &err), PEL_OK);
+            assert_close(v, 0.001, 0, 0);
+        } else if (is_series(&t, r, "model_1")) {
+            assert_int_equal(pel_csv_num(&t, r, (size_t)cQ, &v, &err), PEL_OK);
+            assert_close(v, 1e13, 1e-9, 0);
+            if (n_model++ == 0) {
+                double Eeq;
+                assert_close(T, T0, 0, 1e-9);
+                assert_int_equal(pel_equilibrium_E(&mat, T, &Eeq, &err), PEL_OK);
+                assert_close(E, Eeq, 0, 1e-9);
+            }
+        } else if (is_series(&t, r, "model_eq")) {
+            n_line++;
+            assert_true(fabs(pel_equilibrium_D(&mat, E, T)) < 1e-9);
+        }
+    }
+    assert_int_equal(n_eq, 1);
+    assert_true(n_md > 20);
+    assert_true(n_model > 20);
+    assert_true(n_line > 100);
+    pel_csv_clear(&t);
 }
 
 static void test_csv_reader(void **state)
@@ -605,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_hysteresis_claims),
         cmocka_unit_test(test_map_shading_and_cooling),
         cmocka_unit_test(test_spectra_normalised),
+        cmocka_unit_test(test_md_figure),
         cmocka_unit_test(test_csv_reader),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_plot_csv),
