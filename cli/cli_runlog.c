@@ -74,17 +74,36 @@ int cli_runlog_mark(void *ctx, long step, uint64_t *mark, pel_error *err)
     return PEL_OK;
 }
 
+void cli_runlog_where_segment(const cli_runlog *q, long step, char *buf, size_t size)
+{
+    size_t k = 0;
+    while (k + 1 < q->nseg && step >= q->seg_start[k + 1])
+        k++;
+    snprintf(buf, size, "segment %zu step %ld", k + 1, q->nseg ? step - q->seg_start[k] : step);
+}
+
 int cli_runlog_resume(void *ctx, long step, const uint64_t *mark, pel_error *err)
 {
     cli_runlog *q = ctx;
-    if (!mark || q->len0 < 0 || (unsigned long long)q->len0 < *mark) {
-        cli_runlog_line(q, "resume %s from the checkpoint at MD step %ld; the log does not match it: not cut", q->run,
-                        step);
+    char at[96] = "";
+    if (q->where) {
+        at[0] = ' ', at[1] = '(';
+        q->where(q, step, at + 2, sizeof at - 3);
+        strcat(at, ")");
+    }
+    if (!mark) {
+        cli_runlog_line(q, "resumed from the checkpoint at MD step %ld%s; it records no log length: lines logged after "
+                           "it may appear twice above", step, at);
+        return PEL_OK;
+    }
+    if (q->len0 < 0 || (unsigned long long)q->len0 < *mark) {
+        cli_runlog_line(q, "resumed from the checkpoint at MD step %ld%s; the log was shorter (%lld bytes) than at that "
+                           "checkpoint (%llu bytes): not cut", step, at, q->len0, (unsigned long long)*mark);
         return PEL_OK;
     }
     if (fflush(q->fp) != 0 || ftruncate(fileno(q->fp), (off_t)*mark) != 0 || fseek(q->fp, 0, SEEK_END) != 0)
         return pel_error_set(err, PEL_EIO, "cannot cut %s back to the checkpoint: %s", q->path, strerror(errno));
-    cli_runlog_line(q, "resume %s from the checkpoint at MD step %ld; the %lld bytes logged after it were cut", q->run,
-                    step, q->len0 - (long long)*mark);
+    cli_runlog_line(q, "resume %s from the checkpoint at MD step %ld%s; the %lld bytes logged after it were cut", q->run,
+                    step, at, q->len0 - (long long)*mark);
     return PEL_OK;
 }

@@ -12,7 +12,8 @@
 #include "pel/error.h"
 #include "pel/md.h"
 
-typedef struct cli_runlog {
+typedef struct cli_runlog cli_runlog;
+struct cli_runlog {
     FILE *fp;
     char path[4096];
     char run[512];  /* what the start/resume line says */
@@ -20,7 +21,15 @@ typedef struct cli_runlog {
     cli_progress prog;
     double done0;   /* steps done before this invocation (resume) */
     int started;
-} cli_runlog;
+    /* Optional: where global MD step `step` lies, for the resume line (e.g.
+     * "cooling step 7900"); NULL leaves it out. */
+    void (*where)(const cli_runlog *q, long step, char *buf, size_t size);
+    const long *seg_start; /* for `where`: first global step of each segment */
+    size_t nseg;
+};
+
+/* A `where` for protocol runs: "segment k step s" (k 1-based). */
+void cli_runlog_where_segment(const cli_runlog *q, long step, char *buf, size_t size);
 
 /* Open (append) path; returns nonzero after a one-line error. */
 int cli_runlog_open(cli_runlog *q, const char *cmd, const char *path, const char *progress_label);

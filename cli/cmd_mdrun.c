@@ -181,11 +181,17 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
     q.liquid.seed = q.seed;
     cli_runlog lg;
     if (cli_runlog_open(&lg, CMD, logp, "pel md")) return CLI_FAIL;
-    long total;
-    if (pel_mdrun_steps(&q, NULL, &total, &err)) {
+    long total, *seg_start = calloc(q.protocol->nseg + 1, sizeof *seg_start);
+    if (!seg_start || pel_mdrun_steps(&q, seg_start + 1, &total, &err)) {
+        free(seg_start);
         cli_runlog_close(&lg);
-        return cli_fail(CMD, &err), CLI_USAGE;
+        return seg_start ? (cli_fail(CMD, &err), CLI_USAGE) : cli_errorf(CMD, CLI_FAIL, "out of memory");
     }
+    for (size_t s = 1; s <= q.protocol->nseg; s++) /* steps per segment -> first step of each */
+        seg_start[s] += seg_start[s - 1];
+    lg.where = cli_runlog_where_segment;
+    lg.seg_start = seg_start;
+    lg.nseg = q.protocol->nseg;
     snprintf(lg.run, sizeof lg.run, "md protocol \"%s\" start %s, %ld MD steps, seed %ld, threads %ld",
              o->protocol_text, o->data ? o->data : o->composition, total, o->seed + k, o->threads);
     cli_runlog_line(&lg, "%s %s", q.resume ? "resume" : "start", lg.run);
@@ -196,6 +202,7 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
     if (rc) {
         cli_runlog_line(&lg, "stop: %s", err.msg);
         cli_runlog_close(&lg);
+        free(seg_start);
         return cli_fail(CMD, &err);
     }
     pel_system_wrap(res.final);
@@ -208,6 +215,7 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
     if (!rc) cli_runlog_line(&lg, "done: %zu samples, %ld MD steps", res.nrows, res.md_steps);
     else cli_runlog_line(&lg, "failed writing results: %s", err.msg);
     cli_runlog_close(&lg);
+    free(seg_start);
     if (rc) {
         pel_mdrun_result_free(&res);
         return cli_fail(CMD, &err);

@@ -7,15 +7,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_runlog.h"
 #include "pel/eam.h"
 #include "pel/quench.h"
 
@@ -50,101 +49,18 @@ static void usage(FILE *fp)
             "  --help\n");
 }
 
-typedef struct qlog {
-    FILE *fp;
-    const char *path;
-    char run[512];  /* "quench <composition> N=... threads T": the start/resume line */
-    long n_equil;   /* MD steps of the equilibration (global step -> phase step) */
-    long long len0; /* length of log.txt when this invocation opened it */
-    cli_progress prog;
-    double done0; /* steps done before this invocation (resume) */
-    int started;
-} qlog;
-
-static void log_line(qlog *q, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void log_line(qlog *q, const char *fmt, ...)
+/* "equilibration step s" / "cooling step s" for the resume line */
+static void quench_where(const cli_runlog *q, long step, char *buf, size_t size)
 {
-    if (!q->fp) return;
-    time_t now = time(NULL);
-    char ts[32];
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    fprintf(q->fp, "%s ", ts);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(q->fp, fmt, ap);
-    va_end(ap);
-    fputc('\n', q->fp);
-    fflush(q->fp);
-}
-
-static int on_progress(void *ctx, double done, double total, const char *note)
-{
-    qlog *q = ctx;
-    if (!q->started) {
-        q->done0 = done; /* first call: where this invocation starts */
-        q->started = 1;
-        return 0;
-    }
-    /* ETA from this invocation's own speed */
-    return cli_progress_cb(&q->prog, done - q->done0, total - q->done0, note);
-}
-
-static int on_thermo(void *ctx, const pel_md_thermo *th)
-{
-    log_line(ctx, "step %ld T_K %.2f Ttarget_K %.2f PE_eV %.6f Etot_eV %.6f P_bar %.1f V_A3 %.3f", th->step, th->T,
-             th->t_target, th->pe, th->etotal, th->p_bar, th->volume);
-    return 0;
+    long n_equil = q->seg_start[1];
+    if (step <= n_equil) snprintf(buf, size, "equilibration step %ld", step);
+    else snprintf(buf, size, "cooling step %ld", step - n_equil);
 }
 
 static void on_row(void *ctx, const pel_quench_row *r)
 {
-    log_line(ctx, "sample T_K %g E_IS %.8f V %.5f E_pot %.8f V_IS %.5f P_bar %.1f converged %d", r->T_K, r->e_is,
-             r->v_md, r->e_pot, r->v_is, r->p_bar, r->is_converged);
-}
-
-/* Checkpoint mark: log.txt flushed to disk, its length goes into the
- * checkpoint (fsync: the checkpoint itself is fsynced, and must not record
- * more log than a crash would leave). */
-static int on_mark(void *ctx, long step, uint64_t *mark, pel_error *err)
-{
-    qlog *q = ctx;
-    struct stat sb;
-    (void)step;
-    if (fflush(q->fp) != 0 || fsync(fileno(q->fp)) != 0 || fstat(fileno(q->fp), &sb) != 0)
-        return pel_error_set(err, PEL_EIO, "cannot flush %s to disk: %s", q->path, strerror(errno));
-    *mark = (uint64_t)sb.st_size;
-    return PEL_OK;
-}
-
-/* Resume: cut log.txt back to its length at the checkpoint (dropping the
- * lines of the steps that are now done again, and the "resume" line written
- * before the checkpoint was read), then say where the run continues from. */
-static int on_resume(void *ctx, long step, const uint64_t *mark, pel_error *err)
-{
-    qlog *q = ctx;
-    const char *ph = step <= q->n_equil ? "equilibration" : "cooling";
-    long phstep = step <= q->n_equil ? step : step - q->n_equil;
-    if (!mark) {
-        log_line(q, "resumed from the checkpoint at MD step %ld (%s step %ld); it records no log length (older "
-                    "format): lines logged after it may appear twice above",
-                 step, ph, phstep);
-        return PEL_OK;
-    }
-    if (q->len0 < 0 || (unsigned long long)q->len0 < *mark) {
-        log_line(q, "resumed from the checkpoint at MD step %ld (%s step %ld); log.txt was shorter (%lld bytes) "
-                    "than at that checkpoint (%llu bytes): not cut",
-                 step, ph, phstep, q->len0, (unsigned long long)*mark);
-        return PEL_OK;
-    }
-    if (fflush(q->fp) != 0 || ftruncate(fileno(q->fp), (off_t)*mark) != 0 || fseek(q->fp, 0, SEEK_END) != 0)
-        return pel_error_set(err, PEL_EIO, "cannot cut %s back to the checkpoint: %s", q->path, strerror(errno));
-    log_line(q, "resume %s from the checkpoint at MD step %ld (%s step %ld); the %lld bytes logged after it were cut",
-             q->run, step, ph, phstep, q->len0 - (long long)*mark);
-    return PEL_OK;
+    cli_runlog_line(ctx, "sample T_K %g E_IS %.8f V %.5f E_pot %.8f V_IS %.5f P_bar %.1f converged %d", r->T_K,
+                    r->e_is, r->v_md, r->e_pot, r->v_is, r->p_bar, r->is_converged);
 }
 
 static int write_csv(const char *path, const pel_quench_result *res, pel_error *err)
@@ -266,32 +182,31 @@ int cli_cmd_quench(int argc, char **argv)
     }
     p.checkpoint_path = ck;
 
-    qlog q = {0};
-    q.path = logp;
-    q.fp = fopen(logp, "a");
-    if (!q.fp) {
+    cli_runlog q;
+    if (cli_runlog_open(&q, CMD, logp, "pel quench")) {
         pel_eam_free(&pot);
-        return cli_errorf(CMD, CLI_FAIL, "cannot write %s", logp);
+        return CLI_FAIL;
     }
-    q.len0 = fstat(fileno(q.fp), &sb) == 0 ? (long long)sb.st_size : -1;
-    long nc;
-    pel_quench_steps(&p, &q.n_equil, &nc);
+    long nc, seg_start[2] = {0, 0};
+    pel_quench_steps(&p, &seg_start[1], &nc);
+    q.where = quench_where;
+    q.seg_start = seg_start;
+    q.nseg = 2;
     snprintf(q.run, sizeof q.run,
              "quench %s N=%ld rate=%g K/s from %g K to %g K, equilibrate %g ps (%ld steps), cool %ld steps, "
              "sample every %g K, seed %ld, threads %ld",
-             composition, natoms, p.rate_K_per_s, p.t_from, p.t_to, p.equilibrate_ps, q.n_equil, nc,
+             composition, natoms, p.rate_K_per_s, p.t_from, p.t_to, p.equilibrate_ps, seg_start[1], nc,
              p.sample_every_K, seed, threads);
     /* on --resume, on_resume replaces this line by one naming the checkpoint's step */
-    log_line(&q, "%s %s", p.resume ? "resume" : "start", q.run);
-    cli_progress_init(&q.prog, "pel quench", 60.0);
-    pel_quench_hooks hooks = {on_progress, &q, on_thermo, &q, on_row, &q, on_mark, &q, on_resume, &q};
+    cli_runlog_line(&q, "%s %s", p.resume ? "resume" : "start", q.run);
+    pel_quench_hooks hooks = {cli_runlog_progress, &q, cli_runlog_thermo, &q, on_row, &q,
+                              cli_runlog_mark, &q, cli_runlog_resume, &q};
     pel_quench_result res;
     int rc = pel_quench_run(pot, &p, &hooks, &res, &err);
-    cli_progress_end(&q.prog);
     pel_eam_free(&pot);
     if (rc) {
-        log_line(&q, "stop: %s", err.msg);
-        fclose(q.fp);
+        cli_runlog_line(&q, "stop: %s", err.msg);
+        cli_runlog_close(&q);
         return cli_fail(CMD, &err);
     }
     rc = write_csv(csv, &res, &err);
@@ -300,14 +215,14 @@ int cli_cmd_quench(int argc, char **argv)
         rc = pel_system_write_data(res.glass, glass, "pel quench: zero-pressure inherent structure", &err);
     }
     if (!rc) {
-        log_line(&q, "done: %zu samples, final E_IS %.8f eV/atom, %ld MD steps", res.nrows,
+        cli_runlog_line(&q, "done: %zu samples, final E_IS %.8f eV/atom, %ld MD steps", res.nrows,
                  res.rows[res.nrows - 1].e_is, res.md_steps);
         printf("E_IS_eV_per_atom=%.17g V_IS_A3_per_atom=%.17g samples=%zu\n", res.rows[res.nrows - 1].e_is,
                res.rows[res.nrows - 1].v_is, res.nrows);
     } else {
-        log_line(&q, "failed writing results: %s", err.msg);
+        cli_runlog_line(&q, "failed writing results: %s", err.msg);
     }
-    fclose(q.fp);
+    cli_runlog_close(&q);
     pel_quench_result_free(&res);
     return rc ? cli_fail(CMD, &err) : CLI_OK;
 }

@@ -15,24 +15,24 @@
 
 void pel_quench_params_default(pel_quench_params *p)
 {
+    pel_mdrun_params m; /* the MD and IS settings are the protocol runner's */
+    pel_mdrun_params_default(&m);
     memset(p, 0, sizeof *p);
-    pel_liquid_params_cuzr(&p->liquid, 2000, 0.56, 0.0555, 1);
+    p->liquid = m.liquid;
     p->t_from = 2000.0;
     p->t_to = 0.0;
     p->rate_K_per_s = 1e13;
     p->equilibrate_ps = 20.0;
     p->sample_every_K = 50.0;
-    p->p_bar = 0.0;
-    p->dt = 0.001;
-    p->tdamp = 0.1;
-    p->pdamp = 1.0;
-    p->skin = 1.0;
-    p->nthreads = 1;
-    pel_min_params_default(&p->min);
-    p->min.algo = PEL_MIN_CG; /* ~2x fewer force calls than FIRE for a zero-pressure IS (docs/md.md) */
-    p->min.box = PEL_BOX_ISO;
-    p->checkpoint_every = 10000;
-    p->thermo_every = 1000;
+    p->p_bar = m.p_bar;
+    p->dt = m.dt;
+    p->tdamp = m.tdamp;
+    p->pdamp = m.pdamp;
+    p->skin = m.skin;
+    p->nthreads = m.nthreads;
+    p->min = m.min;
+    p->checkpoint_every = m.checkpoint_every;
+    p->thermo_every = m.thermo_every;
 }
 
 #define QUENCH_T_FLOOR 1.0 /* K: the ramp ends here when t_to < 1 K (a 0 K target has no thermostat mass) */
