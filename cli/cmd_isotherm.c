@@ -48,8 +48,8 @@ static void usage(FILE *fp)
 }
 
 typedef struct side {
-    double mean, se, v_is, t_equil_ps, hold_ps, T;
-    int nrep, stationary;
+    pel_isotherm_side st;
+    double v_is, t_equil_ps, hold_ps, T;
 } side;
 
 /* E_IS, V_IS and t of the last segment of one protocol.csv. */
@@ -117,63 +117,47 @@ static int list_tables(const char *dir, char **paths, int *n)
     return 0;
 }
 
-/* Equilibrated mean of one side over its replicas. */
+/* Equilibrated mean of one side over its replicas (pel_stats_isotherm_side). */
 static int analyse_side(const char *dir, double max_discard, side *sd, pel_error *err)
 {
     char *paths[ISO_MAX_REPLICAS];
+    double *e[ISO_MAX_REPLICAS] = {0}, *v[ISO_MAX_REPLICAS] = {0}, *t[ISO_MAX_REPLICAS] = {0};
+    size_t n[ISO_MAX_REPLICAS] = {0};
     int np = 0, rc = PEL_OK;
     if (list_tables(dir, paths, &np) || np == 0)
         return pel_error_set(err, PEL_EIO, "%s: no finished run (protocol.csv or r*/protocol.csv)", dir);
-    double sum = 0, sum_se2 = 0, sum_v = 0, sum_sq = 0;
     memset(sd, 0, sizeof *sd);
-    sd->stationary = 1;
     for (int r = 0; r < np && !rc; r++) {
-        double *e = NULL, *v = NULL, *t = NULL, T = 0;
-        size_t n = 0;
-        pel_series_stats st, h1, h2;
-        rc = read_hold(paths[r], &e, &v, &t, &n, &T, err);
-        if (!rc && n < ISO_MIN_POINTS)
-            rc = pel_error_set(err, PEL_EINVAL, "%s: %zu samples on the hold, need at least %d", paths[r], n,
+        double T = 0;
+        rc = read_hold(paths[r], &e[r], &v[r], &t[r], &n[r], &T, err);
+        if (!rc && n[r] < ISO_MIN_POINTS)
+            rc = pel_error_set(err, PEL_EINVAL, "%s: %zu samples on the hold, need at least %d", paths[r], n[r],
                                ISO_MIN_POINTS);
         if (!rc && r > 0 && T != sd->T)
             rc = pel_error_set(err, PEL_EINVAL, "%s: hold at %g K, other replicas at %g K", paths[r], T, sd->T);
-        if (!rc) rc = pel_stats_equilibrated(e, n, max_discard, ISO_MIN_POINTS, &st, err);
-        if (!rc) {
-            /* stationarity: the two halves of the used part agree within 3 standard errors */
-            size_t h = st.n_used / 2;
-            if (h >= 3 && st.n_used - h >= 3) {
-                pel_stats_equilibrated(e + st.t0, h, 0, 3, &h1, err);
-                pel_stats_equilibrated(e + st.t0 + h, st.n_used - h, 0, 3, &h2, err);
-                if (fabs(h1.mean - h2.mean) > 3 * sqrt(h1.se * h1.se + h2.se * h2.se)) sd->stationary = 0;
-            }
-            sd->T = T;
-            sum += st.mean;
-            sum_sq += st.mean * st.mean;
-            sum_se2 += st.se * st.se;
-            double vm = 0;
-            for (size_t i = st.t0; i < n; i++)
-                vm += v[i];
-            sum_v += vm / (double)st.n_used;
-            double teq = t[st.t0] - t[0];
-            if (teq > sd->t_equil_ps) sd->t_equil_ps = teq;
-            sd->hold_ps = t[n - 1] - t[0];
+        sd->T = T;
+    }
+    pel_isotherm_side st;
+    if (!rc && !(rc = pel_stats_isotherm_side((const double *const *)e, n, (size_t)np, max_discard, ISO_MIN_POINTS,
+                                              &st, err))) {
+        sd->st = st;
+        double vm = 0, hold = INFINITY;
+        for (int r = 0; r < np; r++) {
+            pel_series_stats one;
+            pel_stats_equilibrated(e[r], n[r], max_discard, ISO_MIN_POINTS, &one, err);
+            double s = 0;
+            for (size_t i = one.t0; i < n[r]; i++)
+                s += v[r][i];
+            vm += s / (double)one.n_used / np;
+            sd->t_equil_ps = fmax(sd->t_equil_ps, t[r][one.t0] - t[r][0]);
+            hold = fmin(hold, t[r][n[r] - 1] - t[r][0]);
         }
-        free(e), free(v), free(t);
+        sd->v_is = vm;
+        sd->hold_ps = hold;
     }
     for (int r = 0; r < np; r++)
-        free(paths[r]);
-    if (rc) return rc;
-    double R = np;
-    sd->nrep = np;
-    sd->mean = sum / R;
-    sd->v_is = sum_v / R;
-    sd->se = sqrt(sum_se2) / R;
-    if (np >= 3) { /* the replicas' own scatter, when it is larger */
-        double var = (sum_sq - R * sd->mean * sd->mean) / (R - 1);
-        double se_rep = var > 0 ? sqrt(var / R) : 0;
-        if (se_rep > sd->se) sd->se = se_rep;
-    }
-    return PEL_OK;
+        free(paths[r]), free(e[r]), free(v[r]), free(t[r]);
+    return rc;
 }
 
 int cli_cmd_isotherm(int argc, char **argv)
@@ -217,17 +201,12 @@ int cli_cmd_isotherm(int argc, char **argv)
     if (a.T != b.T) return cli_errorf(CMD, CLI_FAIL, "--above holds at %g K, --below at %g K", a.T, b.T);
     int met;
     double mean, se;
-    if (pel_stats_meet(a.mean, a.se, b.mean, b.se, z, &met, &mean, &se, &err)) return cli_fail(CMD, &err);
-    const char *why = NULL;
-    if (!met) why = "the two sides do not meet";
-    else if (!a.stationary) why = "the run from above still drifts";
-    else if (!b.stationary) why = "the run from below still drifts";
-    else if (se > max_se) why = "the standard error exceeds --max-se";
-    if (why) met = 0;
+    const char *why;
+    if (pel_stats_isotherm(&a.st, &b.st, z, max_se, &met, &mean, &se, &why, &err)) return cli_fail(CMD, &err);
     char row[1024];
     snprintf(row, sizeof row, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.6g,%.6g,%d,%d", a.T, mean, se,
-             0.5 * (a.v_is + b.v_is), a.mean, a.se, b.mean, b.se, fmax(a.t_equil_ps, b.t_equil_ps),
-             fmin(a.hold_ps, b.hold_ps), a.nrep < b.nrep ? a.nrep : b.nrep, met);
+             0.5 * (a.v_is + b.v_is), a.st.mean, a.st.se, b.st.mean, b.st.se, fmax(a.t_equil_ps, b.t_equil_ps),
+             fmin(a.hold_ps, b.hold_ps), a.st.nrep < b.st.nrep ? a.st.nrep : b.st.nrep, met);
     if (header) printf("%s\n", EQLINE_HEADER);
     printf("%s\n", row);
     if (append) {
@@ -242,7 +221,7 @@ int cli_cmd_isotherm(int argc, char **argv)
     if (fflush(stdout) != 0) return cli_errorf(CMD, CLI_FAIL, "cannot write the result to stdout");
     if (why) {
         fprintf(stderr, "pel isotherm: not an equilibrium point at %g K: %s (above %.6f +- %.6f, below %.6f +- %.6f "
-                        "eV/atom)\n", a.T, why, a.mean, a.se, b.mean, b.se);
+                        "eV/atom)\n", a.T, why, a.st.mean, a.st.se, b.st.mean, b.st.se);
         return 3;
     }
     return CLI_OK;

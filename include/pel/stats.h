@@ -44,4 +44,27 @@ int pel_stats_equilibrated(const double *x, size_t n, double max_discard, size_t
 int pel_stats_meet(double a, double se_a, double b, double se_b, double z, int *met, double *mean, double *se,
                    pel_error *err);
 
+/* One side of an isotherm (runs started above or below E_eq at one T): the
+ * equilibrated means of its nrep replicas' series e[r][0..n[r]).  mean is
+ * their mean; se the larger of the propagated error sqrt(sum se_r^2)/nrep and,
+ * for nrep >= 3, the replicas' own scatter sd/sqrt(nrep); t0_max the largest
+ * equilibration cut (points); stationary = 0 when, in some replica, the two
+ * halves of the used part differ by more than 3 standard errors (still
+ * drifting). */
+typedef struct pel_isotherm_side {
+    double mean, se;
+    size_t t0_max;
+    int nrep, stationary;
+} pel_isotherm_side;
+
+int pel_stats_isotherm_side(const double *const *e, const size_t *n, size_t nrep, double max_discard,
+                            size_t min_used, pel_isotherm_side *out, pel_error *err);
+
+/* The isotherm decision from the two sides: met = 1 only when they agree
+ * within z standard errors, both are stationary and the combined error is at
+ * most max_se; *why names the first failed condition (NULL when met).
+ * E_eq and se as pel_stats_meet gives them. */
+int pel_stats_isotherm(const pel_isotherm_side *above, const pel_isotherm_side *below, double z, double max_se,
+                       int *met, double *E_eq, double *se, const char **why, pel_error *err);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <string.h>
 
 #define SOKAL_C 5.0 /* window constant: stop at the first lag W >= c tau(W) (Sokal 1997) */
 
@@ -68,5 +69,53 @@ int pel_stats_meet(double a, double se_a, double b, double se_b, double z, int *
         *mean = 0.5 * (a + b);
         *se = fmax(se_a, se_b);
     }
+    return PEL_OK;
+}
+
+int pel_stats_isotherm_side(const double *const *e, const size_t *n, size_t nrep, double max_discard,
+                            size_t min_used, pel_isotherm_side *out, pel_error *err)
+{
+    if (nrep < 1) return pel_error_set(err, PEL_EINVAL, "no replica");
+    double sum = 0, sum_sq = 0, sum_se2 = 0;
+    memset(out, 0, sizeof *out);
+    out->stationary = 1;
+    for (size_t r = 0; r < nrep; r++) {
+        pel_series_stats st, h1, h2;
+        int rc = pel_stats_equilibrated(e[r], n[r], max_discard, min_used, &st, err);
+        if (rc) return pel_error_wrap(err, rc, "replica %zu", r + 1);
+        size_t h = st.n_used / 2;
+        if (h >= 3 && st.n_used - h >= 3 && pel_stats_equilibrated(e[r] + st.t0, h, 0, 3, &h1, err) == PEL_OK &&
+            pel_stats_equilibrated(e[r] + st.t0 + h, st.n_used - h, 0, 3, &h2, err) == PEL_OK &&
+            fabs(h1.mean - h2.mean) > 3 * sqrt(h1.se * h1.se + h2.se * h2.se))
+            out->stationary = 0;
+        sum += st.mean;
+        sum_sq += st.mean * st.mean;
+        sum_se2 += st.se * st.se;
+        if (st.t0 > out->t0_max) out->t0_max = st.t0;
+    }
+    double R = (double)nrep;
+    out->nrep = (int)nrep;
+    out->mean = sum / R;
+    out->se = sqrt(sum_se2) / R;
+    if (nrep >= 3) {
+        double var = (sum_sq - R * out->mean * out->mean) / (R - 1);
+        double se_rep = var > 0 ? sqrt(var / R) : 0;
+        if (se_rep > out->se) out->se = se_rep;
+    }
+    return PEL_OK;
+}
+
+int pel_stats_isotherm(const pel_isotherm_side *above, const pel_isotherm_side *below, double z, double max_se,
+                       int *met, double *E_eq, double *se, const char **why, pel_error *err)
+{
+    if (!(max_se > 0)) return pel_error_set(err, PEL_EINVAL, "largest accepted error %g must be > 0", max_se);
+    int rc = pel_stats_meet(above->mean, above->se, below->mean, below->se, z, met, E_eq, se, err);
+    if (rc) return rc;
+    *why = NULL;
+    if (!*met) *why = "the two sides do not meet";
+    else if (!above->stationary) *why = "the run from above still drifts";
+    else if (!below->stationary) *why = "the run from below still drifts";
+    else if (*se > max_se) *why = "the standard error exceeds the largest accepted";
+    if (*why) *met = 0;
     return PEL_OK;
 }

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pel/stats.h"
 #include "testutil.h"
@@ -104,6 +105,58 @@ static void test_meet_and_errors(void **state)
     assert_close(st.se, 0.0, 0, 0);
 }
 
+/* Isotherm sides made from a known E_eq: relaxing from above and from below
+ * onto -4.66 with noise meet; a side that settles 5 meV higher does not; a
+ * side still drifting linearly is flagged. */
+static void test_isotherm_decision(void **state)
+{
+    (void)state;
+    enum { N = 200, R = 3 };
+    double *ea[R], *eb[R], *ec[R], *ed[R];
+    size_t n[R] = {N, N, N};
+    for (int r = 0; r < R; r++) {
+        ea[r] = ar1(N, 0.5, 0.0015, 900 + (unsigned long)r);
+        eb[r] = ar1(N, 0.5, 0.0015, 950 + (unsigned long)r);
+        ec[r] = ar1(N, 0.5, 0.0015, 990 + (unsigned long)r);
+        ed[r] = ar1(N, 0.5, 0.0015, 1010 + (unsigned long)r);
+        for (size_t i = 0; i < N; i++) {
+            double decay = exp(-(double)i / 10.0);
+            ea[r][i] += -4.66 + 0.015 * decay;         /* from above */
+            eb[r][i] += -4.66 - 0.025 * decay;         /* from below */
+            ec[r][i] += -4.655 - 0.025 * decay;        /* settles 5 meV too high */
+            ed[r][i] += -4.68 + 0.02 * (double)i / N;  /* still ageing up */
+        }
+    }
+    pel_isotherm_side A, B, C, D;
+    pel_error err = {0};
+    assert_int_equal(pel_stats_isotherm_side((const double *const *)ea, n, R, 0.5, 8, &A, &err), PEL_OK);
+    assert_int_equal(pel_stats_isotherm_side((const double *const *)eb, n, R, 0.5, 8, &B, &err), PEL_OK);
+    assert_int_equal(pel_stats_isotherm_side((const double *const *)ec, n, R, 0.5, 8, &C, &err), PEL_OK);
+    assert_int_equal(pel_stats_isotherm_side((const double *const *)ed, n, R, 0.5, 8, &D, &err), PEL_OK);
+    assert_true(A.stationary && B.stationary && C.stationary);
+    assert_int_equal(D.stationary, 0);
+    assert_true(A.t0_max >= 20 && B.t0_max >= 20); /* the transients were cut */
+    int met;
+    double E, se;
+    const char *why;
+    assert_int_equal(pel_stats_isotherm(&A, &B, 2.0, 0.001, &met, &E, &se, &why, &err), PEL_OK);
+    assert_int_equal(met, 1);
+    assert_null(why);
+    assert_true(fabs(E - (-4.66)) < 3 * se && se < 0.0005);
+    assert_int_equal(pel_stats_isotherm(&A, &C, 2.0, 0.001, &met, &E, &se, &why, &err), PEL_OK);
+    assert_int_equal(met, 0);
+    assert_non_null(strstr(why, "do not meet"));
+    assert_int_equal(pel_stats_isotherm(&A, &B, 2.0, 1e-6, &met, &E, &se, &why, &err), PEL_OK);
+    assert_int_equal(met, 0);
+    assert_non_null(strstr(why, "standard error"));
+    D.mean = A.mean, D.se = A.se; /* even where the means agree, a drifting side is refused */
+    assert_int_equal(pel_stats_isotherm(&A, &D, 2.0, 0.001, &met, &E, &se, &why, &err), PEL_OK);
+    assert_int_equal(met, 0);
+    assert_non_null(strstr(why, "drifts"));
+    for (int r = 0; r < R; r++)
+        free(ea[r]), free(eb[r]), free(ec[r]), free(ed[r]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_se_coverage),
         cmocka_unit_test(test_equilibration_cut),
         cmocka_unit_test(test_meet_and_errors),
+        cmocka_unit_test(test_isotherm_decision),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
