@@ -6,11 +6,15 @@
 # meet.  Idempotent and resumable: rerun it after a kill or in a later
 # session (same build); finished runs are skipped, started ones resumed from
 # their checkpoints.  Every table and checkpoint lives under data/md/ and is
-# committed.  Usage: scripts/campaign-eqline.sh [REPLICAS] (default 1)
+# committed; data/md/eqline.csv is rewritten from every finished pair at the
+# end.  Usage: scripts/campaign-eqline.sh [analyse] [REPLICAS] (default 1;
+# `analyse` only rewrites eqline.csv)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pel=${PEL:-$here/build/pel}
 out=$here/data/md/eqline
+mode=run
+if [ "${1:-}" = analyse ]; then mode=analyse; shift; fi
 rep=${1:-1}
 mkdir -p "$out"
 glass=$here/data/samples/cu56zr44_n2000_q1e12/glass.data
@@ -25,6 +29,7 @@ run() {
     "$pel" md "$@" --replicas "$rep" --threads 1 --algo cg --out "$dir" "${resume[@]}"
 }
 
+if [ $mode = run ]; then
 # the 2000 K liquid every "above" run starts from
 run "$out/liquid2000" --protocol "eq@2000K; hold 50ps" --composition Cu56Zr44 --atoms 2000 --seed 1 \
     --sample-every-ps 5
@@ -37,3 +42,19 @@ for spec in "1200 100ps 2" "1100 200ps 4" "1000 500ps 5" "1400 40ps 2" "1600 30p
     run "$out/T${T}_above" --protocol "eq@${T}K; hold $hold" --data "$liquid" --seed 11 --sample-every-ps "$every"
     run "$out/T${T}_below" --protocol "eq@${T}K; hold $hold" --data "$glass" --seed 21 --sample-every-ps "$every"
 done
+fi
+
+# the equilibrium line from every finished pair (rewritten, never appended twice)
+analyse() {
+    local tmp=$out/../eqline.csv.tmp first=1
+    : >"$tmp"
+    for above in "$out"/T*_above; do
+        local below=${above%_above}_below
+        [ -e "$above/mean.csv" ] && [ -e "$below/mean.csv" ] || continue
+        if [ $first = 1 ]; then "$pel" isotherm --above "$above" --below "$below" --header >>"$tmp" || true; first=0
+        else "$pel" isotherm --above "$above" --below "$below" >>"$tmp" || true; fi
+    done
+    sort -t, -k1,1g -o "$tmp.body" <(tail -n +2 "$tmp") && { head -n 1 "$tmp"; cat "$tmp.body"; } >"$out/../eqline.csv"
+    rm -f "$tmp" "$tmp.body"
+}
+analyse
