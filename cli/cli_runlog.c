@@ -51,6 +51,8 @@ int cli_runlog_progress(void *ctx, double done, double total, const char *note)
         q->started = 1;
         return 0;
     }
+    /* a run short enough to show no progress line does not end with one either */
+    if (done >= total && q->prog.last == q->prog.t0) return 0;
     return cli_progress_cb(&q->prog, done - q->done0, total - q->done0, note);
 }
 

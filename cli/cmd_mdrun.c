@@ -47,12 +47,15 @@ static void usage(FILE *fp)
             "  --dt PS             timestep, ps (default 0.001)\n"
             "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
             "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
+            "  --is-max-calls N    force-call budget of each IS minimisation (default 100000)\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --elements A,B      element of each atom type of --data (default: from the file)\n"
             "  --threads N         OpenMP threads of the force engine (default 1)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
             "  --resume            continue the runs in <dir> from their checkpoints\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
+            "  --allow-unconverged write final_is.data even when its minimisation did not converge\n"
+            "                      (else that is an error; unconverged samples are marked IS_converged = 0)\n"
             "  --help\n");
 }
 
@@ -150,6 +153,7 @@ typedef struct run_opts {
     const char *protocol_text, *data, *elements, *potential, *composition, *outdir;
     long natoms, seed, threads, replicas;
     double density;
+    int allow_unconverged;
 } run_opts;
 
 /* One replica in dir: run or resume it, or read back its finished table.
@@ -207,13 +211,33 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
     }
     pel_system_wrap(res.final);
     pel_system_wrap(res.final_is);
+    size_t nbad = 0;
+    for (size_t i = 0; i < res.nrows; i++)
+        nbad += !res.rows[i].is_converged;
     rc = pel_system_write_data(res.final, fin, "pel md --protocol: final MD state", &err);
-    if (!rc) rc = pel_system_write_data(res.final_is, finis, "pel md --protocol: zero-pressure inherent structure", &err);
+    /* an unconverged IS is not written as if it were one, unless asked for */
+    if (!rc && (res.final_is_converged || o->allow_unconverged))
+        rc = pel_system_write_data(res.final_is, finis,
+                                   res.final_is_converged ? "pel md --protocol: zero-pressure inherent structure"
+                                                          : "pel md --protocol: NOT CONVERGED inherent structure",
+                                   &err);
     if (!rc) rc = write_table(csv, res.rows, res.nrows, &err); /* last: its presence marks the replica done */
-    if (!rc && !res.final_is_converged)
-        cli_runlog_line(&lg, "note: the inherent structure of the final state did not converge");
+    if (!rc && nbad)
+        cli_runlog_line(&lg, "note: %zu of %zu inherent structures did not converge (IS_converged = 0)", nbad, res.nrows);
+    if (!rc && nbad && (res.final_is_converged || o->allow_unconverged)) {
+        fprintf(stderr, "pel md: note: %s: %zu of %zu inherent structures did not converge (IS_converged = 0 in "
+                        "protocol.csv)\n", dir, nbad, res.nrows);
+    }
+    if (!rc && !res.final_is_converged) {
+        cli_runlog_line(&lg, "the inherent structure of the final state did not converge%s",
+                        o->allow_unconverged ? " (written, marked, --allow-unconverged)" : ": final_is.data not written");
+        if (!o->allow_unconverged)
+            rc = pel_error_set(&err, PEL_ENOCONV, "%s: the inherent structure of the final state did not converge "
+                                                  "(%zu of %zu samples neither): final_is.data not written "
+                                                  "(--allow-unconverged writes it)", dir, nbad, res.nrows);
+    }
     if (!rc) cli_runlog_line(&lg, "done: %zu samples, %ld MD steps", res.nrows, res.md_steps);
-    else cli_runlog_line(&lg, "failed writing results: %s", err.msg);
+    else if (rc != PEL_ENOCONV) cli_runlog_line(&lg, "failed writing results: %s", err.msg);
     cli_runlog_close(&lg);
     free(seg_start);
     if (rc) {
@@ -242,7 +266,9 @@ int cli_md_protocol(int argc, char **argv)
         {"elements", required_argument, 0, 'e'},     {"threads", required_argument, 0, 'j'},
         {"checkpoint-every", required_argument, 0, 'k'}, {"resume", no_argument, 0, 'R'},
         {"stop-after", required_argument, 0, 'x'},   {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
+        {"allow-unconverged", no_argument, 0, 'A'},  {"is-max-calls", required_argument, 0, 'M'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     pel_mdrun_params p;
     pel_mdrun_params_default(&p);
     run_opts o = {.potential = PEL_EAM_DEFAULT_PATH, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
@@ -267,6 +293,8 @@ int cli_md_protocol(int argc, char **argv)
             break;
         case 'S': if (cli_long(CMD, "--seed", optarg, &o.seed)) return CLI_USAGE; break;
         case 'V': p.new_velocities = 1; break;
+        case 'A': o.allow_unconverged = 1; break;
+        case 'M': if (cli_long(CMD, "--is-max-calls", optarg, &p.min.max_force_calls)) return CLI_USAGE; break;
         case 'P': if (cli_double(CMD, "--P", optarg, &p.p_bar)) return CLI_USAGE; break;
         case 't': if (cli_double(CMD, "--dt", optarg, &p.dt)) return CLI_USAGE; break;
         case 'T': if (cli_double(CMD, "--Tdamp", optarg, &p.tdamp)) return CLI_USAGE; break;
@@ -297,6 +325,7 @@ int cli_md_protocol(int argc, char **argv)
         return cli_errorf(CMD, CLI_USAGE, "--density %g atoms/Å^3 out of range (0.01, 0.2)", o.density);
     if (o.threads < 1 || o.threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", o.threads);
     if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
+    if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
     p.nthreads = (int)o.threads;
 
     pel_protocol pr = {0};

@@ -63,6 +63,15 @@ for i, row in enumerate(m):
     assert abs(float(row["E_IS_se_eV_per_atom"]) - se) < 1e-12, ("se", i)
 PY
 
+# an IS that does not converge: refused (no final_is.data), or written and marked on request
+U=(--protocol "eq@1500K; hold 0.5ps" --atoms 64 --seed 5 --sample-every-ps 0.25 --is-max-calls 3 --threads 1)
+expect_fail md "did not converge|--allow-unconverged" "${U[@]}" --out "$T/u1"
+[ -e "$T/u1/final_is.data" ] && { echo "FAIL: unconverged final_is.data written"; fails=$((fails + 1)); }
+grep -q ',0,0$' "$T/u1/protocol.csv" || { echo "FAIL: unconverged rows not marked"; fails=$((fails + 1)); }
+"$PEL" md "${U[@]}" --allow-unconverged --out "$T/u2" >/dev/null 2>"$T/err" || { echo "FAIL: --allow-unconverged"; fails=$((fails + 1)); }
+[ -e "$T/u2/final_is.data" ] && grep -q "NOT CONVERGED" "$T/u2/final_is.data" && grep -q "did not converge" "$T/err" ||
+    { echo "FAIL: --allow-unconverged output or note"; fails=$((fails + 1)); }
+
 expect_fail md "eq@T" --protocol "E=-4.6@1000K; hold 1ps" --atoms 64 --out "$T/bad1"
 expect_fail md "protocol column" --protocol "eq@1000K; hold -1ps" --atoms 64 --out "$T/bad2"
 expect_fail md "--replicas" --protocol "eq@1000K; hold 1ps" --replicas 0 --out "$T/bad3"
