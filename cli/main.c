@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pel/version.h"
 
 static const struct {
     const char *name;
@@ -34,7 +35,7 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("pel 0.1.0\n");
+        printf("pel %s\n", pel_version());
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -2,6 +2,7 @@
 #ifndef PEL_PEL_H
 #define PEL_PEL_H
 
+#include "pel/version.h"
 #include "pel/error.h"
 #include "pel/util.h"
 #include "pel/csv.h"
