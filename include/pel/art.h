@@ -26,6 +26,10 @@
 #include "pel/minimize.h"
 #include "pel/system.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Outcome of one search.  The names are the catalog's `status` column. */
 typedef enum {
     PEL_ART_CONVERGED = 0,     /* "converged": connected saddle, E_A > 0, distinct final minimum */
@@ -248,5 +252,9 @@ typedef struct pel_art_calc {
 int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
                       const pel_art_params *p, pel_error *err);
 void pel_art_calc_destroy(pel_art_calc *ad);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include "pel/system.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_art_run_params {
     const size_t *centers;   /* [ncenters] atom indices (0-based) */
     size_t ncenters;
@@ -53,5 +57,9 @@ void pel_art_run_params_default(pel_art_run_params *p);
  * for a corrupt catalog.  Rows already written are never lost. */
 int pel_art_run(const pel_eam *pot, const pel_system *sys, const pel_art_run_params *p, const char *path,
                 pel_art_run_stats *stats, pel_progress_fn progress, void *progress_ctx, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

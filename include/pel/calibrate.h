@@ -13,6 +13,10 @@
 #include "pel/error.h"
 #include "pel/material.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One sample: IS energy (eV/atom) and the spectrum fitted there, with
  * standard errors (> 0; they weight the fit as 1/se^2). */
 typedef struct pel_calib_point {
@@ -63,5 +67,9 @@ int pel_calibrate_eq_line(const double *T_K, const double *E, size_t n, double m
  * cooling.csv written by `pel quench`.  *T_K and *E are new arrays of *n
  * values the caller frees.  Errors name the file and line. */
 int pel_calibrate_read_cooling(const char *path, double **T_K, double **E, size_t *n, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 #include "pel/art.h"
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PEL_CATALOG_HEADER                                                                                 \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
@@ -95,5 +99,9 @@ void pel_catalog_sort(pel_catalog *cat);
 size_t pel_catalog_filter_redundant(pel_catalog *cat, double e_tol);
 /* Rewrite the whole catalog atomically (temp file + rename, pel_afile). */
 int pel_catalog_write(const pel_catalog *cat, const char *path, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

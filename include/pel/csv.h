@@ -9,6 +9,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_csv {
     size_t ncol, nrow;
     char **names; /* ncol column names (owned) */
@@ -27,5 +31,9 @@ long pel_csv_col(const pel_csv *t, const char *name);
  * "<path>:<line>: <column>". */
 int pel_csv_num(const pel_csv *t, size_t row, size_t col, double *v, pel_error *err);
 const char *pel_csv_cell(const pel_csv *t, size_t row, size_t col);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "pel/error.h"
 #include "pel/system.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { PEL_EAM_FS, PEL_EAM_ALLOY } pel_eam_format;
 
 typedef struct pel_eam pel_eam;
@@ -74,5 +78,9 @@ long pel_calc_builds(const pel_calc *calc);
 
 /* Pressure in bar as LAMMPS `thermo press` (kinetic term if include_kinetic). */
 double pel_system_pressure(const pel_system *sys, const double virial[6], int include_kinetic);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "pel/error.h"
 #include "pel/material.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* D(E,T) = Ebar_A(E,T) - e_R (eV).  D < 0 ageing, D > 0 rejuvenation. */
 double pel_equilibrium_D(const pel_material *mat, double E, double T_K);
 
@@ -31,5 +35,9 @@ int pel_equilibrium_Tc(const pel_material *mat, double *Tc_K, pel_error *err);
 /* D on a grid: D[i*nT + j] at E[i], T[j] (caller-owned arrays). */
 int pel_equilibrium_map(const pel_material *mat, const double *E, size_t nE, const double *T, size_t nT,
                         double *D, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     PEL_OK = 0,
     PEL_EINVAL = -1,   /* argument out of range or inconsistent */
@@ -52,5 +56,9 @@ void pel_error_clear(pel_error *err);
 
 /* Short text for a code ("invalid argument", ...); never NULL. */
 const char *pel_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

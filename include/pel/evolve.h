@@ -26,6 +26,10 @@
 #include "pel/protocol.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_evolve_opts {
     double rtol;         /* relative tolerance on E (default 1e-10) */
     double atol;         /* absolute tolerance on E, eV/atom (default 1e-12) */
@@ -92,5 +96,9 @@ typedef struct pel_segment_summary {
  * (with eq_column on for the T_depart/T_rejoin fields).  out[nseg] is caller
  * owned.  PEL_EINVAL if a segment has no rows. */
 int pel_trace_summarize(const pel_trace *tr, size_t nseg, pel_segment_summary *out, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include "pel/error.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- event catalogs ---------------------------------------------------- */
 
 enum { PEL_EVENTS_PEL_CSV = 1, PEL_EVENTS_ARTN_LOG = 2 };
@@ -115,5 +119,9 @@ double pel_fit_ks_statistic(const double *x_sorted, size_t n, double (*cdf)(cons
 /* Asymptotic p-value P(D_n >= D) from the Kolmogorov distribution with
  * Stephens' finite-n correction. */
 double pel_fit_ks_pvalue(double D, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

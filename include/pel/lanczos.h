@@ -13,6 +13,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A potential-energy surface as seen by ART: fill f[ndim] with the force
  * (minus the gradient, eV/Å) and *energy (eV) at x[ndim].  Returns PEL_OK or
  * a negative PEL_E* code with err filled (e.g. PEL_EBLOWUP). */
@@ -64,5 +68,9 @@ int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, 
 
 /* Number of Krylov vectors used by the last call (for statistics and tests). */
 int pel_lanczos_last_iterations(const pel_lanczos *lz);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -20,6 +20,10 @@
 #include "pel/error.h"
 #include "pel/spectrum.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_material {
     char name[64];
     double eA; /* M1 decay energy, eV */
@@ -61,5 +65,9 @@ double pel_material_log_nu(const pel_material *mat, double E, double T_K); /* ln
 
 /* The spectrum of eq. 3 at inherent-structure energy E. */
 void pel_material_spectrum(const pel_material *mat, double E, pel_spectrum *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

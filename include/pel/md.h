@@ -23,6 +23,10 @@
 #include "pel/error.h"
 #include "pel/system.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PEL_MD_MAXCHAIN 8
 
 typedef enum { PEL_MD_NVE = 0, PEL_MD_NVT = 1, PEL_MD_NPT = 2 } pel_md_ensemble;
@@ -121,5 +125,9 @@ int pel_md_checkpoint_read(const char *path, const double *fp, size_t nfp, pel_s
  * momentum, scaled to exactly T with 3N-3 dof (as LAMMPS `velocity create
  * ... mom yes dist gaussian`, different random numbers). */
 int pel_md_velocity_create(pel_system *sys, double T, uint64_t seed, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

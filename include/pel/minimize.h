@@ -11,6 +11,10 @@
 #include "pel/system.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* PEL_MIN_LBFGS: limited-memory BFGS on forces, no line search (as ASE's
  * LBFGS), step capped at dmax per atom; its first run on a workspace
  * allocates the memory pairs. */
@@ -61,5 +65,9 @@ int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const p
 const char *pel_min_algo_name(pel_min_algo a);
 int pel_min_algo_parse(const char *s, pel_min_algo *out, pel_error *err);
 int pel_min_box_parse(const char *s, pel_box_mode *out, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "pel/art.h"
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_neb_params {
     int nimages;      /* interior images (default 9) */
     double k_spring;  /* spring constant, eV/Å^2 (default 1.0) */
@@ -38,5 +42,9 @@ typedef struct pel_neb_result {
  * PEL_ENOCONV (res filled with the last band), or a force error. */
 int pel_neb_run(const pel_art_surface *surf, const double *xa, const double *xb, const double *xmid,
                 const pel_neb_params *p, pel_neb_result *res, double *energies, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -25,6 +25,10 @@
 #include "pel/error.h"
 #include "pel/system.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_nlist {
     double cut;       /* interaction cutoff, Å */
     double skin;      /* list skin, Å */
@@ -57,5 +61,9 @@ int pel_nlist_update(pel_nlist *nl, const pel_system *sys, int *rebuilt, pel_err
 /* Number of image codes, and their shift vectors S[3*c + d] for box lengths len. */
 size_t pel_nlist_nshift(const pel_nlist *nl);
 void pel_nlist_shifts(const pel_nlist *nl, const double len[3], double *shift);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -19,6 +19,10 @@
 #include "pel/error.h"
 #include "pel/material.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Output formats, as a bit set. */
 enum { PEL_PLOT_PNG = 1, PEL_PLOT_SVG = 2, PEL_PLOT_PDF = 4 };
 
@@ -84,5 +88,8 @@ typedef struct pel_csvplot_opts {
 
 int pel_plot_csv(const char *csv_path, const char *out_path, const pel_csvplot_opts *o, pel_error *err);
 
+#ifdef __cplusplus
+}
+#endif
 
 #endif

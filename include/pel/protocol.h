@@ -24,6 +24,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { PEL_START_EQUILIBRIUM = 0, PEL_START_ENERGY = 1 } pel_start_kind;
 typedef enum { PEL_SEG_RAMP = 0, PEL_SEG_HOLD = 1 } pel_segment_kind;
 
@@ -54,5 +58,9 @@ void pel_protocol_clear(pel_protocol *p);
  * cool/heat; parses back to the identical protocol.  PEL_EINVAL (and a
  * truncated, terminated buf) if it does not fit in `size`. */
 int pel_protocol_format(const pel_protocol *p, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

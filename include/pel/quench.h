@@ -27,6 +27,10 @@
 #include "pel/system.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_quench_params {
     pel_liquid_params liquid;  /* composition, atoms, density, seed of the start */
     double t_from;             /* melt/equilibration temperature, K (default 2000) */
@@ -114,5 +118,9 @@ void pel_quench_steps(const pel_quench_params *p, long *n_equil, long *n_cool);
  * fractions, any count up to PEL_MAX_TYPES) into liquid params: elem, frac,
  * ntypes; masses from the potential. */
 int pel_quench_parse_composition(const char *s, const pel_eam *pot, pel_liquid_params *lp, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

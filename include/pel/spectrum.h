@@ -12,6 +12,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Parameters of one spectrum (one inherent-structure energy E). */
 typedef struct pel_spectrum {
     double W;  /* weight of the exponential mode M1, 0 <= W <= 1 */
@@ -50,5 +54,9 @@ double pel_spectrum_log_Z(const pel_spectrum *sp, double T_K);
 /* Z, mean barrier Ebar_A = -kT ln Z (eV), with argument checks (T in
  * [1e-3, 1e5] K).  Either output pointer may be NULL. */
 int pel_spectrum_barrier(const pel_spectrum *sp, double T_K, double *Z, double *EA_mean, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PEL_MAX_TYPES 8
 
 /* Unit conversions of LAMMPS metal units. */
@@ -90,5 +94,9 @@ int pel_system_random_liquid(const pel_liquid_params *p, pel_system **out, pel_e
  * `comment` (may be NULL) is appended to the comment line, e.g. "Time=1.0". */
 int pel_system_write_dump(const pel_system *sys, FILE *fp, long step, pel_error *err);
 int pel_system_write_extxyz(const pel_system *sys, FILE *fp, const char *comment, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Physical constants (CODATA 2018 / LAMMPS metal units). */
 #define PEL_KB_EV_PER_K 8.617333262e-5 /* Boltzmann constant, eV/K */
 
@@ -50,5 +54,9 @@ uint64_t pel_seed_stream(uint64_t seed, uint64_t stream);
 
 /* Monotonic wall clock in seconds. */
 double pel_wall_seconds(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
