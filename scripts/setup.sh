@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # setup.sh - install pel's Debian dependencies (as root, only those missing)
-# and build it into $PEL_BUILD (default ./build).  Idempotent.
+# and build it into $PEL_BUILD (default ./build) with warnings as errors.
+# Extra CMake arguments in $PEL_CMAKE_ARGS (they come last and win).  Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${PEL_BUILD:-$here/build}
 pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
-      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data python3)
+      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data python3
+      clang python3-cffi python3-numpy python3-pytest python3-ase)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,6 +18,7 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${PEL_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
+# shellcheck disable=SC2086
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEL_WERROR=ON ${PEL_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j"${PEL_JOBS:-$(nproc)}" >/dev/null
 echo "setup: built $build/pel" >&2

@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # test.sh - set up, build and run the whole test suite (what CI runs), then
-# every suite but the one labelled slow again under AddressSanitizer + UBSan.
+# every suite but the one labelled slow again under AddressSanitizer + UBSan,
+# then build (without running) a Release tree and a clang tree, all with
+# warnings as errors.  Prints the time of each stage.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+stage() { echo "test.sh: $1 done after $SECONDS s" >&2; }
 "$here/scripts/setup.sh"
 cd "$here/build"
 ctest --output-on-failure -j2 --timeout 900
+stage "build + ctest"
 # Sanitizer configuration: same sources, -fsanitize=address,undefined.
 PEL_BUILD="$here/build-asan" PEL_CMAKE_ARGS="-DPEL_SANITIZE=ON -DPEL_BUILD_BENCH=OFF" "$here/scripts/setup.sh"
 cd "$here/build-asan"
 ctest --output-on-failure -j2 -LE slow --timeout 900
+stage "asan build + ctest"
+# What users build: Release (-O3 finds other warnings) and clang; compile only.
+PEL_BUILD="$here/build-release" PEL_JOBS=2 PEL_CMAKE_ARGS="-DCMAKE_BUILD_TYPE=Release" "$here/scripts/setup.sh"
+stage "release build"
+CC=clang PEL_BUILD="$here/build-clang" PEL_JOBS=2 "$here/scripts/setup.sh"
+stage "clang build"
