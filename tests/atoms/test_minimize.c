@@ -123,7 +123,7 @@ static void test_iso_box_zero_pressure(void **state)
     mdt_tmpdir(dir);
     static const pel_min_algo algos[] = {PEL_MIN_CG, PEL_MIN_FIRE, PEL_MIN_LBFGS};
     pel_system *ref = NULL;
-    pel_min_result rref;
+    pel_min_result rref = {0};
     for (size_t a = 0; a < 3; a++) {
         /* a dilute start (density 5% low): the box must shrink */
         pel_system *s = mdt_liquid(pot, N_ATOMS, 0.95 * DENSITY, 0.0, 23);
