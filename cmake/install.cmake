@@ -32,8 +32,13 @@ else()
 endif()
 # Libs.private: what libpel.a needs beyond Requires(.private): the OpenMP
 # runtime of the compiler that built it, and libm.
+# (clang's libomp lives outside the linker's default path: add its -L).
 set(PEL_PC_LIBS_PRIVATE)
 foreach(_l ${OpenMP_C_LIB_NAMES})
+  get_filename_component(_d "${OpenMP_${_l}_LIBRARY}" DIRECTORY)
+  if(_d AND NOT _d IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
+    string(APPEND PEL_PC_LIBS_PRIVATE " -L${_d}")
+  endif()
   string(APPEND PEL_PC_LIBS_PRIVATE " -l${_l}")
 endforeach()
 string(APPEND PEL_PC_LIBS_PRIVATE " -lm")
