@@ -41,6 +41,10 @@
 #include "pel/system.h"
 #include "pel/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_mdrun_params {
     const pel_protocol *protocol; /* borrowed; start must be eq@T */
     const pel_system *start;      /* borrowed start configuration; NULL: a random liquid from `liquid`,
@@ -136,5 +140,9 @@ typedef struct pel_mdrun_mean_row {
 } pel_mdrun_mean_row;
 int pel_mdrun_replica_mean(const pel_mdrun_row *const *rows, const size_t *nrows, size_t nrep, pel_mdrun_mean_row *out,
                            pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

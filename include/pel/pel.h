@@ -5,6 +5,7 @@
 #include "pel/version.h"
 #include "pel/error.h"
 #include "pel/util.h"
+#include "pel/stats.h"
 #include "pel/csv.h"
 #include "pel/spectrum.h"
 #include "pel/material.h"

@@ -17,6 +17,10 @@
 
 #include "pel/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct pel_series_stats {
     size_t t0;      /* points discarded as equilibration */
     size_t n_used;  /* n - t0 */
@@ -66,5 +70,9 @@ int pel_stats_isotherm_side(const double *const *e, const size_t *n, size_t nrep
  * E_eq and se as pel_stats_meet gives them. */
 int pel_stats_isotherm(const pel_isotherm_side *above, const pel_isotherm_side *below, double z, double max_se,
                        int *met, double *E_eq, double *se, const char **why, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
