@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     pel_material m;
     pel_error err = {0};
-    if (pel_material_preset("cu56zr44", &m, &err) != PEL_OK) {
+    if (pel_material_preset("cu56zr44-paper", &m, &err) != PEL_OK) {
         fprintf(stderr, "bench_evolve: %s\n", err.msg);
         return 1;
     }

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     pel_material mat;
     pel_error err = {0};
-    if (pel_material_preset("cu56zr44", &mat, &err) != PEL_OK) {
+    if (pel_material_preset("cu56zr44-paper", &mat, &err) != PEL_OK) {
         fprintf(stderr, "bench_spectrum: %s\n", err.msg);
         return 1;
     }

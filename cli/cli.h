@@ -27,6 +27,7 @@ typedef int (*cli_cmd_fn)(int argc, char **argv);
     X(isotherm, "equilibrium-line point from MD holds approached from above and below") \
     X(art, "ART nouveau saddle searches: event catalog of E_A, E_R")                 \
     X(fit, "fit activation/relaxation spectra (eqs. 3, 5) to event catalogs")         \
+    X(calibrate, "fit a material jointly to ART catalogs and MD tables (inverse strategy)") \
     X(figures, "the paper's figures for a material (spectra, map, hysteresis, truncated)") \
     X(plot, "quick plot of a CSV written by pel")
 

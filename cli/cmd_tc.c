@@ -5,7 +5,19 @@
 
 #include "cli.h"
 #include "cli_model.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "pel/calibrate.h"
 #include "pel/equilibrium.h"
+
+/* Draws of the fitted parameters for the T_c interval, and its level. */
+#define TC_DRAWS 400
+#define TC_LEVEL 0.95
 
 static void usage(FILE *fp)
 {
@@ -14,7 +26,10 @@ static void usage(FILE *fp)
                 "(paper eq. 7, SPEC §4).  0 when a solution exists at every T (e.g. W = 0).\n\n"
                 "  --material M   preset name (default cu56zr44) or INI file (docs/material.md)\n"
                 "  --json         {\"material\": ..., \"Tc_K\": ...} instead of the number\n\n"
-                "Output: one number, %%.17g.\n");
+                "Output: one number, %%.17g.  When the material file carries the covariance of a\n"
+                "calibration ([covariance], written by pel calibrate), three numbers: T_c and the\n"
+                "central 95%% interval of T_c over %d materials drawn from that Gaussian (seed 1).\n",
+                TC_DRAWS);
 }
 
 int cli_cmd_tc(int argc, char **argv)
@@ -48,10 +63,55 @@ int cli_cmd_tc(int argc, char **argv)
     double Tc;
     if (pel_equilibrium_Tc(&mat, &Tc, &err) != PEL_OK)
         return cli_fail(cmd, &err);
-    if (json)
-        return cli_json_print(cmd, json_pack("{s:s,s:o}", "material", mat.name, "Tc_K", cli_jnum(Tc)));
+    pel_material_cov cov = {0};
+    if ((strchr(matname, '/') || strchr(matname, '.')) && pel_material_load_cov(matname, &cov, &err) != PEL_OK)
+        return cli_fail(cmd, &err);
+    double lo = NAN, hi = NAN;
+    size_t ok = 0;
+    if (cov.n > 0) {
+        double *draw = malloc(TC_DRAWS * sizeof *draw);
+        if (!draw)
+            return cli_errorf(cmd, CLI_FAIL, "out of memory");
+        for (size_t k = 0; k < TC_DRAWS; k++) {
+            pel_material m;
+            if (pel_calibrate_draw(&mat, &cov, 1, k, &m, &err) != PEL_OK) {
+                free(draw);
+                return cli_fail(cmd, &err);
+            }
+            /* a draw outside the material's range has no T_c: skipped, counted */
+            if (pel_material_check(&m, NULL) == PEL_OK && pel_equilibrium_Tc(&m, &draw[ok], NULL) == PEL_OK)
+                ok++;
+        }
+        if (ok >= 2) {
+            gsl_sort(draw, 1, ok);
+            lo = gsl_stats_quantile_from_sorted_data(draw, 1, ok, 0.5 * (1.0 - TC_LEVEL));
+            hi = gsl_stats_quantile_from_sorted_data(draw, 1, ok, 1.0 - 0.5 * (1.0 - TC_LEVEL));
+        }
+        free(draw);
+        if (ok < TC_DRAWS / 2)
+            return cli_errorf(cmd, CLI_FAIL, "only %zu of %d parameter draws give a valid material with a T_c", ok,
+                              TC_DRAWS);
+    }
+    if (json) {
+        json_t *o = json_pack("{s:s,s:o}", "material", mat.name, "Tc_K", cli_jnum(Tc));
+        if (o && cov.n > 0) {
+            json_object_set_new(o, "Tc_ci_lo_K", cli_jnum(lo));
+            json_object_set_new(o, "Tc_ci_hi_K", cli_jnum(hi));
+            json_object_set_new(o, "ci_level", json_real(TC_LEVEL));
+            json_object_set_new(o, "draws_ok", json_integer((json_int_t)ok));
+        }
+        return cli_json_print(cmd, o);
+    }
     if (cli_print_g17(stdout, Tc))
         return CLI_FAIL;
+    if (cov.n > 0) {
+        printf(" ");
+        if (cli_print_g17(stdout, lo))
+            return CLI_FAIL;
+        printf(" ");
+        if (cli_print_g17(stdout, hi))
+            return CLI_FAIL;
+    }
     printf("\n");
     return fflush(stdout) == 0 ? CLI_OK : cli_errorf(cmd, CLI_FAIL, "error writing standard output");
 }

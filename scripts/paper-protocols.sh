@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # paper-protocols.sh <pel-binary> <outdir> [material]
 # Runs the paper's thermal protocols (SPEC §5; Fan, Iwashita & Egami 2017,
-# Figs. 3-5) on a material (default: the built-in cu56zr44 preset), writes
+# Figs. 3-5) on a material (default: the built-in cu56zr44-paper preset), writes
 # one CSV trace per protocol into <outdir> (columns: docs/protocol.md, `pel
 # run --help`) and prints a summary table:
 #   T_depart  where cooling from equilibrium leaves E_eq (|E - E_eq| > 1e-3 eV/atom)
@@ -16,7 +16,7 @@ if [ $# -lt 2 ] || [ "$1" = "--help" ]; then
   echo "usage: $0 <pel-binary> <outdir> [material]" >&2
   exit 2
 fi
-pel=$1 out=$2 mat=${3:-cu56zr44}
+pel=$1 out=$2 mat=${3:-cu56zr44-paper}
 mkdir -p "$out"
 
 names=() protos=()

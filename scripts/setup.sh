@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${PEL_BUILD:-$here/build}
 pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
-      libplplot-dev plplot-driver-cairo libcmocka-dev lammps lammps-data python3
+      libplplot-dev plplot-driver-cairo libcmocka-dev libssl-dev lammps lammps-data python3
       clang python3-cffi python3-numpy python3-pytest python3-ase)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -149,6 +149,12 @@ int pel_calibrate_spectrum(const pel_calib_point *pts, size_t n, const pel_mater
         return rc;
     if (n < 2)
         return pel_error_set(err, PEL_EINVAL, "calibration needs at least 2 points (got %zu)", n);
+    if (base->W_form != PEL_W_LOGISTIC || base->m_form != PEL_M_LINEAR)
+        return pel_error_set(err, PEL_EINVAL,
+                             "material %s: this fit needs a logistic W and a linear m (got W %s, m %s; use "
+                             "pel calibrate for other forms)",
+                             base->name, pel_material_form_name('W', (int)base->W_form),
+                             pel_material_form_name('m', (int)base->m_form));
     pel_material m = *base;
     /* m(E) = m_0 + m_slope (m_E0 - E): linear in (m_0, m_slope) */
     double *xv = malloc(2 * n * sizeof *xv);

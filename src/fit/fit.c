@@ -70,26 +70,38 @@ static void spec_to_theta(const fit_problem *pb, const pel_fit_spec *p, gsl_vect
 }
 
 /* Negative log-likelihood of eq. 3, truncated to E_A >= EA_min:
- * NLL = -sum ln P(x_i) + n ln S(EA_min). */
-static double nll_spec(const fit_problem *pb, const pel_fit_spec *p)
+ * NLL = -sum w_i ln P(x_i) + (sum w_i) ln S(EA_min); w NULL means all 1.
+ * Shared with the joint calibration (src/fit/calib_run.c). */
+double pel_fit_nll_events(const pel_fit_spec *p, const double *x, const double *logx, const double *w, size_t n,
+                          double EA_min)
 {
-    if (!(p->W > 0.0 && p->W < 1.0) || p->m < FIT_M_MIN || p->m > FIT_M_MAX || p->eA < FIT_SCALE_MIN ||
-        p->eA > FIT_SCALE_MAX || p->s < FIT_SCALE_MIN || p->s > FIT_SCALE_MAX)
-        return FIT_NLL_WALL;
     double lI1 = pel_fit_log_I1(p->m, p->s);
     /* ln P = logaddexp(ln W/e_A - x/e_A, ln(1-W) - ln I1 + ln x - (x-m)^2/2s^2),
      * with the x-independent parts hoisted out of the loop */
     double c1 = log(p->W) - log(p->eA), c2 = log1p(-p->W) - lI1;
     double inv_eA = 1.0 / p->eA, inv_2s2 = 1.0 / (2.0 * p->s * p->s);
-    double sum = 0.0;
-    for (size_t i = 0; i < pb->n; i++) {
-        double x = pb->x[i], d = x - p->m;
-        double l1 = c1 - x * inv_eA, l2 = c2 + pb->logx[i] - d * d * inv_2s2;
+    double sum = 0.0, wsum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0;
+        if (wi == 0.0)
+            continue;
+        double xi = x[i], d = xi - p->m;
+        double l1 = c1 - xi * inv_eA, l2 = c2 + logx[i] - d * d * inv_2s2;
         double hi = l1 > l2 ? l1 : l2, lo = l1 > l2 ? l2 : l1;
-        sum -= hi + log1p(exp(lo - hi)); /* lo = -inf at x = 0 gives exp = 0 */
+        sum -= wi * (hi + log1p(exp(lo - hi))); /* lo = -inf at x = 0 gives exp = 0 */
+        wsum += wi;
     }
-    if (pb->opt->EA_min > 0.0)
-        sum += (double)pb->n * log(pel_fit_survival_I1(p, lI1, pb->opt->EA_min));
+    if (EA_min > 0.0)
+        sum += wsum * log(pel_fit_survival_I1(p, lI1, EA_min));
+    return sum;
+}
+
+static double nll_spec(const fit_problem *pb, const pel_fit_spec *p)
+{
+    if (!(p->W > 0.0 && p->W < 1.0) || p->m < FIT_M_MIN || p->m > FIT_M_MAX || p->eA < FIT_SCALE_MIN ||
+        p->eA > FIT_SCALE_MAX || p->s < FIT_SCALE_MIN || p->s > FIT_SCALE_MAX)
+        return FIT_NLL_WALL;
+    double sum = pel_fit_nll_events(p, pb->x, pb->logx, NULL, pb->n, pb->opt->EA_min);
     return isfinite(sum) ? sum : FIT_NLL_WALL;
 }
 

@@ -153,7 +153,7 @@ int pel_equilibrium_Tc(const pel_material *mat, double *Tc_K, pel_error *err)
     if (rc != PEL_OK)
         return rc;
     /* no M1 mode anywhere: Ebar_A grows without bound with m, a root at every T (SPEC §4) */
-    if (mat->W_inf == 0.0 && mat->W_top == 0.0) {
+    if (mat->W_form == PEL_W_LOGISTIC && mat->W_inf == 0.0 && mat->W_top == 0.0) {
         *Tc_K = 0.0;
         return PEL_OK;
     }

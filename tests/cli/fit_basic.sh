@@ -65,7 +65,7 @@ grep -q "warning" "$T/err" || fail "no warning for a torn row"
 
 # calibration: samples a (E=-4.65, m=1.2) and b (E=-4.70, m=1.5) imply
 # m_slope = 6 eV per eV/atom and m_0 = 1.2 eV at m_E0 = -4.65 of cu56zr44
-"$PEL" fit "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44 --out "$T/cal.ini" \
+"$PEL" fit "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44-paper --out "$T/cal.ini" \
     >/dev/null 2>"$T/err" || fail "calibrate: $(cat "$T/err")"
 awk -F' = ' '$1=="m_0"{m0=$2} $1=="m_slope"{ms=$2} END{exit !(m0>1.05 && m0<1.35 && ms>3 && ms<9)}' "$T/cal.ini" ||
     fail "calibrated m(E) off: $(grep '^m_' "$T/cal.ini" | tr '\n' ' ')"

@@ -44,19 +44,19 @@ printf 'T_K,E_IS_eV_per_atom\n' >"$T/line.csv"
 for t in 1500 1400 1300 1200 1100 1000 900 800; do echo "$t,$(awk -v t=$t 'BEGIN{print -4.8+1e-4*t}')" >>"$T/line.csv"; done
 printf 'T_K,E_pot\n1000,-4.6\n' >"$T/nocol.csv"
 printf 'T_K,E_IS_eV_per_atom\n1000,-4.6\n900,x\n' >"$T/badnum.csv"
-expect_fail fit "needs --out" "$D/fit_catalog_a.csv" --calibrate cu56zr44
+expect_fail fit "needs --out" "$D/fit_catalog_a.csv" --calibrate cu56zr44-paper
 expect_fail fit "unknown material" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate nosuch --out "$T/m.ini"
-expect_fail fit "IS energy" "$D/fit_catalog_a.csv" "$D/fit_log.event" --calibrate cu56zr44 --out "$T/m.ini"
+expect_fail fit "IS energy" "$D/fit_catalog_a.csv" "$D/fit_log.event" --calibrate cu56zr44-paper --out "$T/m.ini"
 # barriers of ~0.03 eV only: the fit ends on m's bound and has no standard errors
 awk -F, -v OFS=, '/^#/ || /^search_id/ { print; next } { $7 = -0.03 * log(((NR * 37) % 101 + 0.5) / 101); print }' \
     "$D/fit_catalog_a.csv" >"$T/tiny.csv"
-expect_fail fit "parameter bound" "$D/fit_catalog_a.csv" "$T/tiny.csv" --calibrate cu56zr44 --out "$T/m.ini"
-expect_fail fit "free parameters" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44 \
+expect_fail fit "parameter bound" "$D/fit_catalog_a.csv" "$T/tiny.csv" --calibrate cu56zr44-paper --out "$T/m.ini"
+expect_fail fit "free parameters" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --calibrate cu56zr44-paper \
     --calibrate-free W_inf,W_top,W_E0 --out "$T/m.ini"
-expect_fail fit "unknown parameter" "$D/fit_catalog_a.csv" --calibrate cu56zr44 --calibrate-free W_x --out "$T/m.ini"
+expect_fail fit "unknown parameter" "$D/fit_catalog_a.csv" --calibrate cu56zr44-paper --calibrate-free W_x --out "$T/m.ini"
 [ -e "$T/m.ini" ] && { echo "FAIL: material written on error"; fails=$((fails + 1)); }
 expect_fail fit "no transition" --eq-line "$T/line.csv"
-expect_fail fit "lacks T_K or E_IS" --eq-line "$T/nocol.csv"
+expect_fail fit "missing column" --eq-line "$T/nocol.csv"
 expect_fail fit "badnum.csv:3: E_IS" --eq-line "$T/badnum.csv"
 expect_fail fit "cannot open" --eq-line "$T/missing.csv"
 expect_fail fit "--margin" --eq-line "$T/line.csv" --margin -5

@@ -51,7 +51,7 @@ for args in "--W 0 --m 10 --T 1" "--W 1 --m -1 --T 5000" "--W 0.5 --m 10 --T 1e5
 done
 
 # ---- spectrum: CSV header, P = P_M1 + P_M2, JSON summary ------------------
-"$PEL" spectrum --material cu56zr44 --E -4.7 --EA 0:1:0.25 >"$tmp/s.csv" || fail "spectrum csv"
+"$PEL" spectrum --material cu56zr44-paper --E -4.7 --EA 0:1:0.25 >"$tmp/s.csv" || fail "spectrum csv"
 [ "$(head -1 "$tmp/s.csv")" = "EA_eV,P_per_eV,P_M1_per_eV,P_M2_per_eV" ] || fail "spectrum header"
 [ "$(wc -l <"$tmp/s.csv")" -eq 6 ] || fail "spectrum rows (want 5 + header)"
 awk -F, 'NR > 1 { d = $2 - $3 - $4; if (d < 0) d = -d; if (d > 1e-15 * $2 || $2 <= 0 && $1 > 0) exit 1 }' "$tmp/s.csv" ||
@@ -60,18 +60,18 @@ awk -F, 'NR > 1 { d = $2 - $3 - $4; if (d < 0) d = -d; if (d > 1e-15 * $2 || $2 
 for k in '"W"' '"m_eV"' '"W0_per_eV2"' '"EA_mean_eV"'; do grep -q "$k" "$tmp/j" || fail "spectrum json lacks $k"; done
 
 # ---- tc, equilibrium: empty below T_c, a root above, D(E_eq) = 0 ----------
-tc=$("$PEL" tc --material cu56zr44) || fail "tc"
+tc=$("$PEL" tc --material cu56zr44-paper) || fail "tc"
 [[ $tc =~ ^[0-9.e+]+$ ]] || fail "tc form: '$tc'"
 "$PEL" tc --json | grep -q '"Tc_K"' || fail "tc --json"
 lo=$(awk -v t="$tc" 'BEGIN{printf "%.6f", t - 0.01}')
-"$PEL" equilibrium --material cu56zr44 --T "$lo:$((${tc%.*} + 300)):100" >"$tmp/e.csv" || fail "equilibrium"
+"$PEL" equilibrium --material cu56zr44-paper --T "$lo:$((${tc%.*} + 300)):100" >"$tmp/e.csv" || fail "equilibrium"
 [ "$(head -1 "$tmp/e.csv")" = "T_K,Eeq_eV_per_atom" ] || fail "equilibrium header"
 sed -n 2p "$tmp/e.csv" | grep -qE '^[0-9.]+,$' || fail "equilibrium below T_c not empty: $(sed -n 2p "$tmp/e.csv")"
 row=$(sed -n 3p "$tmp/e.csv")
 T=${row%,*}
 E=${row#*,}
 [ -n "$E" ] || fail "equilibrium above T_c empty"
-D=$("$PEL" map --material cu56zr44 --T "$T:$T:1" --E "$E:$E:1" | sed -n 2p | cut -d, -f3)
+D=$("$PEL" map --material cu56zr44-paper --T "$T:$T:1" --E "$E:$E:1" | sed -n 2p | cut -d, -f3)
 close "$D" 0 0 1e-10 || fail "D(E_eq) = $D at T = $T"
 "$PEL" equilibrium --T 800:900:50 --json | grep -q '"Eeq_eV_per_atom"' || fail "equilibrium --json"
 

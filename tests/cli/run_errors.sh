@@ -22,7 +22,7 @@ expect_fail run "column 15|temperature|> 0" --protocol "eq@2000; cool -5@1e10"
 expect_fail run "column 15|wrong way" --protocol "eq@2000; heat 300@1e10"
 expect_fail run "column 15|duration" --protocol "eq@2000; hold -1s"
 # equilibrium start below T_c does not exist
-expect_fail run "equilibrium|T_c" --protocol "eq@500; cool 300@1e10"
+expect_fail run "equilibrium|T_c" --material cu56zr44-paper --protocol "eq@500; cool 300@1e10"
 # materials: unknown preset, unreadable file, malformed file
 expect_fail run "unknown material preset|nosuch" --material nosuch --protocol "eq@2000; cool 300@1e10"
 expect_fail run "cannot read|$tmp/none.ini" --material "$tmp/none.ini" --protocol "eq@2000; cool 300@1e10"

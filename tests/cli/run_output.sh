@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 P="eq@2000K; cool 300K@1e10K/s; hold 1us; heat 1200K@1e12K/s"
 
-"$PEL" run --protocol "$P" --csv >"$tmp/a.csv"
+"$PEL" run --material cu56zr44-paper --protocol "$P" --csv >"$tmp/a.csv"
 head -1 "$tmp/a.csv" | grep -qx 't_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment'
 ! grep -qiE 'nan|inf' "$tmp/a.csv"
 # rows: start + 1700 cooling rows + 200 hold rows + 900 heating rows
@@ -19,7 +19,7 @@ awk -F, 'NR>1 { if (NF != 9) exit 1; if (($4 == "") != ($9 == 0 || $9 == 2)) exi
 # Eeq empty below T_c = 760 K, present above 800 K
 awk -F, 'NR>1 { if ($2 < 760 && $8 != "") exit 1; if ($2 > 800 && $8 == "") exit 2 }' "$tmp/a.csv"
 
-"$PEL" run --protocol "$P" --out "$tmp/b.csv" --json >"$tmp/s.json"
+"$PEL" run --material cu56zr44-paper --protocol "$P" --out "$tmp/b.csv" --json >"$tmp/s.json"
 cmp "$tmp/a.csv" "$tmp/b.csv"
 ls "$tmp" | grep -q tmp && { echo "temporary file left behind"; exit 1; }
 # JSON numbers agree with the CSV (plain awk: no JSON tool is a dependency)
@@ -32,7 +32,7 @@ awk -v t="$(jget departure_T_K)" 'BEGIN { exit !(t >= 780 && t <= 1150) }'
 grep -q '"kind": "hold"' "$tmp/s.json"
 grep -q '"dEdT_peak_eV_per_atom_K": null' "$tmp/s.json"  # the hold has no dE/dT
 # reproducible: same input, same bytes
-"$PEL" run --protocol "$P" >"$tmp/c.csv"
+"$PEL" run --material cu56zr44-paper --protocol "$P" >"$tmp/c.csv"
 cmp "$tmp/a.csv" "$tmp/c.csv"
 # --help works and mentions the grammar
 "$PEL" run --help | grep -q protocol

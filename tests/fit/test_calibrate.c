@@ -84,6 +84,16 @@ static void test_noisy_within_errors(void **state)
 
 static void test_calibrate_bad_input(void **state)
 {
+    /* the least-squares fit knows only the logistic W and linear m forms */
+    {
+        pel_calib_point q[4];
+        make_points(q, 4, NULL);
+        pel_material lin = truth, o2;
+        lin.W_form = PEL_W_LINEAR;
+        pel_error e2 = {0};
+        assert_int_equal(pel_calibrate_spectrum(q, 4, &lin, PEL_CALIB_W_INF, &o2, NULL, &e2), PEL_EINVAL);
+        assert_non_null(strstr(e2.msg, "logistic W"));
+    }
     (void)state;
     pel_calib_point p[3];
     make_points(p, 3, NULL);

@@ -26,7 +26,7 @@ static int setup(void **state)
 {
     (void)state;
     gsl_set_error_handler_off();
-    return pel_material_preset("cu56zr44", &mat, NULL);
+    return pel_material_preset("cu56zr44-paper", &mat, NULL);
 }
 
 /* Run a protocol text; the trace is returned in *tr (caller clears). */

@@ -12,7 +12,7 @@ static void test_readme(void **state)
     (void)state;
     pel_material mat;
     pel_error err;
-    assert_int_equal(pel_material_preset("cu56zr44", &mat, &err), PEL_OK);
+    assert_int_equal(pel_material_preset("cu56zr44-paper", &mat, &err), PEL_OK);
     pel_protocol p;
     assert_int_equal(pel_protocol_parse("eq@2000K; cool 300K@1e10K/s", &p, &err), PEL_OK);
     pel_evolve_opts o;

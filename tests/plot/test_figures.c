@@ -173,7 +173,7 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     pel_error err = {0};
-    if (pel_material_preset("cu56zr44", &mat, &err) != PEL_OK)
+    if (pel_material_preset("cu56zr44-paper", &mat, &err) != PEL_OK)
         return -1;
     pel_figure_opts o;
     pel_figure_opts_default(&o);
@@ -423,7 +423,7 @@ static void test_md_figure(void **state)
     pel_csv t;
     pel_material mat;
     pel_error err = {0};
-    assert_int_equal(pel_material_preset("cu56zr44", &mat, &err), PEL_OK);
+    assert_int_equal(pel_material_preset("cu56zr44-paper", &mat, &err), PEL_OK);
     read_fig_csv("md", &t);
     long cT = pel_csv_col(&t, "T_K"), cE = pel_csv_col(&t, "E_IS_eV_per_atom"), cS = pel_csv_col(&t, "E_se_eV_per_atom"),
          cQ = pel_csv_col(&t, "rate_K_per_s");
