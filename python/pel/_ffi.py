@@ -32,10 +32,11 @@ int pel_spectrum_barrier(const pel_spectrum *sp, double T_K, double *Z, double *
 typedef struct pel_material {
     char name[64];
     double eA; double s; double eR;
-    double W_inf, W_top, W_E0, W_dE;
-    double m_0, m_slope, m_E0;
-    double nu0_per_s, S_E, S_E0, S_T, S_T0;
+    double W_inf, W_top, W_E0, W_dE, W_0, W_slope;
+    double m_0, m_slope, m_E0, m_amp, m_dE;
+    double nu0_per_s, S_E, S_E0, S_T, S_T0, S_dT;
     double E_lo, E_hi;
+    int W_form; int m_form; int S_form; /* pel_W_form, pel_m_form, pel_S_form */
 } pel_material;
 int pel_material_preset(const char *name, pel_material *out, pel_error *err);
 int pel_material_load(const char *path, pel_material *out, pel_error *err);
