@@ -63,7 +63,7 @@ class Material:
 
     def __setattr__(self, key, value):
         if key in _MATERIAL_FIELDS:
-            setattr(self._m, key, float(value))
+            setattr(self._m, key, int(value) if key.endswith("_form") else float(value))
         elif key == "_m" or key == "name":
             object.__setattr__(self, key, value)
         else:

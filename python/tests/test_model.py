@@ -71,7 +71,7 @@ def test_spectrum_modes_and_normalisation():
 
 
 def test_equilibrium_is_the_zero_of_D():
-    mat = pel.Material.preset("cu56zr44")
+    mat = pel.Material.preset("cu56zr44-paper")
     T = np.array([900.0, 1200.0, 2000.0])
     E = pel.equilibrium(mat, T)
     assert E.shape == T.shape and np.all(np.isfinite(E))
@@ -86,7 +86,7 @@ def test_equilibrium_is_the_zero_of_D():
 
 
 def test_tc_is_the_edge_of_the_equilibrium_line():
-    mat = pel.Material.preset("cu56zr44")
+    mat = pel.Material.preset("cu56zr44-paper")
     Tc = pel.tc(mat)
     assert 300.0 < Tc < 2000.0
     below, above = pel.equilibrium(mat, [Tc * (1 - 1e-6), Tc * (1 + 1e-6)])
@@ -94,10 +94,10 @@ def test_tc_is_the_edge_of_the_equilibrium_line():
 
 
 def test_run_matches_the_pel_program(pel_cli):
-    mat = pel.Material.preset("cu56zr44")
+    mat = pel.Material.preset("cu56zr44-paper")
     proto = "eq@2000K; cool 300K@1e10K/s; heat 950K@1e12K/s; hold 1e-3 s"
     tr = pel.run(mat, proto)
-    out = subprocess.run([pel_cli, "run", "--material", "cu56zr44", "--protocol", proto, "--csv"],
+    out = subprocess.run([pel_cli, "run", "--material", "cu56zr44-paper", "--protocol", proto, "--csv"],
                          check=True, capture_output=True, text=True).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == len(tr.E)
