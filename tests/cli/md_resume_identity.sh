@@ -43,5 +43,11 @@ for f in notes:notes.txt dump:ref.dump thermo:ref.thermo ck:ref.ck; do
 done
 [ -e "$T/x.data" ] && { echo "FAIL: a refused resume wrote --out"; fails=$((fails + 1)); }
 
+# a checkpoint whose header declares 15 GiB in a 32-byte file: refused as
+# corrupt from its size, before anything is allocated from the declaration
+printf 'PELMCHK1\x00\x00\x00\xc0\x03\x00\x00\x00xxxxxxxxxxxxxxxx' >"$T/big.ck"
+expect_fail md "corrupt" --data "$T/in.data" --potential "$T/pot.eam.fs" $A --out "$T/x.data" \
+    --thermo-out "$T/ref.thermo" --dump "$T/ref.dump" --checkpoint "$T/big.ck" --resume
+
 [ "$fails" -eq 0 ] && echo "md_resume_identity: all checks passed"
 exit $((fails > 0))
