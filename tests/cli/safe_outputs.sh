@@ -9,6 +9,8 @@ set -u
 : "${PEL_SOURCE_DIR:?}"
 . "$(dirname "$0")/lib/expect.sh"
 D="$PEL_SOURCE_DIR/tests/data/cuzr64.data"
+# sanitizer builds: fontconfig (under PLplot's cairo driver) never frees its caches
+export LSAN_OPTIONS="suppressions=$PEL_SOURCE_DIR/tests/plot/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 # expect_write_fail <cmd> <words> <args...>: like expect_fail, but stdout may
 # be /dev/full (the caller redirects): exactly one "pel <cmd>: " line on stderr.
