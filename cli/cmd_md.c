@@ -298,7 +298,7 @@ int cli_cmd_md(int argc, char **argv)
         rc = err.code;
     if (!rc && dump && !ckpath && !(rc = pel_afile_open(&af, dump, &err))) df = af.fp;
     if (!rc && dump && !resume) rc = pel_system_write_dump(sys, df, 0, &err);
-    if (!rc && thermo > 0 && !resume) {
+    if (!rc && !resume) {
         pel_md_thermo th;
         pel_md_thermo_now(md, sys, &th);
         if (!(isfinite(th.T) && isfinite(th.pe) && isfinite(th.p_bar)))
@@ -306,7 +306,7 @@ int cli_cmd_md(int argc, char **argv)
                                "%s: the starting state gives non-finite thermo (T %g K, PE %g eV, P %g bar): "
                                "check its positions and Velocities",
                                in, th.T, th.pe, th.p_bar);
-        else {
+        else if (thermo > 0) {
             fprintf(tf, "step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
             print_thermo(tf, &th);
         }

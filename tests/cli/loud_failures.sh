@@ -38,6 +38,7 @@ check "JSON flag false" grep -q '"outside_calibrated_range": false' "$T/fast.jso
 # md: velocities of 1e300 give non-finite thermo -> refused, nothing written
 awk '/^Velocities/ { v = 1 } v && $1 == "1" && NF == 4 { $2 = "1e300" } { print }' "$D" >"$T/hot.data"
 expect_fail md "non-finite" --data "$T/hot.data" --ensemble nve --steps 0 --out "$T/hot.out"
+expect_fail md "non-finite" --data "$T/hot.data" --ensemble nve --steps 0 --thermo 0 --out "$T/hot.out"
 [ -e "$T/hot.out" ] && { echo "FAIL: md wrote a non-finite state"; fails=$((fails + 1)); }
 # md: an all-zero Velocities section (LAMMPS write_data after a minimisation)
 awk '/^Velocities/ { v = 1 } v && NF == 4 { $2 = 0; $3 = 0; $4 = 0 } { print }' "$D" >"$T/rest.data"
