@@ -51,6 +51,12 @@ int cli_long(const char *cmd, const char *opt, const char *s, long *out);
 /* "from:to:step" with step > 0 (K), from <= to. */
 int cli_range(const char *cmd, const char *opt, const char *s, double *from, double *to, double *step);
 
+/* Results printed on stdout are lost silently when the write fails (full
+ * disk, closed pipe, /dev/full): flush and close stdout, and turn a failure
+ * into one line on stderr and CLI_FAIL.  A command that already failed
+ * (rc != CLI_OK) keeps its own status and message.  Called once by main(). */
+int cli_stdout_close(const char *cmd, int rc);
+
 /* Print a double with 17 significant digits ("%.17g"); refuses to print a
  * non-finite value (returns nonzero after a one-line error). */
 int cli_print_g17(FILE *fp, double v);

@@ -1,8 +1,10 @@
 /* cli_model.c - helpers shared by the model query commands (cli_model.h). */
 #include "cli_model.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -66,8 +68,10 @@ int cli_sink_open(const char *cmd, const char *path, cli_sink *s)
 int cli_sink_close(const char *cmd, cli_sink *s, int ok)
 {
     if (!s->to_file) {
+        errno = 0;
         if (fflush(stdout) != 0 || ferror(stdout))
-            return cli_errorf(cmd, CLI_FAIL, "error writing standard output");
+            return cli_errorf(cmd, CLI_FAIL, "error writing standard output: %s",
+                              errno ? strerror(errno) : "write error");
         return ok ? CLI_OK : CLI_FAIL;
     }
     if (!ok) {

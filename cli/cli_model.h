@@ -31,7 +31,8 @@ typedef struct cli_sink {
     int to_file;
 } cli_sink;
 int cli_sink_open(const char *cmd, const char *path, cli_sink *s);
-/* Commit (ok != 0) or abort; returns CLI_OK or CLI_FAIL after one line. */
+/* Commit (ok != 0) or abort (ok == 0: the caller has printed why); returns
+ * CLI_OK, or CLI_FAIL after one line naming the write error (full disk). */
 int cli_sink_close(const char *cmd, cli_sink *s, int ok);
 
 /* A JSON number, or null for a non-finite value. */

@@ -1,4 +1,5 @@
 /* cli_util.c - error printing, strict option values, progress (cli.h). */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -67,6 +68,20 @@ int cli_range(const char *cmd, const char *opt, const char *s, double *from, dou
         return 1;
     }
     return 0;
+}
+
+int cli_stdout_close(const char *cmd, int rc)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad && rc == CLI_OK)
+        return cli_errorf(cmd, CLI_FAIL, "error writing standard output: %s", e ? strerror(e) : "write error");
+    return rc;
 }
 
 int cli_print_g17(FILE *fp, double v)

@@ -108,7 +108,7 @@ int cli_cmd_equilibrium(int argc, char **argv)
                 fprintf(sink.fp, "%.17g", E[i]);
             fputc('\n', sink.fp);
         }
-        status = cli_sink_close(cmd, &sink, !ferror(sink.fp));
+        status = cli_sink_close(cmd, &sink, 1);
     }
     free(T);
     free(E);

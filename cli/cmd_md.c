@@ -49,15 +49,27 @@ static void usage(FILE *fp)
                 "(see pel md --protocol x --help).\n");
 }
 
+/* One thermo line; a non-finite value is never printed (returns nonzero). */
 static int print_thermo(void *ctx, const pel_md_thermo *th)
 {
     FILE *fp = ctx;
     double v[6] = {th->T, th->pe, th->ke, th->etotal, th->p_bar, th->volume};
+    for (int k = 0; k < 6; k++)
+        if (!isfinite(v[k]))
+            return 1;
     fprintf(fp, "%ld", th->step);
     for (int k = 0; k < 6; k++)
         fprintf(fp, ",%.12g", v[k]);
     fprintf(fp, "\n");
     return 0;
+}
+
+static int all_zero(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != 0.0)
+            return 0;
+    return 1;
 }
 
 /* Open an output file that a resumed run continues: cut back to `len` bytes
@@ -93,6 +105,52 @@ static long sync_len(FILE *fp)
     if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
         return -1;
     return ftell(fp);
+}
+
+/* The files a checkpoint names (their identities follow the step count in
+ * the checkpoint's extra integers, three each: size, head and tail hash). */
+enum { MD_THERMO, MD_DUMP, MD_DATA, MD_POT, MD_NFILES };
+#define MD_CK_NEXTRA (1 + 3 * MD_NFILES)
+static const char *const md_file_role[MD_NFILES] = {"--thermo-out", "--dump", "--data", "--potential"};
+
+static void pack_extra(int64_t *ex, long done, const pel_file_id *ids)
+{
+    ex[0] = done;
+    for (int f = 0; f < MD_NFILES; f++) {
+        ex[1 + 3 * f] = ids[f].size;
+        memcpy(&ex[2 + 3 * f], &ids[f].head, sizeof ids[f].head);
+        memcpy(&ex[3 + 3 * f], &ids[f].tail, sizeof ids[f].tail);
+    }
+}
+
+/* Resume: the data file and the potential must be those the run started
+ * from, and the thermo and dump files (which a resume cuts back) must begin
+ * with what the checkpoint saw, so an unrelated file given by mistake is
+ * refused before anything is truncated.  Fills ids[] from the checkpoint. */
+static int check_resume_files(const int64_t *ex, pel_file_id *ids, const char *data, const char *pot,
+                              const char *thermo, const char *dump, pel_error *err)
+{
+    const char *path[MD_NFILES] = {thermo, dump, data, pot};
+    for (int f = 0; f < MD_NFILES; f++) {
+        pel_file_id want = {ex[1 + 3 * f], 0, 0}, have;
+        memcpy(&want.head, &ex[2 + 3 * f], sizeof want.head);
+        memcpy(&want.tail, &ex[3 + 3 * f], sizeof want.tail);
+        if (f >= MD_DATA) {
+            have = ids[f]; /* the whole file, read before the checkpoint */
+        } else if (!path[f] || want.size < 0) {
+            ids[f] = want;
+            continue;
+        } else if (pel_file_id_get(path[f], want.size, PEL_FILE_ID_WINDOW, &have, NULL) != PEL_OK) {
+            return pel_error_set(err, PEL_ESTATE, "%s %s is missing or shorter than the checkpoint records (%lld bytes)",
+                                 md_file_role[f], path[f], (long long)want.size);
+        }
+        if (!pel_file_id_equal(&want, &have))
+            return pel_error_set(err, PEL_ESTATE,
+                                 "%s %s is not the file of the checkpointed run (its contents differ): nothing changed",
+                                 md_file_role[f], path[f]);
+        ids[f] = want;
+    }
+    return PEL_OK;
 }
 
 int cli_cmd_md(int argc, char **argv)
@@ -200,35 +258,60 @@ int cli_cmd_md(int argc, char **argv)
                          mp.tdamp, mp.pdamp, (double)thermo, (double)dump_every, (double)ck_every, skin,
                          (double)seed, sys ? (double)sys->n : 0.0};
     const size_t nfp = sizeof fp / sizeof fp[0];
-    int64_t extra[3] = {0, -1, -1}; /* steps done, thermo file length, dump file length */
+    /* What a resume must find again: the steps done, then the identity of the
+     * thermo file, the dump file, the data file and the potential. */
+    int64_t extra[MD_CK_NEXTRA] = {0};
+    pel_file_id ids[MD_NFILES] = {{-1, 0, 0}, {-1, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+    if (!rc && ckpath)
+        rc = pel_file_id_get(in, -1, 0, &ids[MD_DATA], &err);
+    if (!rc && ckpath)
+        rc = pel_file_id_get(potential, -1, 0, &ids[MD_POT], &err);
     pel_md_state st;
     if (!rc && resume) {
         pel_system *cks = NULL;
-        rc = pel_md_checkpoint_read(ckpath, fp, nfp, &cks, &st, extra, 3, &err);
+        rc = pel_md_checkpoint_read(ckpath, fp, nfp, &cks, &st, extra, MD_CK_NEXTRA, &err);
         if (!rc) {
             pel_system_free(&sys);
             sys = cks;
             done = (long)extra[0];
+            rc = check_resume_files(extra, ids, in, potential, thermo > 0 ? thermo_out : NULL, dump, &err);
         }
-    } else if (!rc && (seed >= 0 || (!sys->has_velocities && !isnan(T)))) {
-        rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
+    } else if (!rc) {
+        /* LAMMPS write_data leaves an all-zero Velocities section after a
+         * minimisation: treated as no velocities at all (docs/md.md). */
+        int at_rest = sys->has_velocities && all_zero(sys->v, 3 * sys->n);
+        if (at_rest && seed < 0)
+            fprintf(stderr, "pel md: note: the Velocities of %s are all zero; %s\n", in,
+                    isnan(T) ? "the run starts from rest (give --T to create velocities)"
+                             : "velocities created at --T (seed 1)");
+        if (seed >= 0 || ((!sys->has_velocities || at_rest) && !isnan(T)))
+            rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
     }
     if (!rc) rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err);
     if (!rc) rc = pel_md_new(&md, calc, sys, &mp, &err);
     if (!rc) rc = pel_md_setup(md, sys, steps, &err);
     if (!rc && resume) pel_md_set_state(md, &st);
-    if (!rc && thermo_out && thermo > 0 && !(tf = open_resumable(thermo_out, resume ? (long)extra[1] : -1, &err)))
+    if (!rc && thermo_out && thermo > 0 &&
+        !(tf = open_resumable(thermo_out, resume ? (long)ids[MD_THERMO].size : -1, &err)))
         rc = err.code;
-    if (!rc && dump && ckpath && !(df = open_resumable(dump, resume ? (long)extra[2] : -1, &err))) rc = err.code;
+    if (!rc && dump && ckpath && !(df = open_resumable(dump, resume ? (long)ids[MD_DUMP].size : -1, &err)))
+        rc = err.code;
     if (!rc && dump && !ckpath && !(rc = pel_afile_open(&af, dump, &err))) df = af.fp;
     if (!rc && dump && !resume) rc = pel_system_write_dump(sys, df, 0, &err);
-    if (!rc) {
-        if (thermo > 0 && !resume) {
+    if (!rc && !resume) {
+        pel_md_thermo th;
+        pel_md_thermo_now(md, sys, &th);
+        if (!(isfinite(th.T) && isfinite(th.pe) && isfinite(th.p_bar)))
+            rc = pel_error_set(&err, PEL_ENUMERIC,
+                               "%s: the starting state gives non-finite thermo (T %g K, PE %g eV, P %g bar): "
+                               "check its positions and Velocities",
+                               in, th.T, th.pe, th.p_bar);
+        else if (thermo > 0) {
             fprintf(tf, "step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
-            pel_md_thermo th;
-            pel_md_thermo_now(md, sys, &th);
             print_thermo(tf, &th);
         }
+    }
+    if (!rc) {
         /* chunks end at every dump frame, checkpoint and at least every MD_PROGRESS_STEPS steps */
         cli_progress prog;
         cli_progress_init(&prog, "pel md", 60.0);
@@ -242,9 +325,13 @@ int cli_cmd_md(int argc, char **argv)
                     rc = pel_error_set(&err, PEL_EIO, "cannot flush the thermo or dump file to disk");
                     break;
                 }
-                int64_t ex[3] = {done, tl, dl};
+                if (thermo > 0 && (rc = pel_file_id_get(thermo_out, tl, PEL_FILE_ID_WINDOW, &ids[MD_THERMO], &err)))
+                    break;
+                if (dump && (rc = pel_file_id_get(dump, dl, PEL_FILE_ID_WINDOW, &ids[MD_DUMP], &err))) break;
+                int64_t ex[MD_CK_NEXTRA];
+                pack_extra(ex, done, ids);
                 pel_md_get_state(md, &st);
-                if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, 3, &err))) break;
+                if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, MD_CK_NEXTRA, &err))) break;
                 pel_calc_free(&calc);
                 if ((rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err))) break;
                 if ((rc = pel_md_refresh(md, calc, sys, &err))) break;

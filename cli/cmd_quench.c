@@ -41,6 +41,9 @@ static void usage(FILE *fp)
             "  --P BAR             pressure, bar (default 0)\n"
             "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
             "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
+            "  --is-max-calls N    force-call budget of each inherent-structure minimisation (default 100000)\n"
+            "  --allow-unconverged write glass.data even when the final inherent structure did not converge\n"
+            "                      (marked in its title, log.txt and stdout); without it that is an error\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --threads N         OpenMP threads of the force engine (default 1)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
@@ -102,11 +105,13 @@ int cli_cmd_quench(int argc, char **argv)
         {"threads", required_argument, 0, 'j'},     {"checkpoint-every", required_argument, 0, 'k'},
         {"resume", no_argument, 0, 'R'},            {"stop-after", required_argument, 0, 'x'},
         {"out", required_argument, 0, 'o'},         {"help", no_argument, 0, 'h'},
+        {"is-max-calls", required_argument, 0, 'M'}, {"allow-unconverged", no_argument, 0, 'U'},
         {0, 0, 0, 0}};
     pel_quench_params p;
     pel_quench_params_default(&p);
     const char *composition = "Cu56Zr44", *potential = PEL_EAM_DEFAULT_PATH, *outdir = NULL;
     long natoms = 2000, seed = 1, threads = 1;
+    int allow_unconverged = 0;
     double density = p.liquid.density;
     pel_error err = {0};
     optind = 1;
@@ -138,6 +143,8 @@ int cli_cmd_quench(int argc, char **argv)
         case 'R': p.resume = 1; break;
         case 'x': if (cli_long(CMD, "--stop-after", optarg, &p.stop_at_step)) return CLI_USAGE; break;
         case 'o': outdir = optarg; break;
+        case 'M': if (cli_long(CMD, "--is-max-calls", optarg, &p.min.max_force_calls)) return CLI_USAGE; break;
+        case 'U': allow_unconverged = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
         default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
@@ -151,6 +158,7 @@ int cli_cmd_quench(int argc, char **argv)
         return cli_errorf(CMD, CLI_USAGE, "--density %g atoms/Å^3 out of range (0.01, 0.2)", density);
     if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
     if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
+    if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
 
     pel_eam *pot = NULL;
     if (pel_eam_read_auto(potential, &pot, &err)) return cli_fail(CMD, &err);
@@ -209,16 +217,29 @@ int cli_cmd_quench(int argc, char **argv)
         cli_runlog_close(&q);
         return cli_fail(CMD, &err);
     }
+    /* cooling.csv records every sample with its IS_converged flag; glass.data
+     * is documented as the zero-pressure IS, so an unconverged one is an
+     * error unless asked for, and then marked wherever it is reported. */
+    const pel_quench_row *last = &res.rows[res.nrows - 1];
+    int unconverged = !last->is_converged;
     rc = write_csv(csv, &res, &err);
+    if (!rc && unconverged && !allow_unconverged)
+        rc = pel_error_set(&err, PEL_ENOCONV,
+                           "the final inherent structure did not converge (P %.4g bar): %s not written "
+                           "(raise --is-max-calls, or --allow-unconverged to keep it)",
+                           last->p_bar, glass);
     if (!rc) {
         pel_system_wrap(res.glass);
-        rc = pel_system_write_data(res.glass, glass, "pel quench: zero-pressure inherent structure", &err);
+        rc = pel_system_write_data(res.glass, glass,
+                                   unconverged ? "pel quench: UNCONVERGED inherent structure (--allow-unconverged)"
+                                               : "pel quench: zero-pressure inherent structure",
+                                   &err);
     }
     if (!rc) {
-        cli_runlog_line(&q, "done: %zu samples, final E_IS %.8f eV/atom, %ld MD steps", res.nrows,
-                 res.rows[res.nrows - 1].e_is, res.md_steps);
-        printf("E_IS_eV_per_atom=%.17g V_IS_A3_per_atom=%.17g samples=%zu\n", res.rows[res.nrows - 1].e_is,
-               res.rows[res.nrows - 1].v_is, res.nrows);
+        cli_runlog_line(&q, "done: %zu samples, final E_IS %.8f eV/atom%s, %ld MD steps", res.nrows, last->e_is,
+                        unconverged ? " (UNCONVERGED)" : "", res.md_steps);
+        printf("E_IS_eV_per_atom=%.17g V_IS_A3_per_atom=%.17g samples=%zu%s\n", last->e_is, last->v_is, res.nrows,
+               unconverged ? " unconverged=1" : "");
     } else {
         cli_runlog_line(&q, "failed writing results: %s", err.msg);
     }

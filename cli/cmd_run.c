@@ -98,6 +98,8 @@ static void overall(const pel_trace *tr, const pel_protocol *proto, const pel_se
 static int print_json(const pel_material *mat, const pel_protocol *proto, const char *ptext, const pel_trace *tr,
                       const pel_segment_summary *s, double Tc, double run_s)
 {
+    double E_far;
+    size_t n_out = pel_trace_outside_range(mat, tr, &E_far);
     double Emin, T_Emin, T_dep;
     overall(tr, proto, s, &Emin, &T_Emin, &T_dep);
     const pel_trace_point *last = &tr->p[tr->n - 1];
@@ -114,6 +116,11 @@ static int print_json(const pel_material *mat, const pel_protocol *proto, const 
     json_object_set_new(o, "min_E_T_K", jnum(T_Emin));
     json_object_set_new(o, "departure_T_K", jnum(T_dep));
     json_object_set_new(o, "equilibrium_tolerance_eV_per_atom", json_real(PEL_EVOLVE_EQ_TOL));
+    /* results where E left the material's calibrated range are extrapolations */
+    json_object_set_new(o, "calibrated_E_range_eV_per_atom", json_pack("[f,f]", mat->E_lo, mat->E_hi));
+    json_object_set_new(o, "outside_calibrated_range", json_boolean(n_out > 0));
+    json_object_set_new(o, "rows_outside_calibrated_range", json_integer((json_int_t)n_out));
+    json_object_set_new(o, "E_outside_calibrated_range_eV_per_atom", jnum(E_far));
     for (size_t k = 0; k < proto->nseg; k++) {
         json_t *j = json_object();
         json_object_set_new(j, "segment", json_integer((json_int_t)k + 1));
@@ -264,6 +271,13 @@ int cli_cmd_run(int argc, char **argv)
     if (rc != PEL_OK) {
         status = cli_fail(cmd, &err);
     } else {
+        double E_far;
+        size_t n_out = pel_trace_outside_range(&mat, &tr, &E_far);
+        if (n_out > 0)
+            fprintf(stderr,
+                    "pel %s: warning: E left the calibrated range [%g, %g] eV/atom of material %s in %zu of %zu rows "
+                    "(farthest E = %.6g eV/atom): results there are extrapolations\n",
+                    cmd, mat.E_lo, mat.E_hi, mat.name, n_out, tr.n, E_far);
         if (want_csv && out) {
             pel_afile af;
             if (pel_afile_open(&af, out, &err) != PEL_OK)

@@ -32,15 +32,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return CLI_OK;
+        return cli_stdout_close("help", CLI_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("pel %s\n", pel_version());
-        return CLI_OK;
+        return cli_stdout_close("--version", CLI_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+            return cli_stdout_close(argv[1], commands[i].fn(argc - 1, argv + 1));
     fprintf(stderr, "pel: unknown command '%s' (try pel --help)\n", argv[1]);
     return CLI_USAGE;
 }

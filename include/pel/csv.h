@@ -21,8 +21,15 @@ typedef struct pel_csv {
     char *path;   /* file read (owned), for messages */
 } pel_csv;
 
+/* Bounds on what the reader accepts, so a hostile header cannot make it
+ * allocate gigabytes (every row holds exactly ncol cells). */
+#define PEL_CSV_MAX_COLS 1024
+#define PEL_CSV_MAX_CELLS 50000000
+
 /* Read a whole file.  Lines starting with '#' and blank lines are skipped.
- * A row with more cells than the header is PEL_EPARSE naming the line. */
+ * PEL_EPARSE naming the line for: a row whose cell count differs from the
+ * header's, a last row without its end of line (a torn file), more than
+ * PEL_CSV_MAX_COLS columns or PEL_CSV_MAX_CELLS cells. */
 int pel_csv_read(const char *path, pel_csv *out, pel_error *err);
 void pel_csv_clear(pel_csv *t);
 /* Index of a column by exact name, or -1. */

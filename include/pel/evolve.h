@@ -70,6 +70,13 @@ int pel_evolve_run(const pel_material *mat, const pel_protocol *proto, const pel
                    pel_trace *out, pel_error *err);
 void pel_trace_clear(pel_trace *tr);
 
+/* Rows of a trace whose E left the range [E_lo, E_hi] the material's W(E),
+ * m(E) were calibrated on (docs/material.md): results there are
+ * extrapolations.  Returns their count; *E_far (if not NULL) gets the E
+ * farthest outside, NaN when none.  The library only reports: the caller
+ * decides how to warn (pel run: one stderr line and JSON fields). */
+size_t pel_trace_outside_range(const pel_material *mat, const pel_trace *tr, double *E_far);
+
 /* Tolerance for "on the equilibrium line": |E - E_eq| <= this (eV/atom). */
 #define PEL_EVOLVE_EQ_TOL 1e-3
 

@@ -18,15 +18,22 @@ extern "C" {
 
 /* Parse the whole of `s` as a finite double.  `what` names the quantity in the
  * error message ("--T", "line 12 of foo.data").  Leading/trailing blanks are
- * accepted; anything else after the number, NaN, inf or overflow is PEL_EPARSE. */
+ * accepted; anything else after the number, NaN, inf, overflow or a subnormal
+ * value (0 < |v| < DBL_MIN, where every digit given is lost) is PEL_EPARSE. */
 int pel_parse_double(const char *s, const char *what, double *out, pel_error *err);
 
 /* Same for a base-10 integer that must fit in long. */
 int pel_parse_long(const char *s, const char *what, long *out, pel_error *err);
 
-/* Atomic output file: data go to "<path>.tmp.<pid>" and only
- * pel_afile_commit() renames it onto <path> (after fflush + fsync), so a killed
- * or failed run never leaves a half-written file that looks complete. */
+/* Atomic output file: data go to a temporary file beside <path>
+ * (".<name>.tmp.XXXXXX", created by mkstemp: O_EXCL, so a planted file or
+ * symlink is never opened) and only pel_afile_commit() renames it onto <path>
+ * after every write, fflush, fsync and fclose succeeded, so a killed or failed
+ * run (full disk included) never leaves a half-written file that looks
+ * complete.  A <path> that exists and is not a regular file (device, FIFO,
+ * directory, symlink) is refused: `--out /dev/null` never replaces the device.
+ * The new file keeps the permissions of the file it replaces (else 0666 less
+ * the umask). */
 typedef struct pel_afile {
     FILE *fp;        /* write here between open and commit/abort */
     char *path;      /* final name (owned) */
@@ -34,11 +41,29 @@ typedef struct pel_afile {
 } pel_afile;
 
 int pel_afile_open(pel_afile *af, const char *path, pel_error *err);
-/* Flush, fsync, close and rename; frees the names.  On failure the temporary
- * file is removed and the target is untouched. */
+/* Check the stream, flush, fsync, close and rename; frees the names.  On
+ * failure (err names the file and the reason) the temporary file is removed
+ * and the target is untouched. */
 int pel_afile_commit(pel_afile *af, pel_error *err);
 /* Close and delete the temporary file; safe to call on a committed/zeroed af. */
 void pel_afile_abort(pel_afile *af);
+
+/* Identity of a file's contents, so that a resumed run can tell its own
+ * input and output files from others before it touches anything: the size
+ * and FNV-1a hashes of the first and of the last `window` bytes of the first
+ * `size` bytes (window 0: one hash of all of them, in `head`). */
+typedef struct pel_file_id {
+    int64_t size;
+    uint64_t head, tail;
+} pel_file_id;
+
+#define PEL_FILE_ID_WINDOW 65536 /* bytes hashed at each end of a growing output */
+
+/* Identity of the first `len` bytes of `path` (len < 0: the whole file).
+ * PEL_EIO if it cannot be read or is shorter than len. */
+int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err);
+/* 1 when both describe the same contents. */
+int pel_file_id_equal(const pel_file_id *a, const pel_file_id *b);
 
 /* Progress report from a long library computation.  `done` of `total` units;
  * `note` is a short status string (may be NULL).  Return nonzero to ask the

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pel/util.h"
 
@@ -154,7 +155,11 @@ int ck_read_file_any(const char *path, const char *const *magics, size_t nmagic,
         for (k = 0; k < nmagic; k++)
             if (!memcmp(m, magics[k], 8))
                 break;
-    if (k >= nmagic || fread(&len, sizeof len, 1, f) != 1 || len > CK_MAX_BYTES) {
+    struct stat sb;
+    /* the declared length must be what the file holds (magic, length, payload,
+     * hash) before anything is allocated from it */
+    if (k >= nmagic || fread(&len, sizeof len, 1, f) != 1 || len > CK_MAX_BYTES || fstat(fileno(f), &sb) != 0 ||
+        (uint64_t)sb.st_size != len + 24) {
         rc = PEL_ESTATE;
     } else if (!(b->p = malloc(len ? len : 1))) {
         rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading checkpoint %s", path);

@@ -57,7 +57,14 @@ int pel_md_checkpoint_read(const char *path, const double *fp, size_t nfp, pel_s
         goto corrupt;
     if (rc)
         goto out;
-    if (ck_get(&b, &ne, sizeof ne) || ne != nextra || ck_get(&b, extra, nextra * sizeof *extra) || b.pos != b.len)
+    if (ck_get(&b, &ne, sizeof ne))
+        goto corrupt;
+    if (ne != nextra && ne < 64 && b.len - b.pos == ne * sizeof *extra) {
+        rc = pel_error_set(err, PEL_ESTATE, "checkpoint %s was written by another version of pel (%llu run records, "
+                           "expected %zu): start the run afresh", path, (unsigned long long)ne, nextra);
+        goto out;
+    }
+    if (ne != nextra || ck_get(&b, extra, nextra * sizeof *extra) || b.pos != b.len)
         goto corrupt;
     rc = PEL_OK;
     goto out;

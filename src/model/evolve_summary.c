@@ -92,3 +92,22 @@ int pel_trace_summarize(const pel_trace *tr, size_t nseg, pel_segment_summary *o
     }
     return PEL_OK;
 }
+
+size_t pel_trace_outside_range(const pel_material *mat, const pel_trace *tr, double *E_far)
+{
+    size_t n = 0;
+    double worst = 0.0, far = NAN;
+    for (size_t i = 0; i < tr->n; i++) {
+        double E = tr->p[i].E, off = E < mat->E_lo ? mat->E_lo - E : E > mat->E_hi ? E - mat->E_hi : 0.0;
+        if (!(off > 0.0))
+            continue;
+        n++;
+        if (off > worst) {
+            worst = off;
+            far = E;
+        }
+    }
+    if (E_far)
+        *E_far = far;
+    return n;
+}

@@ -405,6 +405,34 @@ const char *plt_ext(unsigned format)
     return format == PEL_PLOT_PNG ? "png" : format == PEL_PLOT_SVG ? "svg" : "pdf";
 }
 
+/* PLplot (cairo) never reports a failed write: a full disk leaves a
+ * truncated picture behind.  So the file it wrote is checked before it is
+ * renamed into place: not empty, and ending as a complete file of its format
+ * (PNG: the IEND chunk; SVG: "</svg>"; PDF: "%%EOF"), trailing blanks aside. */
+static int picture_complete(const char *tmp, const char *dev)
+{
+    static const unsigned char png_end[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    FILE *fp = fopen(tmp, "rb");
+    if (!fp)
+        return 0;
+    unsigned char tail[64];
+    size_t n = 0;
+    if (fseek(fp, 0, SEEK_END) == 0) {
+        long size = ftell(fp);
+        long from = size > (long)sizeof tail ? size - (long)sizeof tail : 0;
+        if (size > 0 && fseek(fp, from, SEEK_SET) == 0)
+            n = fread(tail, 1, sizeof tail, fp);
+    }
+    fclose(fp);
+    if (!strcmp(dev, "pngcairo"))
+        return n >= sizeof png_end && !memcmp(tail + n - sizeof png_end, png_end, sizeof png_end);
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' || tail[n - 1] == ' '))
+        n--;
+    const char *end = !strcmp(dev, "svgcairo") ? "</svg>" : "%%EOF";
+    size_t k = strlen(end);
+    return n >= k && !memcmp(tail + n - k, end, k);
+}
+
 int plt_draw(const plt_fig *f, const char *path, const char *dev, int w, int h, pel_error *err)
 {
     /* PLplot opens the temporary name itself; pel_afile's own handle to the
@@ -438,6 +466,10 @@ int plt_draw(const plt_fig *f, const char *path, const char *dev, int w, int h, 
         draw_panel(f, p);
     plend1();
     plsstrm(old);
+    if (!picture_complete(af.tmp_path, dev)) {
+        pel_afile_abort(&af);
+        return pel_error_set(err, PEL_EIO, "cannot write %s: PLplot left an incomplete picture (%s; disk full?)", path, dev);
+    }
     return pel_afile_commit(&af, err);
 }
 

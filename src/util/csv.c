@@ -127,6 +127,11 @@ int pel_csv_read(const char *path, pel_csv *out, pel_error *err)
             size_t n = 1;
             for (const char *p = line; *p; p++)
                 n += *p == ',';
+            if (n > PEL_CSV_MAX_COLS) {
+                rc = pel_error_set(err, PEL_EPARSE, "%s line %zu: %zu columns in the header (at most %d)", path, lineno,
+                                   n, PEL_CSV_MAX_COLS);
+                break;
+            }
             out->names = calloc(n, sizeof *out->names);
             cell = calloc(n + 1, sizeof *cell);
             if (!out->names || !cell) {
@@ -140,10 +145,22 @@ int pel_csv_read(const char *path, pel_csv *out, pel_error *err)
                     rc = pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", path);
             continue;
         }
+        if (line[len - 1] != '\n') {
+            /* a writer killed mid-row leaves "300,-4" for "300,-4.7012": a
+             * number that parses but is wrong, so a torn row is refused */
+            rc = pel_error_set(err, PEL_EPARSE, "%s line %zu: last line has no end of line (file torn or still being "
+                               "written?)", path, lineno);
+            break;
+        }
         size_t n = split(line, cell, out->ncol);
-        if (n > out->ncol) {
+        if (n != out->ncol) {
             rc = pel_error_set(err, PEL_EPARSE, "%s line %zu: %zu cells but the header has %zu columns", path,
                                lineno, n, out->ncol);
+            break;
+        }
+        if ((out->nrow + 1) * out->ncol > PEL_CSV_MAX_CELLS) {
+            rc = pel_error_set(err, PEL_EPARSE, "%s line %zu: more than %d cells: file too large for the CSV reader",
+                               path, lineno, PEL_CSV_MAX_CELLS);
             break;
         }
         if (push_row(out, &cap, cell, n, lineno) != PEL_OK) {

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,9 +75,10 @@ static int read_quantity(scanner *sc, const unit *units, const char *what, doubl
     char *end;
     errno = 0;
     double v = strtod(p, &end);
+    int range_err = errno == ERANGE;
     if (end == p)
         return pel_error_set(sc->err, PEL_EPARSE, "protocol column %zu: expected %s (a number)", *pos, what);
-    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+    if (!isfinite(v) || (range_err && fabs(v) > 1.0))
         return pel_error_set(sc->err, PEL_EPARSE, "protocol column %zu: %s is not a finite number", *pos, what);
     sc->i += (size_t)(end - p);
     size_t after_number = sc->i;
@@ -101,6 +103,10 @@ static int read_quantity(scanner *sc, const unit *units, const char *what, doubl
             v *= u->factor;
         }
     }
+    /* An underflowed number has lost its digits: 1e-320 K/s is no rate. */
+    if ((range_err && fabs(v) <= 1.0) || (v != 0.0 && fabs(v) < DBL_MIN))
+        return pel_error_set(sc->err, PEL_EINVAL, "protocol column %zu: %s %.3g is below the smallest normal double (%g)",
+                             *pos, what, v, DBL_MIN);
     *out = v;
     return PEL_OK;
 }
@@ -186,6 +192,9 @@ static int parse_segment(scanner *sc, double T_now, pel_segment *sg)
                              tpos, w, sg->T_end_K, T_now);
     sg->rate_K_per_s = dT < 0.0 ? -rate : rate;
     sg->duration_s = fabs(dT) / rate;
+    if (!isfinite(sg->duration_s))
+        return pel_error_set(sc->err, PEL_EINVAL, "protocol column %zu: rate %g K/s is too slow: the ramp never ends",
+                             rpos, rate);
     return PEL_OK;
 }
 
@@ -211,7 +220,7 @@ int pel_protocol_parse(const char *text, pel_protocol *out, pel_error *err)
     scanner sc = {text, 0, err};
     size_t cap = 0;
     int rc = parse_start(&sc, out);
-    double T_now = out->T0_K;
+    double T_now = out->T0_K, t_total = 0.0;
     while (rc == PEL_OK) {
         skip_blank(&sc);
         if (!text[sc.i])
@@ -225,6 +234,11 @@ int pel_protocol_parse(const char *text, pel_protocol *out, pel_error *err)
         if ((rc = parse_segment(&sc, T_now, &sg)) || (rc = push_segment(out, &cap, &sg, err)))
             break;
         T_now = sg.T_end_K;
+        t_total += sg.duration_s;
+        if (!isfinite(t_total)) {
+            rc = pel_error_set(err, PEL_EINVAL, "protocol column %zu: the protocol's total time overflows", sg.text_pos);
+            break;
+        }
     }
     if (rc != PEL_OK)
         pel_protocol_clear(out);

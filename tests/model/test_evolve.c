@@ -156,6 +156,29 @@ static void test_slow_ramp_stays_on_line(void **state)
     pel_trace_clear(&tr);
 }
 
+/* Calibrated range: a glass started at E = E_lo - 0.3 eV/atom and held at
+ * 300 K stays frozen there (dE/dt ~ 0), so every row lies outside
+ * [E_lo, E_hi] and the farthest is the start energy; the same hold from
+ * E_lo + 0.1 never leaves the range. */
+static void test_outside_calibrated_range(void **state)
+{
+    (void)state;
+    char text[128];
+    pel_trace tr = {0};
+    snprintf(text, sizeof text, "E=%.17g@300; hold 1s", mat.E_lo - 0.3);
+    run(text, NULL, &tr);
+    double far;
+    assert_true(tr.n > 2);
+    assert_int_equal(pel_trace_outside_range(&mat, &tr, &far), tr.n);
+    assert_close(far, mat.E_lo - 0.3, 0, 1e-6);
+    pel_trace_clear(&tr);
+    snprintf(text, sizeof text, "E=%.17g@300; hold 1s", mat.E_lo + 0.1);
+    run(text, NULL, &tr);
+    assert_int_equal(pel_trace_outside_range(&mat, &tr, &far), 0);
+    assert_true(isnan(far));
+    pel_trace_clear(&tr);
+}
+
 /* Output rows: ramp rows on the 1 K grid with t = |T - T0|/q, exact ends,
  * dE/dT consistent with the finite difference of E between rows. */
 static void test_trace_grid(void **state)
@@ -445,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_hold_converges),
         cmocka_unit_test(test_slow_ramp_stays_on_line),
         cmocka_unit_test(test_trace_grid),
+        cmocka_unit_test(test_outside_calibrated_range),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_summarize),
         cmocka_unit_test(test_claim_cooling_follows_then_freezes),

@@ -471,7 +471,8 @@ static void test_csv_reader(void **state)
         size_t ncol, nrow;
     } cases[] = {
         {"# comment\nT_K,E_eV\n300,-4.7\n\n400, -4.6 \n", PEL_OK, 2, 2},
-        {"a,b,c\n1,2\n", PEL_OK, 3, 1},        /* short row: missing cells empty */
+        {"a,b,c\n1,,\n", PEL_OK, 3, 1},       /* empty cells */
+        {"a,b,c\n1,2\n", PEL_EPARSE, 0, 0},    /* short row (tests/util/test_csv.c) */
         {"a,b\n1,2,3\n", PEL_EPARSE, 0, 0},    /* too many cells */
         {"", PEL_EPARSE, 0, 0},                /* no header */
     };

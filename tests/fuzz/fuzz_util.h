@@ -1,0 +1,54 @@
+/* fuzz_util.h - shared pieces of the fuzz harnesses (docs/dev/fuzzing.md).
+ * Every harness is a libFuzzer entry point LLVMFuzzerTestOneInput, built by
+ * clang -fsanitize=fuzzer or by AFL++'s afl-clang-fast (CMake PEL_FUZZ).
+ * Parsers that take a path get the input through one scratch file per
+ * process, rewritten for every input. */
+#ifndef PEL_FUZZ_UTIL_H
+#define PEL_FUZZ_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Write data to this process's scratch file; returns its path (static). */
+static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix)
+{
+    static char path[128];
+    if (!path[0]) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(path, sizeof path, "%s/pel_fuzz_%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(), suffix);
+    }
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        abort(); /* the harness itself cannot work: not a finding */
+    if (size && fwrite(data, 1, size, fp) != size)
+        abort();
+    fclose(fp);
+    return path;
+}
+
+/* A NUL-terminated copy of the input (caller frees). */
+static inline char *fuzz_string(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s)
+        abort();
+    memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}
+
+/* A parser must set a message on every failure: an empty one would print
+ * "pel <cmd>: " and nothing else. */
+#define FUZZ_CHECK_ERROR(rc, err)                                                                                    \
+    do {                                                                                                             \
+        if ((rc) != 0 && (err).msg[0] == '\0')                                                                       \
+            abort();                                                                                                 \
+    } while (0)
+
+#endif
