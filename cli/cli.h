@@ -25,6 +25,7 @@ typedef int (*cli_cmd_fn)(int argc, char **argv);
     X(md, "molecular dynamics NVE/NVT/NPT; --protocol: MD along a thermal protocol")                     \
     X(quench, "prepare a glass: melt, cool at a rate, record IS energies")           \
     X(isotherm, "equilibrium-line point from MD holds approached from above and below") \
+    X(is, "inherent structures of every frame of a LAMMPS dump or extended XYZ")      \
     X(art, "ART nouveau saddle searches: event catalog of E_A, E_R")                 \
     X(fit, "fit activation/relaxation spectra (eqs. 3, 5) to event catalogs")         \
     X(calibrate, "fit a material jointly to ART catalogs and MD tables (inverse strategy)") \

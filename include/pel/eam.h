@@ -19,7 +19,13 @@
 extern "C" {
 #endif
 
-typedef enum { PEL_EAM_FS, PEL_EAM_ALLOY } pel_eam_format;
+/* eam/fs and eam/alloy: setfl files; funcfl: LAMMPS pair_style eam, one
+ * element per file (symbol from its atomic number), converted as LAMMPS does. */
+typedef enum { PEL_EAM_FS, PEL_EAM_ALLOY, PEL_EAM_FUNCFL } pel_eam_format;
+
+/* Largest |mass in the data file - mass of the element in the potential|
+ * accepted when mapping atom types to elements, g/mol. */
+#define PEL_EAM_MASS_TOL 0.1
 
 typedef struct pel_eam pel_eam;
 
@@ -29,7 +35,8 @@ typedef struct pel_eam pel_eam;
 /* Read and spline a potential file.  Errors name the file and line (missing
  * file, malformed or missing number, bad grid).  *out is NULL on failure. */
 int pel_eam_read(const char *path, pel_eam_format fmt, pel_eam **out, pel_error *err);
-/* Same, format from the name: "*.alloy" is eam/alloy, anything else eam/fs. */
+/* Same, format from the name: "*.alloy" is eam/alloy, "*.eam" funcfl,
+ * anything else eam/fs. */
 int pel_eam_read_auto(const char *path, pel_eam **out, pel_error *err);
 void pel_eam_free(pel_eam **pot);
 double pel_eam_cutoff(const pel_eam *pot);                      /* Å */
@@ -38,10 +45,12 @@ const char *pel_eam_element(const pel_eam *pot, int i);        /* symbol */
 double pel_eam_mass(const pel_eam *pot, int i);                 /* g/mol */
 /* Grid step dr of the pair tables (Å): atoms closer than this are off the table. */
 double pel_eam_table_rmin(const pel_eam *pot);
-/* Map the system's element names to potential elements; fails naming an
- * element the potential lacks. map[t] = potential element of type t.  A type
- * without a name maps to the potential's element of the same index (so Cu = 1,
- * Zr = 2 with CuZr_mm). */
+/* Map atom types to potential elements: map[t] = potential element of type t.
+ * A named type (sys->elem[t]) must be in the potential and, when the system
+ * has a mass for it, agree with the element's mass in the potential within
+ * PEL_EAM_MASS_TOL.  A type without a name is identified by its mass (exactly
+ * one element within PEL_EAM_MASS_TOL), never by its position; without a
+ * mass either it is an error.  Errors name the type, mass and element. */
 int pel_eam_map_types(const pel_eam *pot, const pel_system *sys, int *map, pel_error *err);
 
 /* Result of one force call.  f is caller-owned [3n] (may be NULL when only

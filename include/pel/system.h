@@ -36,7 +36,15 @@ typedef struct pel_system {
     double mass[PEL_MAX_TYPES];  /* g/mol per type */
     char elem[PEL_MAX_TYPES][8]; /* element symbol per type ("" if unknown) */
     int has_velocities;          /* the file had a Velocities section */
+    unsigned ignored;            /* PEL_IGNORED_* flags: what the data file held that pel ignores */
 } pel_system;
+
+/* What a data file held that pel reads but does not use (the potentials are
+ * EAM: no charges, no bonds).  The library never prints; the CLI notes it. */
+#define PEL_IGNORED_CHARGES 1u   /* atom_style charge or full */
+#define PEL_IGNORED_MOLECULES 2u /* atom_style full */
+#define PEL_IGNORED_TOPOLOGY 4u  /* Bonds, Angles, Dihedrals, Impropers sections */
+#define PEL_IGNORED_COEFFS 8u    /* Pair/Bond/... Coeffs sections */
 
 /* Allocate a system of n atoms and ntypes types, all arrays zeroed.
  * On failure *out is NULL and nothing is leaked. */
@@ -46,17 +54,29 @@ void pel_system_free(pel_system **sys);
 /* Deep copy into a new system. */
 int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err);
 
-/* Read a LAMMPS data file (atom_style atomic; Atoms lines "id type x y z"
- * with or without 3 image flags; optional Masses, Velocities; orthorhombic
- * box only).  Element names come from `elements` (comma list "Cu,Zr", type
- * order) or, if NULL, from "# Cu Zr"-style comments after Masses entries.
- * Errors name the file and line. */
+/* Read a LAMMPS data file: atom_style atomic ("id type x y z"), charge
+ * ("id type q x y z") or full ("id mol type q x y z"), each with or without 3
+ * image flags, the style from the "Atoms # style" comment or else the column
+ * count; optional Masses, Velocities; topology and Coeffs sections skipped
+ * (sys->ignored says what was dropped); orthorhombic box only.  Element names
+ * come from `elements` (comma list "Cu,Zr", type order) or, if NULL, from
+ * "# Cu"-style comments after Masses entries.  Bounded: the declared atom
+ * count must fit the file's size before anything is allocated; lines over
+ * 4096 characters, non-finite numbers, non-normal masses and box lengths,
+ * velocities above the speed of light are errors.  Errors name the file and
+ * line. */
 int pel_system_read_data(const char *path, const char *elements, pel_system **out, pel_error *err);
+/* One-line description of sys->ignored ("charges, molecule ids in the data
+ * file ignored ..."), written into buf; returns 1 if anything was ignored. */
+int pel_system_ignored_note(const pel_system *sys, char *buf, size_t cap);
 /* Write a LAMMPS data file atomically (temp file + rename), %.17g. */
 int pel_system_write_data(const pel_system *sys, const char *path, const char *title, pel_error *err);
 
 /* Wrap positions into the box, updating image flags. */
 void pel_system_wrap(pel_system *sys);
+/* Position of atom i wrapped into [lo, lo+len), with its image flags updated
+ * accordingly (sys unchanged). */
+void pel_system_wrapped(const pel_system *sys, size_t i, double x[3], int im[3]);
 double pel_system_volume(const pel_system *sys);
 /* Kinetic energy (eV) and the LAMMPS-style temperature (K, 3N-3 dof). */
 double pel_system_kinetic(const pel_system *sys);
@@ -91,7 +111,8 @@ int pel_system_random_liquid(const pel_liquid_params *p, pel_system **out, pel_e
  * "w" or "a"); positions are written wrapped into the box, %.17g.
  * LAMMPS dump: "ITEM: TIMESTEP ... ITEM: ATOMS id type x y z".
  * Extended XYZ: Lattice="..." Properties=species:S:1:pos:R:3 (OVITO, ASE);
- * `comment` (may be NULL) is appended to the comment line, e.g. "Time=1.0". */
+ * `comment` (may be NULL) is appended to the comment line, e.g. "Time=1.0".
+ * The richer columns (elements, image flags, velocities): include/pel/traj.h. */
 int pel_system_write_dump(const pel_system *sys, FILE *fp, long step, pel_error *err);
 int pel_system_write_extxyz(const pel_system *sys, FILE *fp, const char *comment, pel_error *err);
 

@@ -68,6 +68,7 @@ int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err)
     memcpy(d->mass, src->mass, sizeof d->mass);
     memcpy(d->elem, src->elem, sizeof d->elem);
     d->has_velocities = src->has_velocities;
+    d->ignored = src->ignored;
     if (n) {
         memcpy(d->x, src->x, 3 * n * sizeof *d->x);
         memcpy(d->v, src->v, 3 * n * sizeof *d->v);

@@ -13,18 +13,32 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pel/system.h"
+#include "pel/traj.h"
 #include "pel/util.h"
 
 /* Relative tolerance (fraction of the box length) for atoms just outside it:
  * covers round-off of coordinates written at lo+len by other tools. */
 #define PEL_DATA_BOX_TOL 1e-6
 #define PEL_DATA_MAX_TOKENS 16
+/* Longest line accepted (characters): an Atoms line of atom_style full with
+ * image flags is ~200 characters at full precision. */
+#define PEL_DATA_MAX_LINE 4096
+/* Shortest possible Atoms line, "1 1 0 0 0\n": a file of S bytes holds at
+ * most S / PEL_DATA_MIN_ATOM_BYTES atoms, which bounds what a header may
+ * declare before anything is allocated. */
+#define PEL_DATA_MIN_ATOM_BYTES 10
+/* Largest atom count declared by a file of unknown size (a pipe). */
+#define PEL_DATA_STREAM_MAX_ATOMS 10000000L
+/* Speed of light, Å/ps: a faster velocity is a broken file, not a state. */
+#define PEL_DATA_VMAX 2.99792458e6
 
 typedef struct data_reader {
     FILE *fp;
     const char *path;
+    pel_error *err; /* where next_line reports an over-long line */
     char *line;   /* current line (comment kept in `comment`) */
     size_t cap;
     long lineno;
@@ -33,13 +47,19 @@ typedef struct data_reader {
     int ntok;
 } data_reader;
 
-/* Next line split into tokens; returns 0 at EOF, 1 otherwise. */
+/* Next line split into tokens; returns 0 at EOF, 1 otherwise, -1 (error
+ * set) for a line longer than PEL_DATA_MAX_LINE. */
 static int next_line(data_reader *r)
 {
     ssize_t len = getline(&r->line, &r->cap, r->fp);
     if (len < 0)
         return 0;
     r->lineno++;
+    if (len > PEL_DATA_MAX_LINE) {
+        pel_error_set(r->err, PEL_EPARSE, "%s:%ld: line longer than %d characters", r->path, r->lineno,
+                      PEL_DATA_MAX_LINE);
+        return -1;
+    }
     r->comment = NULL;
     char *hash = strchr(r->line, '#');
     if (hash) {
@@ -79,7 +99,10 @@ static int read_section(data_reader *r, const char *name, size_t count, section_
 {
     size_t got = 0;
     while (got < count) {
-        if (!next_line(r))
+        int more = next_line(r);
+        if (more < 0)
+            return PEL_EPARSE;
+        if (!more)
             return pel_error_set(err, PEL_EPARSE, "%s:%ld: end of file after %zu of %zu %s lines", r->path,
                                  r->lineno, got, count, name);
         if (r->ntok == 0)
@@ -92,9 +115,15 @@ static int read_section(data_reader *r, const char *name, size_t count, section_
     return PEL_OK;
 }
 
+/* Atom styles read (LAMMPS atom_style): columns before "x y z". */
+typedef enum { STYLE_UNKNOWN, STYLE_ATOMIC, STYLE_CHARGE, STYLE_FULL } atom_style;
+static const char *const style_name[] = {"", "atomic", "charge", "full"};
+static const int style_ncol[] = {0, 5, 6, 7}; /* without image flags */
+
 typedef struct read_ctx {
     long *line_of;      /* [n] line of each atom (for errors) */
     size_t natoms_seen;
+    atom_style style;
 } read_ctx;
 
 static int masses_line(data_reader *r, pel_system *s, void *vctx, pel_error *err)
@@ -107,7 +136,7 @@ static int masses_line(data_reader *r, pel_system *s, void *vctx, pel_error *err
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: Masses line needs 'type mass'", r->path, r->lineno);
     if ((rc = rd_long(r, 0, &t, err)) || (rc = rd_double(r, 1, &m, err)))
         return rc;
-    if (t < 1 || t > s->ntypes || !(m > 0))
+    if (t < 1 || t > s->ntypes || !(m > 0) || !isnormal(m))
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: bad Masses entry (type %ld, mass %g)", r->path, r->lineno,
                              t, m);
     s->mass[t - 1] = m;
@@ -121,17 +150,42 @@ static int masses_line(data_reader *r, pel_system *s, void *vctx, pel_error *err
     return PEL_OK;
 }
 
+/* Atoms line of the detected style:
+ *   atomic "id type x y z", charge "id type q x y z", full "id mol type q x y z",
+ * each optionally followed by three image flags.  Charges and molecule ids
+ * are checked as numbers and otherwise ignored (flags in s->ignored). */
 static int atoms_line(data_reader *r, pel_system *s, void *vctx, pel_error *err)
 {
     read_ctx *ctx = vctx;
-    if (r->ntok != 5 && r->ntok != 8)
-        return pel_error_set(err, PEL_EPARSE, "%s:%ld: Atoms line needs 'id type x y z [ix iy iz]' (atomic style)",
-                             r->path, r->lineno);
+    if (ctx->style == STYLE_UNKNOWN) /* no "# style" comment: from the column count */
+        for (int k = STYLE_ATOMIC; k <= STYLE_FULL; k++)
+            if (r->ntok == style_ncol[k] || r->ntok == style_ncol[k] + 3)
+                ctx->style = (atom_style)k;
+    atom_style st = ctx->style;
+    int ncol = style_ncol[st];
+    if (st == STYLE_UNKNOWN || (r->ntok != ncol && r->ntok != ncol + 3))
+        return pel_error_set(err, PEL_EPARSE,
+                             "%s:%ld: Atoms line has %d columns; atom_style %s needs %d or %d (with image flags)",
+                             r->path, r->lineno, r->ntok, st ? style_name[st] : "atomic/charge/full",
+                             st ? ncol : 5, st ? ncol + 3 : 10);
+    int ctype = st == STYLE_FULL ? 2 : 1, cx = ncol - 3;
     size_t i = ctx->natoms_seen++;
     long id, t;
     int rc;
-    if ((rc = rd_long(r, 0, &id, err)) || (rc = rd_long(r, 1, &t, err)))
+    if ((rc = rd_long(r, 0, &id, err)) || (rc = rd_long(r, ctype, &t, err)))
         return rc;
+    if (st == STYLE_FULL) {
+        long mol;
+        if ((rc = rd_long(r, 1, &mol, err)))
+            return rc;
+        s->ignored |= PEL_IGNORED_MOLECULES;
+    }
+    if (st != STYLE_ATOMIC) {
+        double q;
+        if ((rc = rd_double(r, cx - 1, &q, err)))
+            return rc;
+        s->ignored |= PEL_IGNORED_CHARGES;
+    }
     if (id < 1)
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: atom id %ld must be positive", r->path, r->lineno, id);
     if (t < 1 || t > s->ntypes)
@@ -140,11 +194,11 @@ static int atoms_line(data_reader *r, pel_system *s, void *vctx, pel_error *err)
     s->id[i] = id;
     s->type[i] = (int)t - 1;
     for (int d = 0; d < 3; d++) {
-        if ((rc = rd_double(r, 2 + d, &s->x[3 * i + d], err)))
+        if ((rc = rd_double(r, cx + d, &s->x[3 * i + d], err)))
             return rc;
         long im = 0;
-        if (r->ntok == 8) {
-            if ((rc = rd_long(r, 5 + d, &im, err)))
+        if (r->ntok == ncol + 3) {
+            if ((rc = rd_long(r, ncol + d, &im, err)))
                 return rc;
             if (im < -1000000000L || im > 1000000000L)
                 return pel_error_set(err, PEL_EPARSE, "%s:%ld: image flag %ld out of range", r->path, r->lineno, im);
@@ -189,9 +243,15 @@ static int velocities_line(data_reader *r, pel_system *s, void *vctx, pel_error 
     }
     if (lo == s->n || s->id[lo] != id)
         return pel_error_set(err, PEL_EPARSE, "%s:%ld: velocity for unknown atom id %ld", r->path, r->lineno, id);
-    for (int d = 0; d < 3; d++)
-        if ((rc = rd_double(r, 1 + d, &s->v[3 * lo + d], err)))
+    for (int d = 0; d < 3; d++) {
+        double v;
+        if ((rc = rd_double(r, 1 + d, &v, err)))
             return rc;
+        if (!(fabs(v) < PEL_DATA_VMAX))
+            return pel_error_set(err, PEL_EPARSE, "%s:%ld: velocity %g A/ps of atom %ld exceeds the speed of light",
+                                 r->path, r->lineno, v, id);
+        s->v[3 * lo + d] = v;
+    }
     return PEL_OK;
 }
 
@@ -270,32 +330,86 @@ static int check_box(pel_system *s, const long *line_of, const char *path, pel_e
     return PEL_OK;
 }
 
-static int parse_data(data_reader *r, const char *elements, pel_system **out, pel_error *err)
+/* Header lines of molecular styles ("N bonds", "N bond types", "N extra bond
+ * per atom", ...): checked as counts and ignored. */
+static int topology_header(const data_reader *r)
+{
+    static const char *const kinds[] = {"bond", "angle", "dihedral", "improper"};
+    if (r->ntok >= 2 && (strcmp(r->tok[1], "extra") == 0 || strncmp(r->tok[1], "extra/", 6) == 0))
+        return 1;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t n = strlen(kinds[k]);
+        if (r->ntok == 2 && strncmp(r->tok[1], kinds[k], n) == 0 && strcmp(r->tok[1] + n, "s") == 0)
+            return 1;
+        if (r->ntok == 3 && strcmp(r->tok[1], kinds[k]) == 0 && strcmp(r->tok[2], "types") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Sections pel has no use for (topology and force-field coefficients): their
+ * lines are skipped; returns the PEL_IGNORED_* flag, 0 if not such a section. */
+static unsigned skipped_section(const data_reader *r)
+{
+    static const char *const topo[] = {"Bonds", "Angles", "Dihedrals", "Impropers"};
+    for (size_t k = 0; k < sizeof topo / sizeof topo[0]; k++)
+        if (r->ntok == 1 && strcmp(r->tok[0], topo[k]) == 0)
+            return PEL_IGNORED_TOPOLOGY;
+    if (r->ntok == 2 && strcmp(r->tok[1], "Coeffs") == 0)
+        return PEL_IGNORED_COEFFS;
+    return 0;
+}
+
+/* Skip lines up to the next section keyword (a line starting with a letter);
+ * returns 1 with that line loaded, 0 at EOF, -1 on error. */
+static int skip_section(data_reader *r)
+{
+    int more;
+    while ((more = next_line(r)) > 0)
+        if (r->ntok > 0 && isalpha((unsigned char)r->tok[0][0]))
+            return 1;
+    return more;
+}
+
+static int parse_data(data_reader *r, const char *elements, long file_bytes, pel_system **out, pel_error *err)
 {
     long natoms = -1, ntypes = -1;
     double lo[3] = {0}, hi[3] = {0};
     int have_box[3] = {0};
     int rc;
-    next_line(r); /* title */
     pel_system *s = NULL;
     read_ctx ctx = {0};
-    int have_atoms = 0;
-    while (next_line(r)) {
+    int have_atoms = 0, more = next_line(r); /* title */
+    unsigned skipped = 0;
+    while (more > 0 && (more = next_line(r)) > 0) {
+    again:
         if (r->ntok == 0)
             continue;
         const char *last = r->tok[r->ntok - 1];
+        unsigned skip;
         if (!s && r->ntok == 2 && strcmp(last, "atoms") == 0) {
             if ((rc = rd_long(r, 0, &natoms, err)))
                 goto fail;
+            /* Bounded before anything is allocated: the atoms must fit the file. */
+            long cap = file_bytes >= 0 ? file_bytes / PEL_DATA_MIN_ATOM_BYTES : PEL_DATA_STREAM_MAX_ATOMS;
+            if (natoms < 0 || natoms > cap) {
+                rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: %ld atoms cannot fit in a file of %ld bytes%s",
+                                   r->path, r->lineno, natoms, file_bytes, file_bytes < 0 ? " (a stream)" : "");
+                goto fail;
+            }
         } else if (!s && r->ntok == 3 && strcmp(r->tok[1], "atom") == 0 && strcmp(last, "types") == 0) {
             if ((rc = rd_long(r, 0, &ntypes, err)))
+                goto fail;
+        } else if (!s && topology_header(r)) {
+            long count;
+            if ((rc = rd_long(r, 0, &count, err)))
                 goto fail;
         } else if (!s && r->ntok == 4 && r->tok[2][0] >= 'x' && r->tok[2][0] <= 'z' &&
                    strcmp(r->tok[2] + 1, "lo") == 0 && strcmp(r->tok[3] + 1, "hi") == 0) {
             int d = r->tok[2][0] - 'x';
             if ((rc = rd_double(r, 0, &lo[d], err)) || (rc = rd_double(r, 1, &hi[d], err)))
                 goto fail;
-            if (!(hi[d] > lo[d])) {
+            if (!(hi[d] > lo[d]) || !isnormal(hi[d] - lo[d]) || !isfinite(hi[d] - lo[d])) {
                 rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: box %clo >= %chi", r->path, r->lineno, 'x' + d, 'x' + d);
                 goto fail;
             }
@@ -309,6 +423,10 @@ static int parse_data(data_reader *r, const char *elements, pel_system **out, pe
                 rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: triclinic boxes are not supported", r->path, r->lineno);
                 goto fail;
             }
+        } else if ((skip = skipped_section(r)) != 0) {
+            skipped |= skip;
+            if ((more = skip_section(r)) > 0)
+                goto again;
         } else if (r->ntok == 1 && (strcmp(last, "Masses") == 0 || strcmp(last, "Atoms") == 0 ||
                                     strcmp(last, "Velocities") == 0)) {
             if (!s) { /* end of header: allocate */
@@ -337,10 +455,16 @@ static int parse_data(data_reader *r, const char *elements, pel_system **out, pe
             if (strcmp(last, "Masses") == 0) {
                 rc = read_section(r, "Masses", s->ntypes, masses_line, s, &ctx, err);
             } else if (strcmp(last, "Atoms") == 0) {
-                if (r->comment && strspn(r->comment, " \t") != strlen(r->comment) &&
-                    strcmp(strtok(r->comment, " \t"), "atomic") != 0) {
-                    rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: only atom_style atomic is supported", r->path,
-                                       r->lineno);
+                char style[32] = "";
+                if (r->comment)
+                    sscanf(r->comment, " %31s", style);
+                ctx.style = STYLE_UNKNOWN;
+                for (int k = STYLE_ATOMIC; k <= STYLE_FULL; k++)
+                    if (strcmp(style, style_name[k]) == 0)
+                        ctx.style = (atom_style)k;
+                if (style[0] && ctx.style == STYLE_UNKNOWN) {
+                    rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: atom_style %s is not supported (atomic, charge, full)",
+                                       r->path, r->lineno, style);
                     goto fail;
                 }
                 if (have_atoms) {
@@ -367,6 +491,10 @@ static int parse_data(data_reader *r, const char *elements, pel_system **out, pe
             goto fail;
         }
     }
+    if (more < 0) {
+        rc = PEL_EPARSE;
+        goto fail;
+    }
     if (ferror(r->fp)) {
         rc = pel_error_set(err, PEL_EIO, "error reading %s", r->path);
         goto fail;
@@ -375,6 +503,7 @@ static int parse_data(data_reader *r, const char *elements, pel_system **out, pe
         rc = pel_error_set(err, PEL_EPARSE, "%s: no Atoms section", r->path);
         goto fail;
     }
+    s->ignored |= skipped;
     if ((rc = check_box(s, ctx.line_of, r->path, err)))
         goto fail;
     if (elements) {
@@ -397,17 +526,39 @@ int pel_system_read_data(const char *path, const char *elements, pel_system **ou
     *out = NULL;
     data_reader r = {0};
     r.path = path;
+    r.err = err;
     r.fp = fopen(path, "r");
     if (!r.fp)
         return pel_error_set(err, PEL_EIO, "cannot open data file %s: %s", path, strerror(errno));
-    int rc = parse_data(&r, elements, out, err);
+    struct stat st;
+    long bytes = fstat(fileno(r.fp), &st) == 0 && S_ISREG(st.st_mode) ? (long)st.st_size : -1;
+    int rc = parse_data(&r, elements, bytes, out, err);
     free(r.line);
     fclose(r.fp);
     return rc;
 }
 
-/* Position of atom i wrapped into the box, with its updated image flags. */
-static void wrapped(const pel_system *s, size_t i, double x[3], int im[3])
+int pel_system_ignored_note(const pel_system *sys, char *buf, size_t cap)
+{
+    static const struct {
+        unsigned flag;
+        const char *what;
+    } items[] = {{PEL_IGNORED_CHARGES, "charges"},
+                 {PEL_IGNORED_MOLECULES, "molecule ids"},
+                 {PEL_IGNORED_TOPOLOGY, "bonds/angles/dihedrals/impropers"},
+                 {PEL_IGNORED_COEFFS, "force-field Coeffs sections"}};
+    size_t k = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        if ((sys->ignored & items[i].flag) && k < cap)
+            k += (size_t)snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", items[i].what);
+    if (k && k < cap)
+        snprintf(buf + k, cap - k, " in the data file ignored (the potential has neither)");
+    return k > 0;
+}
+
+void pel_system_wrapped(const pel_system *s, size_t i, double x[3], int im[3])
 {
     for (int d = 0; d < 3; d++) {
         double lo = s->lo[d], len = s->len[d];
@@ -448,7 +599,7 @@ int pel_system_write_data(const pel_system *sys, const char *path, const char *t
     for (size_t i = 0; i < sys->n; i++) {
         double x[3];
         int im[3];
-        wrapped(sys, i, x, im);
+        pel_system_wrapped(sys, i, x, im);
         fprintf(fp, "%lld %d %.17g %.17g %.17g %d %d %d\n", (long long)sys->id[i], sys->type[i] + 1, x[0], x[1],
                 x[2], im[0], im[1], im[2]);
     }
@@ -467,38 +618,10 @@ int pel_system_write_data(const pel_system *sys, const char *path, const char *t
 
 int pel_system_write_dump(const pel_system *sys, FILE *fp, long step, pel_error *err)
 {
-    fprintf(fp, "ITEM: TIMESTEP\n%ld\nITEM: NUMBER OF ATOMS\n%zu\nITEM: BOX BOUNDS pp pp pp\n", step, sys->n);
-    for (int d = 0; d < 3; d++)
-        fprintf(fp, "%.17g %.17g\n", sys->lo[d], sys->lo[d] + sys->len[d]);
-    fprintf(fp, "ITEM: ATOMS id type x y z\n");
-    for (size_t i = 0; i < sys->n; i++) {
-        double x[3];
-        int im[3];
-        wrapped(sys, i, x, im);
-        fprintf(fp, "%lld %d %.17g %.17g %.17g\n", (long long)sys->id[i], sys->type[i] + 1, x[0], x[1], x[2]);
-    }
-    if (fflush(fp) || ferror(fp))
-        return pel_error_set(err, PEL_EIO, "error writing dump frame %ld: %s", step, strerror(errno));
-    return PEL_OK;
+    return pel_dump_write(sys, fp, step, 0, err);
 }
 
 int pel_system_write_extxyz(const pel_system *sys, FILE *fp, const char *comment, pel_error *err)
 {
-    fprintf(fp, "%zu\nLattice=\"%.17g 0 0 0 %.17g 0 0 0 %.17g\" Origin=\"%.17g %.17g %.17g\" "
-                "Properties=species:S:1:pos:R:3 pbc=\"T T T\"%s%s\n",
-            sys->n, sys->len[0], sys->len[1], sys->len[2], sys->lo[0], sys->lo[1], sys->lo[2], comment ? " " : "",
-            comment ? comment : "");
-    for (size_t i = 0; i < sys->n; i++) {
-        double x[3];
-        int im[3];
-        wrapped(sys, i, x, im);
-        const char *el = sys->elem[sys->type[i]];
-        if (el[0])
-            fprintf(fp, "%s %.17g %.17g %.17g\n", el, x[0], x[1], x[2]);
-        else
-            fprintf(fp, "T%d %.17g %.17g %.17g\n", sys->type[i] + 1, x[0], x[1], x[2]);
-    }
-    if (fflush(fp) || ferror(fp))
-        return pel_error_set(err, PEL_EIO, "error writing an extended XYZ frame: %s", strerror(errno));
-    return PEL_OK;
+    return pel_extxyz_write(sys, fp, 0, NAN, comment, err);
 }

@@ -31,7 +31,7 @@ expect_fail energy "malformed.data:13" --data "$T/malformed.data"
 expect_fail energy "not a finite" --data "$T/nan.data"
 expect_fail energy "outside the box" --data "$T/outside.data"
 expect_fail energy "duplicate atom id 2" --data "$T/dup.data"
-expect_fail energy "atoms 1 and 3" --data "$T/overlap.data"
+expect_fail energy "atoms 1 and 3" --data "$T/overlap.data" --elements Cu,Zr
 expect_fail energy "end of file" --data "$T/short.data"
 expect_fail energy "cannot open potential" --data "$D/cuzr64.data" --potential "$T/none.eam.fs"
 expect_fail energy "end of file" --data "$D/cuzr64.data" --potential "$T/trunc.eam.fs"

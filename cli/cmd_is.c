@@ -1,0 +1,239 @@
+/* cmd_is.c - `pel is TRAJ --out table.csv`: every frame of a LAMMPS dump or
+ * extended XYZ minimised to its zero-pressure inherent structure (as `pel
+ * quench` samples them), one row per frame in the cooling-table columns
+ * (PEL_QUENCH_CSV_HEADER) after "frame,step".  Resumable: an existing table
+ * written by `pel is` for the same trajectory and potential is continued
+ * (frames already there are skipped; a torn last row is dropped). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pel/traj.h"
+
+static const char *CMD = "is";
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: pel is <trajectory> --out <table.csv> [options]\n"
+                "Zero-pressure inherent structure of every frame of a LAMMPS dump or extended XYZ,\n"
+                "written as pel quench's cooling table (columns frame,step," PEL_QUENCH_CSV_HEADER ").\n\n"
+                "  --out FILE          table (appended to when it already holds frames of this run)\n"
+                "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
+                "  --elements A,B      element of each atom type / species order (default: from the frames)\n"
+                "  --T-column KEY      T_K from the extended XYZ key KEY= of each frame (default: the\n"
+                "                      kinetic temperature when the frame has velocities, else empty)\n"
+                "  --dt PS             MD timestep, ps: t_ps = step * dt (default: t_ps empty)\n"
+                "  --algo cg|fire|lbfgs minimiser (default cg, as pel quench)\n"
+                "  --ftol F            max force component at convergence, eV/Å (default 1e-6)\n"
+                "  --ptol P            |P| at convergence, bar (default 1)\n"
+                "  --max-calls N       force-call budget per frame (default 100000)\n"
+                "  --allow-unconverged keep going when a frame's IS misses the tolerances (IS_converged=0)\n"
+                "  --threads N         OpenMP threads (default: OpenMP's default)\n"
+                "  --help\n");
+}
+
+/* First line of the table: identifies the run for --resume-by-append. */
+static void signature(char *buf, size_t cap, const char *traj, const char *pot)
+{
+    snprintf(buf, cap, "# pel is: trajectory %s; potential %s", traj, pot);
+}
+
+/* Frames already in `out` (0 if it does not exist).  Refuses a file that is
+ * not this run's table, touching nothing; drops a torn last row. */
+static int existing_rows(const char *out, const char *sig, long *done)
+{
+    *done = 0;
+    FILE *fp = fopen(out, "r");
+    if (!fp) {
+        if (errno == ENOENT)
+            return CLI_OK;
+        return cli_errorf(CMD, CLI_FAIL, "cannot read %s: %s", out, strerror(errno));
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long keep = 0, rows = 0;
+    ssize_t len;
+    int lineno = 0, status = CLI_OK;
+    while ((len = getline(&line, &cap, fp)) > 0) {
+        lineno++;
+        int whole = line[len - 1] == '\n';
+        line[strcspn(line, "\n")] = '\0';
+        if ((lineno == 1 && strcmp(line, sig) != 0) ||
+            (lineno == 2 && strcmp(line, "frame,step," PEL_QUENCH_CSV_HEADER) != 0) || (lineno <= 2 && !whole)) {
+            status = cli_errorf(CMD, CLI_FAIL, "%s exists and is not the table of this run (trajectory, potential) "
+                                               "- refusing to append", out);
+            break;
+        }
+        if (!whole)
+            break; /* torn row: dropped below */
+        if (lineno > 2) {
+            char *end;
+            long k = strtol(line, &end, 10);
+            if (end == line || *end != ',' || k != rows) {
+                status = cli_errorf(CMD, CLI_FAIL, "%s:%d: frame %ld expected", out, lineno, rows);
+                break;
+            }
+            rows++;
+        }
+        keep = ftell(fp);
+    }
+    free(line);
+    fclose(fp);
+    if (status == CLI_OK && lineno > 0 && lineno < 2)
+        status = cli_errorf(CMD, CLI_FAIL, "%s exists and is not the table of this run", out);
+    if (status == CLI_OK && truncate(out, keep) != 0)
+        status = cli_errorf(CMD, CLI_FAIL, "cannot truncate %s: %s", out, strerror(errno));
+    *done = rows;
+    return status;
+}
+
+/* "v," or "," for a missing value. */
+static void cell(FILE *fp, double v, const char *sep)
+{
+    if (isfinite(v))
+        fprintf(fp, "%.17g", v);
+    fputs(sep, fp);
+}
+
+int cli_cmd_is(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, 0, 'o'},        {"potential", required_argument, 0, 'p'},
+        {"elements", required_argument, 0, 'e'},   {"T-column", required_argument, 0, 'T'},
+        {"dt", required_argument, 0, 'd'},         {"algo", required_argument, 0, 'a'},
+        {"ftol", required_argument, 0, 'f'},       {"ptol", required_argument, 0, 'q'},
+        {"max-calls", required_argument, 0, 'm'},  {"allow-unconverged", no_argument, 0, 'u'},
+        {"threads", required_argument, 0, 'j'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *tkey = NULL;
+    double dt = NAN;
+    long threads = 0;
+    int allow = 0;
+    pel_min_params mp;
+    pel_min_params_default(&mp);
+    mp.algo = PEL_MIN_CG; /* as pel quench's IS sampling */
+    mp.box = PEL_BOX_ISO;
+    pel_error err = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'p': potential = optarg; break;
+        case 'e': elements = optarg; break;
+        case 'T': tkey = optarg; break;
+        case 'd': if (cli_double(CMD, "--dt", optarg, &dt)) return CLI_USAGE; break;
+        case 'a':
+            if (pel_min_algo_parse(optarg, &mp.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
+            break;
+        case 'f': if (cli_double(CMD, "--ftol", optarg, &mp.ftol)) return CLI_USAGE; break;
+        case 'q': if (cli_double(CMD, "--ptol", optarg, &mp.ptol_bar)) return CLI_USAGE; break;
+        case 'm': if (cli_long(CMD, "--max-calls", optarg, &mp.max_force_calls)) return CLI_USAGE; break;
+        case 'u': allow = 1; break;
+        case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
+        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_errorf(CMD, CLI_USAGE, "one trajectory file is required (see --help)");
+    const char *traj = argv[optind];
+    if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <table.csv> is required");
+    if (!(mp.ftol > 0)) return cli_errorf(CMD, CLI_USAGE, "--ftol must be > 0");
+    if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
+    if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
+    if (!isnan(dt) && !(dt > 0 && dt < 1)) return cli_errorf(CMD, CLI_USAGE, "--dt must be in (0, 1) ps");
+    if (threads < 0 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 0..256", threads);
+
+    char sig[2048];
+    signature(sig, sizeof sig, traj, potential);
+    long done;
+    int status = existing_rows(out, sig, &done);
+    if (status)
+        return status;
+    pel_eam *pot = NULL;
+    pel_traj *tr = NULL;
+    pel_system *sys = NULL;
+    FILE *fp = NULL;
+    int rc = pel_eam_read_auto(potential, &pot, &err);
+    if (!rc) rc = pel_traj_open(&tr, traj, elements, &err);
+    if (rc) goto fail;
+    if (done > 0)
+        fprintf(stderr, "pel is: %s holds %ld frames; continuing\n", out, done);
+    long nframes = 0, unconverged = 0;
+    pel_frame_info info;
+    int noted = 0;
+    for (;;) {
+        pel_system_free(&sys);
+        if ((rc = pel_traj_next(tr, &sys, &info, &err))) goto fail;
+        if (!sys) break;
+        char note[256];
+        if (!noted && pel_system_ignored_note(sys, note, sizeof note)) {
+            fprintf(stderr, "pel is: note: %s\n", note);
+            noted = 1;
+        }
+        if (info.index < done) continue;
+        pel_quench_row row;
+        if ((rc = pel_traj_inherent(pot, sys, &mp, (int)threads, &row, &err))) {
+            pel_error_wrap(&err, rc, "frame %ld", info.index);
+            goto fail;
+        }
+        if (!row.is_converged && !allow) {
+            status = cli_errorf(CMD, CLI_FAIL,
+                                "frame %ld: inherent structure not converged within %ld force calls (raise "
+                                "--max-calls, or --allow-unconverged)", info.index, mp.max_force_calls);
+            goto end;
+        }
+        unconverged += !row.is_converged;
+        double T = row.T_inst;
+        if (tkey) {
+            int got = pel_traj_info_double(tr, tkey, &T, &err);
+            if (got < 0) goto fail;
+            if (got == 0) {
+                status = cli_errorf(CMD, CLI_FAIL, "frame %ld has no %s= (--T-column)", info.index, tkey);
+                goto end;
+            }
+        }
+        if (!fp) { /* opened at the first row: a failed run leaves no empty table behind */
+            if (!(fp = fopen(out, "a"))) {
+                status = cli_errorf(CMD, CLI_FAIL, "cannot open %s: %s", out, strerror(errno));
+                goto end;
+            }
+            if (ftell(fp) == 0)
+                fprintf(fp, "%s\nframe,step,%s\n", sig, PEL_QUENCH_CSV_HEADER);
+        }
+        fprintf(fp, "%ld,", info.index);
+        if (info.step >= 0) fprintf(fp, "%ld", info.step);
+        fputc(',', fp);
+        double t_ps = info.step >= 0 && !isnan(dt) ? (double)info.step * dt : NAN;
+        double v[] = {T, row.e_is, row.v_md, row.e_pot, row.v_is, row.p_bar, row.T_inst, t_ps};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            cell(fp, v[k], ",");
+        fprintf(fp, "%d\n", row.is_converged);
+        if (fflush(fp) || ferror(fp)) {
+            status = cli_errorf(CMD, CLI_FAIL, "error writing %s: %s", out, strerror(errno));
+            goto end;
+        }
+        nframes++;
+        fprintf(stderr, "pel is: frame %ld (step %ld): E_IS %.6f eV/atom, V_IS %.4f A^3/atom\n",
+                info.index, info.step, row.e_is, row.v_is);
+    }
+    printf("frames=%ld skipped=%ld unconverged=%ld\n", nframes, done, unconverged);
+    status = fflush(stdout) == 0 ? CLI_OK : cli_errorf(CMD, CLI_FAIL, "cannot write the output");
+    goto end;
+fail:
+    status = cli_fail(CMD, &err);
+end:
+    if (fp && fclose(fp) != 0 && status == CLI_OK)
+        status = cli_errorf(CMD, CLI_FAIL, "error closing %s", out);
+    pel_system_free(&sys);
+    pel_traj_close(&tr);
+    pel_eam_free(&pot);
+    return status;
+}
