@@ -12,6 +12,10 @@
  * atoms than 27 cells of rc).  Boxes with fewer than 2 REACH + 1 cells per
  * edge fall back to reach 1, then to the direct all-image search. */
 #define PEL_NLIST_REACH 2
+/* Periodic images searched per direction at most (cutoff / box length). */
+#define PEL_NLIST_MAX_IMAGES 50
+/* Cells per atom above which the grid is coarsened (memory, not speed). */
+#define PEL_NLIST_CELLS_PER_ATOM 8.0
 
 int pel_nlist_new(pel_nlist **out, double cut, double skin, pel_error *err)
 {
@@ -275,11 +279,25 @@ int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err)
             return pel_error_set(err, PEL_EBLOWUP, "box length %c = %g is not positive and finite", 'x' + d,
                                  sys->len[d]);
         }
+        if (!(rc <= PEL_NLIST_MAX_IMAGES * sys->len[d])) {
+            free(xw);
+            return pel_error_set(err, PEL_EINVAL, "cutoff + skin %g A spans more than %d box lengths (%c = %g A)", rc,
+                                 PEL_NLIST_MAX_IMAGES, 'x' + d, sys->len[d]);
+        }
         double ncd = floor(sys->len[d] * reach / rc);
         nc[d] = ncd > 1000 ? 1000 : (int)ncd;
         direct |= nc[d] < 2 * reach + 1;
         /* Image codes needed: |dx| < L between wrapped atoms, plus rc. */
         nl->kimg[d] = (int)ceil(rc / sys->len[d]) + 1;
+    }
+    /* More cells than PEL_NLIST_CELLS_PER_ATOM per atom only cost memory (a
+     * tiny cutoff would ask for 1e9): coarsen, keeping the stencil valid. */
+    for (int d = 0; d < 3; d++) {
+        double cells = (double)nc[0] * nc[1] * nc[2], most = PEL_NLIST_CELLS_PER_ATOM * ((double)n + 1.0);
+        if (cells > most) {
+            int want = (int)floor(cbrt(most));
+            nc[d] = nc[d] > want ? (want > 2 * reach + 1 ? want : 2 * reach + 1) : nc[d];
+        }
         nl->nmax[d] = 0;
     }
     for (size_t i = 0; i < n; i++)

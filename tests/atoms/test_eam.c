@@ -117,6 +117,8 @@ static void test_against_lammps(void **state)
         const lmp_case *c = &cases[k];
         print_message("case %s\n", c->name);
         pel_system *s0 = make_system(c);
+        if (strcmp(c->elements, "Cu,Ta") == 0) /* the data file's masses must be the elements' */
+            s0->mass[1] = 180.9479;
         char data[600];
         snprintf(data, sizeof data, "%s/case.data", dir);
         pel_error err = {0};
@@ -274,6 +276,15 @@ static void test_bad_potential(void **state)
         {"c\nc\nc\n1 Cu\n2 0.1 5 0.5 2.0\n", PEL_EPARSE, "invalid grid"},
         {"c\nc\nc\nzero Cu\n", PEL_EPARSE, "malformed integer"},
         {"c\nc\nc\n1 Cu\n5 0.1 5 0.5 2.0\n29 63.5 3.6 fcc\n0 1 2 3 nan\n", PEL_EPARSE, "malformed number 'nan'"},
+        /* issue 19: cutoff 1e300 (signed overflow in the neighbour search), a
+         * tiny cutoff (1e9 cells), tables short of the cutoff (E = 0), number
+         * tokens over 63 characters (silently truncated before). */
+        {"c\nc\nc\n1 Cu\n5 0.1 5 0.5 1e300\n", PEL_EPARSE, "cutoff 1e+300 A outside"},
+        {"c\nc\nc\n1 Cu\n5 0.1 5 0.5 1e-9\n", PEL_EPARSE, "cutoff 1e-09 A outside"},
+        {"c\nc\nc\n1 Cu\n5 0.1 5 0.5 7.6\n", PEL_EPARSE, "short of the cutoff"},
+        {"c\nc\nc\n1 Cu\n5 0.1 5 0.5 2.0\n29 63.5 3.6 fcc\n0 1 2 3 "
+         "4.0000000000000000000000000000000000000000000000000000000000000001\n",
+         PEL_EPARSE, "longer than 63"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         FILE *fp = fopen(path, "w");
