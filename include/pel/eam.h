@@ -1,6 +1,6 @@
 /* eam.h - embedded-atom potentials in LAMMPS eam/fs and eam/alloy (setfl)
  * formats, tabulated and interpolated exactly as LAMMPS does
- * (shared/notes/lammps-eam.md), and the force engine built on them.
+ * (docs/atoms.md), and the force engine built on them.
  *
  * pel_eam holds the immutable splined tables: one copy can be shared by any
  * number of threads.  pel_calc is a per-thread engine (potential + neighbour

@@ -102,10 +102,17 @@ static int cmp_id(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-int pel_traj_finish(pel_traj *tr, pel_system **sp, pel_error *err)
+int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const double len[3], int has_velocities,
+                    pel_system **out, pel_error *err)
 {
-    pel_system *s = *sp, *t = NULL;
+    pel_system *t = NULL;
     int rc = PEL_OK;
+    s->ntypes = tr->ntypes > 0 ? tr->ntypes : 1;
+    for (int d = 0; d < 3; d++) {
+        s->lo[d] = lo[d];
+        s->len[d] = len[d];
+    }
+    s->has_velocities = has_velocities;
     id_at *ord = malloc((s->n ? s->n : 1) * sizeof *ord);
     if (!ord || (rc = pel_system_clone(s, &t, err))) {
         rc = rc ? rc : pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", tr->path);
@@ -116,7 +123,7 @@ int pel_traj_finish(pel_traj *tr, pel_system **sp, pel_error *err)
     qsort(ord, s->n, sizeof *ord, cmp_id);
     for (size_t k = 0; k < s->n; k++) {
         if (k > 0 && ord[k].id == ord[k - 1].id) {
-            rc = pel_error_set(err, PEL_EPARSE, "%s: frame %ld: duplicate atom id %lld", tr->path, tr->frames + 1,
+            rc = pel_error_set(err, PEL_EPARSE, "%s: frame %ld: duplicate atom id %lld", tr->path, tr->frames,
                                (long long)ord[k].id);
             goto out;
         }
@@ -134,7 +141,8 @@ out:
     free(ord);
     pel_system_free(&t);
     if (rc)
-        pel_system_free(sp);
+        pel_system_free(&s);
+    *out = s;
     return rc;
 }
 
@@ -306,17 +314,8 @@ static int dump_frame(pel_traj *tr, pel_system **out, pel_frame_info *info, pel_
         rc = pel_traj_fail(tr, err, "atom type %d beyond the %d types of the first frame", maxtype, tr->ntypes);
         goto fail;
     }
-    s->ntypes = tr->ntypes > 0 ? tr->ntypes : 1;
-    for (int d = 0; d < 3; d++) {
-        s->lo[d] = lo[d];
-        s->len[d] = len[d];
-    }
-    s->has_velocities = hasv;
     info->has_velocities = hasv;
-    if ((rc = pel_traj_finish(tr, &s, err)))
-        return rc;
-    *out = s;
-    return PEL_OK;
+    return pel_traj_finish(tr, s, lo, len, hasv, out, err);
 fail:
     pel_system_free(&s);
     return rc;

@@ -1,7 +1,7 @@
 /* eam.c - read LAMMPS eam/fs and eam/alloy (setfl) potential files and build
  * the per-interval cubic splines exactly as LAMMPS pair_eam.cpp does, so that
  * the force loop in calc.c reproduces LAMMPS energies and forces to rounding
- * (shared/notes/lammps-eam.md).
+ * (docs/atoms.md).
  *
  * File layout (LAMMPS docs, pair_style eam):
  *   3 comment lines

@@ -1,7 +1,7 @@
 /* eam_internal.h - layout of the splined EAM tables shared by eam.c (reading,
  * splining) and calc.c (force loop).  Private to src/atoms.
  *
- * Tables follow LAMMPS pair_eam.cpp exactly (shared/notes/lammps-eam.md):
+ * Tables follow LAMMPS pair_eam.cpp exactly (docs/atoms.md):
  * node m = 1..n (1-based, slot 0 unused), 7 coefficients per node in a flat
  * array with stride 7: c0..c2 derivative (Horner in p), c3..c6 value. */
 #ifndef PEL_EAM_INTERNAL_H

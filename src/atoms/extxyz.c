@@ -199,16 +199,8 @@ int pel_extxyz_frame(pel_traj *tr, long n, pel_system **out, pel_frame_info *inf
     }
     if (!tr->ntypes)
         tr->ntypes = tr->nnames;
-    s->ntypes = tr->ntypes > 0 ? tr->ntypes : 1;
-    for (int d = 0; d < 3; d++) {
-        s->lo[d] = lo[d];
-        s->len[d] = len[d];
-    }
-    s->has_velocities = info->has_velocities = c.velo >= 0;
-    if ((rc = pel_traj_finish(tr, &s, err)))
-        return rc;
-    *out = s;
-    return PEL_OK;
+    info->has_velocities = c.velo >= 0;
+    return pel_traj_finish(tr, s, lo, len, info->has_velocities, out, err);
 fail:
     pel_system_free(&s);
     return rc;

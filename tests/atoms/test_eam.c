@@ -347,6 +347,7 @@ static void test_spline_exact_on_cubic(void **state)
     assert_int_equal(pel_eam_read(path, PEL_EAM_FS, &pot, &err), PEL_OK);
     pel_system *s = NULL;
     assert_int_equal(pel_system_new(&s, 2, 1, &err), PEL_OK);
+    strcpy(s->elem[0], "Cu"); /* types map by name or mass, never by position */
     for (int d = 0; d < 3; d++)
         s->len[d] = 10.0;
     s->x[0] = 1.0;

@@ -258,8 +258,8 @@ static void test_bad_traj(void **state)
     memset(long_line, '1', sizeof long_line - 2);
     long_line[sizeof long_line - 2] = '\n';
     long_line[sizeof long_line - 1] = '\0';
-    char text[12][6000];
-    const char *key[12];
+    char text[16][6000];
+    const char *key[16];
     int nb = 0;
     snprintf(text[nb], sizeof text[nb], "%s%sITEM: ATOMS id type x y z\n1 1 1 1 1\n", head, box);
     key[nb++] = "bad.traj:10: end of file after 1 of 2 atoms (torn frame)";
@@ -283,6 +283,9 @@ static void test_bad_traj(void **state)
     key[nb++] = "bad.traj:3: element Al is not in the element list";
     snprintf(text[nb], sizeof text[nb], "2\nLattice=\"10 0 0 0 10 0 0 0 10\"\nCu 1 1 1\n");
     key[nb++] = "torn frame";
+    snprintf(text[nb], sizeof text[nb],
+             "2\nLattice=\"10 0 0 0 10 0 0 0 10\" Properties=species:S:1:pos:R:3:id:I:1\nCu 1 1 1 5\nCu 2 2 2 5\n");
+    key[nb++] = "frame 0: duplicate atom id 5";
     for (int k = 0; k < nb; k++) {
         write_text(tpath("bad.traj"), text[k]);
         pel_error err = {0};
