@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "pel/art_run.h"
 #include "pel/eam.h"
 #include "pel/minimize.h"
@@ -334,6 +335,7 @@ int cli_cmd_art(int argc, char **argv)
         rc = cli_fail(cmd, &err);
         goto done;
     }
+    cli_note_ignored(cmd, sys);
     if ((rc = parse_centers(cmd, centers, sys, p.seed, &idx, &p.ncenters)) != 0)
         goto done;
     p.centers = idx;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "pel/eam.h"
 #include "pel/system.h"
 
@@ -75,9 +76,7 @@ int cli_cmd_energy(int argc, char **argv)
     if (pel_eam_read_auto(potpath, &pot, &err) || pel_system_read_data(data, elements, &sys, &err) ||
         pel_eam_map_types(pot, sys, map, &err))
         goto done;
-    char note[256];
-    if (pel_system_ignored_note(sys, note, sizeof note))
-        fprintf(stderr, "pel %s: note: %s\n", cmd, note);
+    cli_note_ignored(cmd, sys);
     /* LAMMPS pair_coeff for eam/fs and eam/alloy sets masses from the potential. */
     for (int t = 0; t < sys->ntypes; t++)
         sys->mass[t] = pel_eam_mass(pot, map[t]);

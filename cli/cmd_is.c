@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "pel/traj.h"
 
 static const char *CMD = "is";
@@ -173,9 +174,8 @@ int cli_cmd_is(int argc, char **argv)
         pel_system_free(&sys);
         if ((rc = pel_traj_next(tr, &sys, &info, &err))) goto fail;
         if (!sys) break;
-        char note[256];
-        if (!noted && pel_system_ignored_note(sys, note, sizeof note)) {
-            fprintf(stderr, "pel is: note: %s\n", note);
+        if (!noted) {
+            cli_note_ignored(CMD, sys);
             noted = 1;
         }
         if (info.index < done) continue;

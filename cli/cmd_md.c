@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "cli_mdrun.h"
 #include "pel/eam.h"
 #include "pel/md.h"
@@ -253,6 +254,7 @@ int cli_cmd_md(int argc, char **argv)
     long done = 0;
     int rc = pel_eam_read_auto(potential, &pot, &err);
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
+    if (!rc) cli_note_ignored(CMD, sys);
     /* What fixes the trajectory and the outputs: a resume must repeat it. */
     const double fp[] = {(double)mp.ensemble, mp.t_start, mp.t_stop, mp.p_start_bar, mp.dt, (double)steps,
                          mp.tdamp, mp.pdamp, (double)thermo, (double)dump_every, (double)ck_every, skin,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "cli_mdrun.h"
 #include "cli_runlog.h"
 #include "pel/csv.h"
@@ -343,6 +344,7 @@ int cli_md_protocol(int argc, char **argv)
             cli_fail(CMD, &err);
             goto out;
         }
+        cli_note_ignored(CMD, start);
         p.start = start;
         if (replicas_given) p.new_velocities = 1;
     } else {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "pel/eam.h"
 #include "pel/minimize.h"
 
@@ -85,8 +86,7 @@ int cli_cmd_minimize(int argc, char **argv)
     pel_min_result res;
     int rc = pel_eam_read_auto(potential, &pot, &err);
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
-    char note[256];
-    if (!rc && pel_system_ignored_note(sys, note, sizeof note)) fprintf(stderr, "pel %s: note: %s\n", CMD, note);
+    if (!rc) cli_note_ignored(CMD, sys);
     if (!rc) rc = pel_calc_new(&calc, pot, sys, 0.5, (int)threads, &err);
     if (!rc) rc = pel_minimize(calc, sys, &mp, &res, NULL, NULL, &err);
     if (!rc) {
