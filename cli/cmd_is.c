@@ -27,7 +27,8 @@ static void usage(FILE *fp)
                 "  --elements A,B      element of each atom type / species order (default: from the frames)\n"
                 "  --T-column KEY      T_K from the extended XYZ key KEY= of each frame (default: the\n"
                 "                      kinetic temperature when the frame has velocities, else empty)\n"
-                "  --dt PS             MD timestep, ps: t_ps = step * dt (default: t_ps empty)\n"
+                "  --dt PS             MD timestep, ps: t_ps = step * dt (default: the frame's time, dump\n"
+                "                      ITEM: TIME or extxyz Time=, else empty)\n"
                 "  --algo cg|fire|lbfgs minimiser (default cg, as pel quench)\n"
                 "  --ftol F            max force component at convergence, eV/Å (default 1e-6)\n"
                 "  --ptol P            |P| at convergence, bar (default 1)\n"
@@ -211,7 +212,7 @@ int cli_cmd_is(int argc, char **argv)
         fprintf(fp, "%ld,", info.index);
         if (info.step >= 0) fprintf(fp, "%ld", info.step);
         fputc(',', fp);
-        double t_ps = info.step >= 0 && !isnan(dt) ? (double)info.step * dt : NAN;
+        double t_ps = info.step >= 0 && !isnan(dt) ? (double)info.step * dt : info.time_ps;
         double v[] = {T, row.e_is, row.v_md, row.e_pot, row.v_is, row.p_bar, row.T_inst, t_ps};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             cell(fp, v[k], ",");

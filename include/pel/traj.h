@@ -33,6 +33,7 @@ typedef enum { PEL_TRAJ_DUMP, PEL_TRAJ_EXTXYZ } pel_traj_format;
 typedef struct pel_frame_info {
     long index;        /* 0-based frame number in the file */
     long step;         /* dump TIMESTEP, extxyz Step= or Timestep=; -1 if absent */
+    double time_ps;    /* dump ITEM: TIME (dump_modify time yes), extxyz Time=; NAN if absent */
     int has_velocities;
 } pel_frame_info;
 

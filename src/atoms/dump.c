@@ -395,7 +395,7 @@ pel_traj_format pel_traj_format_of(const pel_traj *tr) { return tr->fmt; }
 int pel_traj_next(pel_traj *tr, pel_system **sys, pel_frame_info *info, pel_error *err)
 {
     *sys = NULL;
-    *info = (pel_frame_info){.index = tr->frames, .step = -1};
+    *info = (pel_frame_info){.index = tr->frames, .step = -1, .time_ps = NAN};
     int more;
     do { /* blank lines between frames */
         if ((more = pel_traj_line(tr, err)) <= 0)
@@ -403,6 +403,19 @@ int pel_traj_next(pel_traj *tr, pel_system **sys, pel_frame_info *info, pel_erro
     } while (tr->ntok == 0);
     int rc;
     if (tr->fmt == PEL_TRAJ_DUMP) {
+        /* dump_modify units/time yes put "ITEM: UNITS" and "ITEM: TIME" first. */
+        while (tr->ntok == 2 && !strcmp(tr->tok[0], "ITEM:") &&
+               (!strcmp(tr->tok[1], "UNITS") || !strcmp(tr->tok[1], "TIME"))) {
+            int is_time = !strcmp(tr->tok[1], "TIME");
+            if ((more = pel_traj_line(tr, err)) < 0)
+                return more;
+            if (!more || tr->ntok != 1)
+                return pel_traj_fail(tr, err, "expected one value after the ITEM line");
+            if (is_time && (rc = pel_traj_number(tr, tr->tok[0], &info->time_ps, err)))
+                return rc;
+            if ((more = pel_traj_line(tr, err)) <= 0)
+                return more < 0 ? more : pel_traj_fail(tr, err, "end of file in a frame header (torn frame)");
+        }
         if (tr->ntok != 2 || strcmp(tr->tok[0], "ITEM:") || strcmp(tr->tok[1], "TIMESTEP"))
             return pel_traj_fail(tr, err, "expected 'ITEM: TIMESTEP'");
         rc = dump_frame(tr, sys, info, err);

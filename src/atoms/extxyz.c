@@ -153,6 +153,8 @@ static int frame_header(pel_traj *tr, double lo[3], double len[3], xyz_cols *c, 
         if (!(len[d] > 0) || !isnormal(len[d]))
             return pel_traj_fail(tr, err, "cell edge %c = %g must be positive", 'a' + d, len[d]);
     }
+    if (kv_find(tr->comment, "Time", val, sizeof val) && (rc = pel_traj_number(tr, val, &info->time_ps, err)))
+        return rc;
     long step;
     if ((kv_find(tr->comment, "Step", val, sizeof val) || kv_find(tr->comment, "Timestep", val, sizeof val))) {
         if ((rc = pel_traj_integer(tr, val, &step, err)))

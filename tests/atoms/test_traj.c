@@ -95,7 +95,7 @@ static void test_lammps_dump(void **state)
              "units metal\natom_style atomic\nread_data %s\n"
              "pair_style eam/fs\npair_coeff * * " POTDIR "CuZr_mm.eam.fs Cu Zr\nfix 1 all nve\n"
              "dump a all custom 10 %s id type x y z ix iy iz vx vy vz\n"
-             "dump_modify a format float %%.17g sort id\n"
+             "dump_modify a format float %%.17g sort id units yes time yes\n"
              "dump b all custom 10 %s id element xs ys zs\ndump_modify b element Cu Zr format float %%.17g\n"
              "run 20\nwrite_data %s\n",
              pel_test_src("tests/data/cuzr64.data"), tpath("a.dump"), tpath("b.dump"), tpath("last.data"));

@@ -2,7 +2,7 @@
 # is_traj.sh - `pel is`: inherent structures of every frame of a trajectory.
 #   * MD frames written by LAMMPS (dump with velocities): the frame columns
 #     equal LAMMPS's thermo at the same steps (E_pot 1e-9 eV/atom, P 0.1 bar,
-#     T_inst 1e-6 K); t_ps = step * --dt.
+#     T_inst 1e-6 K); t_ps = step * --dt, or the dump's ITEM: TIME.
 #   * A zero-pressure inherent structure made by LAMMPS (CG with box/relax
 #     iso 0) is a fixed point: E_IS equals LAMMPS's energy within 1e-6
 #     eV/atom and V_IS its volume within 1e-4 A^3/atom.
@@ -23,7 +23,7 @@ pair_coeff * * /usr/share/lammps/potentials/CuZr_mm.eam.fs Cu Zr
 fix 1 all nve
 fix p all print 10 "\$(step) \$(pe:%.17g) \$(press:%.17g) \$(temp:%.17g) \$(vol:%.17g)" file thermo.txt screen no
 dump d all custom 10 md.dump id type x y z ix iy iz vx vy vz
-dump_modify d format float %.17g sort id
+dump_modify d format float %.17g sort id units yes time yes
 run 20
 unfix 1
 unfix p
@@ -48,6 +48,11 @@ awk -F, 'NR == FNR { if ($0 !~ /^#/) pe[++k] = $0; next }
        if ($10 != $2 * 0.001 || $3 != $9 || $11 != 1) { print "FAIL: frame " $1 " t_ps/T_K/converged: " $0; bad = 1 }
        n++ }
      END { if (n != 3) { print "FAIL: " n " rows"; bad = 1 } exit bad }' thermo.txt md.csv || fails=$((fails + 1))
+
+# Without --dt, t_ps is the dump's ITEM: TIME.
+"$PEL" is md.dump --out time.csv --elements Cu,Zr >/dev/null 2>&1 || { echo "FAIL: pel is (no --dt)"; fails=$((fails + 1)); }
+awk -F, 'FNR > 2 { d = $10 - $2 * 0.001; if (d < 0) d = -d; if ($10 == "" || d > 1e-12) { print "FAIL: t_ps from ITEM: TIME: " $0; bad = 1 } }
+         END { exit bad }' time.csv || fails=$((fails + 1))
 
 "$PEL" is is.dump --out is.csv --elements Cu,Zr --ptol 0.1 >/dev/null 2>is.err || { echo "FAIL: pel is (IS): $(cat is.err)"; exit 1; }
 awk -F, 'NR == FNR { split($0, t, " "); e = t[1] / 64; v = t[2] / 64; next }
