@@ -19,6 +19,7 @@
 #include "pel/minimize.h"
 #include "pel/mdrun.h"
 #include "pel/quench.h"
+#include "pel/traj.h"
 #include "pel/lanczos.h"
 #include "pel/art.h"
 #include "pel/art_run.h"

@@ -20,6 +20,10 @@
 #include "pel/quench.h"
 #include "pel/system.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { PEL_TRAJ_DUMP, PEL_TRAJ_EXTXYZ } pel_traj_format;
 
 /* Optional columns of the writers (bit flags; 0 gives id type x y z /
@@ -75,5 +79,9 @@ int pel_extxyz_write(const pel_system *sys, FILE *fp, unsigned cols, double ener
  * from the potential, as LAMMPS pair_coeff sets them. */
 int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min_params *min, int nthreads,
                       pel_quench_row *row, pel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
