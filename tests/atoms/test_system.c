@@ -180,7 +180,7 @@ static void test_bad_data(void **state)
         {"t\n\n1 atoms\n1 atom types\n0 5 xlo xhi\n0 5 ylo yhi\n0 5 zlo zhi\n\nAtoms # full\n\n1 1 1 0 1 1\n", NULL,
          PEL_EPARSE, "atom_style full needs 7 or 10"},
         {"t\n\n1 atoms\n1 atom types\n0 5 xlo xhi\n0 5 ylo yhi\n0 5 zlo zhi\n\nMasses\n\n1 1e-320\n", NULL,
-         PEL_EPARSE, "bad Masses entry"},
+         PEL_EPARSE, "bad.data:11"},
         {"t\n\n1 atoms\n1 atom types\n0 5 xlo xhi\n0 5 ylo yhi\n0 5 zlo zhi\n\nAtoms\n\n1 3 1 1 1\n", NULL, PEL_EPARSE,
          "type 3"},
         {"t\n\n1 atoms\n1 atom types\n0 5 xlo xhi\n0 5 ylo yhi\n0 5 zlo zhi\n\nAtoms\n\n1 1 1 1\n", NULL, PEL_EPARSE,
