@@ -152,11 +152,20 @@ def _candidates():
     yield ctypes.util.find_library("pel") or _SONAME
 
 
+_pinned = []
+
+
 def _load():
     tried = []
     for path in _candidates():
         try:
-            return ffi.dlopen(path)
+            lib = ffi.dlopen(path)
+            # ctypes never closes what it opens: libpel (and the OpenMP runtime it
+            # links) stay mapped until the process ends, so OpenMP worker threads
+            # never run unmapped code when cffi closes its handle at shutdown
+            # (that was a segfault at exit after a threaded force call).
+            _pinned.append(ctypes.CDLL(path))
+            return lib
         except OSError as e:
             tried.append(f"{path} ({e})")
     raise ImportError("pel: cannot load libpel: tried " + "; ".join(tried) +

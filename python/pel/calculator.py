@@ -12,12 +12,12 @@ DEFAULT_POTENTIAL = "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
 
 
 class EAM(Calculator):
-    """EAM(potential=path, threads=0).  The potential's element names map the
+    """EAM(potential=path, threads=1).  The potential's element names map the
     atoms' chemical symbols; a symbol the potential lacks raises PelError."""
 
     implemented_properties = ["energy", "free_energy", "energies", "forces", "stress"]
 
-    def __init__(self, potential=DEFAULT_POTENTIAL, threads=0, **kwargs):
+    def __init__(self, potential=DEFAULT_POTENTIAL, threads=1, **kwargs):
         super().__init__(**kwargs)
         err, pp = new_error(), ffi.new("pel_eam **")
         check(lib.pel_eam_read_auto(path_bytes(potential), pp, err), err)

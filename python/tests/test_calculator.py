@@ -4,6 +4,7 @@ and against finite differences of its own energy (forces, stress)."""
 import os
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -112,3 +113,21 @@ def test_read_data_equals_ase_reader(atoms, source_dir):
     np.testing.assert_allclose(b.get_velocities(), atoms.get_velocities(), rtol=1e-7, atol=1e-12)
     b.calc = EAM()
     assert b.get_potential_energy() == atoms.get_potential_energy()
+
+
+def test_threaded_calculator_exits_cleanly(source_dir):
+    """A force call on two OpenMP threads, then interpreter exit: the process
+    ends with status 0 (it used to segfault when cffi closed libpel at shutdown
+    under the OpenMP worker threads)."""
+    code = ("from pel.calculator import EAM, read_data\n"
+            f"a = read_data({source_dir + '/tests/data/cuzr64.data'!r})\n"
+            "a.calc = EAM(threads=2)\n"
+            "print(a.get_potential_energy())\n")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(pel.__file__)))
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, (r.returncode, r.stderr[-500:])
+    from pel.calculator import read_data
+    a = read_data(f"{source_dir}/tests/data/cuzr64.data")
+    a.calc = EAM(threads=1)
+    assert float(r.stdout.split()[-1]) == pytest.approx(a.get_potential_energy(), abs=1e-9)
