@@ -8,6 +8,11 @@
 
 #include "pel/error.h"
 
+/* Threads of every command that takes --threads.  One: with OpenMP's default
+ * (every core, spinning waits) a 128-atom MD run took 36 s instead of 0.67 s
+ * while another job held a core (bench/RESULTS.md); --threads N opts in. */
+#define CLI_DEFAULT_THREADS 1
+
 /* Exit codes of every subcommand. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 

@@ -23,7 +23,7 @@ static void usage(FILE *fp)
             "  --elements LIST    element of each atom type, comma separated (default: the '# El'\n"
             "                     comments of the Masses section, else the potential's order)\n"
             "  --forces           also print 'id fx fy fz' (eV/A) per atom in id order\n"
-            "  --threads N        OpenMP threads (default: OMP_NUM_THREADS)\n"
+            "  --threads N        OpenMP threads (default 1: never slower on a busy machine)\n"
             "Output: E_total_eV=<v> E_per_atom_eV=<v> P_bar=<v> (pressure as LAMMPS thermo press,\n"
             "kinetic part included when the file has Velocities); masses come from the potential.\n");
 }
@@ -33,7 +33,7 @@ int cli_cmd_energy(int argc, char **argv)
     const char *cmd = argv[0];
     const char *data = NULL, *potpath = PEL_EAM_DEFAULT_PATH, *elements = NULL;
     int forces = 0;
-    long threads = 0;
+    long threads = CLI_DEFAULT_THREADS;
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
                                          {"potential", required_argument, NULL, 'p'},
                                          {"elements", required_argument, NULL, 'e'},

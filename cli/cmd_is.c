@@ -34,7 +34,7 @@ static void usage(FILE *fp)
                 "  --ptol P            |P| at convergence, bar (default 1)\n"
                 "  --max-calls N       force-call budget per frame (default 100000)\n"
                 "  --allow-unconverged keep going when a frame's IS misses the tolerances (IS_converged=0)\n"
-                "  --threads N         OpenMP threads (default: OpenMP's default)\n"
+                "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
                 "  --help\n");
 }
 
@@ -113,7 +113,7 @@ int cli_cmd_is(int argc, char **argv)
         {0, 0, 0, 0}};
     const char *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *tkey = NULL;
     double dt = NAN;
-    long threads = 0;
+    long threads = CLI_DEFAULT_THREADS;
     int allow = 0;
     pel_min_params mp;
     pel_min_params_default(&mp);
@@ -151,7 +151,7 @@ int cli_cmd_is(int argc, char **argv)
     if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
     if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
     if (!isnan(dt) && !(dt > 0 && dt < 1)) return cli_errorf(CMD, CLI_USAGE, "--dt must be in (0, 1) ps");
-    if (threads < 0 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 0..256", threads);
+    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
 
     char sig[2048];
     signature(sig, sizeof sig, traj, potential);

@@ -44,7 +44,7 @@ static void usage(FILE *fp)
                 "                      10000; needs --thermo-out when --thermo > 0) ...\n"
                 "  --resume            ... and continue from it after a kill: thermo and dump files are cut\n"
                 "                      back to the checkpoint and continued (same options required)\n"
-                "  --threads N         OpenMP threads (default: OpenMP's default)\n"
+                "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
                 "  --help\n"
                 "With --protocol \"...\": MD along a thermal protocol with inherent structures sampled\n"
                 "(see pel md --protocol x --help).\n");
@@ -176,7 +176,7 @@ int cli_cmd_md(int argc, char **argv)
     long ck_every = 10000;
     int resume = 0;
     double T = NAN, Tstop = NAN, skin = 1.0;
-    long steps = -1, seed = -1, thermo = 100, dump_every = 0, threads = 0;
+    long steps = -1, seed = -1, thermo = 100, dump_every = 0, threads = CLI_DEFAULT_THREADS;
     pel_md_params mp;
     pel_md_params_default(&mp);
     optind = 1;
@@ -231,7 +231,7 @@ int cli_cmd_md(int argc, char **argv)
     if (dump && dump_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--dump needs --dump-every N > 0");
     if (!dump && dump_every) return cli_errorf(CMD, CLI_USAGE, "--dump-every needs --dump FILE");
     if (!(skin >= 0 && skin < 10)) return cli_errorf(CMD, CLI_USAGE, "--skin %g Å out of range [0, 10)", skin);
-    if (threads < 0 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 0..256", threads);
+    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
     if (seed >= 0 && isnan(T)) return cli_errorf(CMD, CLI_USAGE, "--seed needs --T for the created velocities");
     if (ck_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--checkpoint-every must be > 0");
     if (resume && !ckpath) return cli_errorf(CMD, CLI_USAGE, "--resume needs --checkpoint FILE");

@@ -51,7 +51,7 @@ static void usage(FILE *fp)
             "  --is-max-calls N    force-call budget of each IS minimisation (default 100000)\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --elements A,B      element of each atom type of --data (default: from the file)\n"
-            "  --threads N         OpenMP threads of the force engine (default 1)\n"
+            "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
             "  --resume            continue the runs in <dir> from their checkpoints\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
@@ -273,7 +273,7 @@ int cli_md_protocol(int argc, char **argv)
     pel_mdrun_params p;
     pel_mdrun_params_default(&p);
     run_opts o = {.potential = PEL_EAM_DEFAULT_PATH, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
-                  .threads = 1, .replicas = 1, .density = p.liquid.density};
+                  .threads = CLI_DEFAULT_THREADS, .replicas = 1, .density = p.liquid.density};
     int replicas_given = 0;
     pel_error err = {0};
     optind = 1;

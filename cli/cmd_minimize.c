@@ -25,7 +25,7 @@ static void usage(FILE *fp)
                 "  --max-calls N       force-call budget (default 100000)\n"
                 "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
                 "  --elements A,B      element of each atom type (default: from the data file)\n"
-                "  --threads N         OpenMP threads (default: OpenMP's default)\n"
+                "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
                 "  --verbose           also print P_bar, fmax, force calls on a second line\n"
                 "  --help\n");
 }
@@ -41,7 +41,7 @@ int cli_cmd_minimize(int argc, char **argv)
         {"threads", required_argument, 0, 'j'},   {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     const char *in = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL;
-    long threads = 0;
+    long threads = CLI_DEFAULT_THREADS;
     int verbose = 0;
     pel_min_params mp;
     pel_min_params_default(&mp);
@@ -78,7 +78,7 @@ int cli_cmd_minimize(int argc, char **argv)
     if (!(mp.ftol > 0)) return cli_errorf(CMD, CLI_USAGE, "--ftol must be > 0");
     if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
     if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
-    if (threads < 0 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 0..256", threads);
+    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
 
     pel_eam *pot = NULL;
     pel_system *sys = NULL;

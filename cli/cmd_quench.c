@@ -45,7 +45,7 @@ static void usage(FILE *fp)
             "  --allow-unconverged write glass.data even when the final inherent structure did not converge\n"
             "                      (marked in its title, log.txt and stdout); without it that is an error\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
-            "  --threads N         OpenMP threads of the force engine (default 1)\n"
+            "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
             "  --resume            continue the run in <dir> from its checkpoint (log.txt is cut back to it)\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
@@ -110,7 +110,7 @@ int cli_cmd_quench(int argc, char **argv)
     pel_quench_params p;
     pel_quench_params_default(&p);
     const char *composition = "Cu56Zr44", *potential = PEL_EAM_DEFAULT_PATH, *outdir = NULL;
-    long natoms = 2000, seed = 1, threads = 1;
+    long natoms = 2000, seed = 1, threads = CLI_DEFAULT_THREADS;
     int allow_unconverged = 0;
     double density = p.liquid.density;
     pel_error err = {0};
