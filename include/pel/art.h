@@ -184,6 +184,16 @@ void pel_art_params_default(pel_art_params *p);
  * barriers (docs/art.md "Partial relaxation in the basin"). */
 void pel_art_params_basin_relax(pel_art_params *p, int partial);
 
+/* Set one parameter from "key=value", key the field's name (lanczos_fd_step,
+ * lanczos_max_vectors, lanczos_rel_tol, lanczos_abs_tol for the Lanczos
+ * fields); PEL_EINVAL for an unknown key, PEL_EPARSE for a bad number.  No
+ * range check here: pel_art_new validates the whole set. */
+int pel_art_params_set(pel_art_params *p, const char *kv, pel_error *err);
+/* Every parameter as "key=value" separated by spaces (doubles %.17g), the
+ * values pel_art_params_set reads back.  Writes at most size bytes with a
+ * terminating NUL, as snprintf; returns the full length (or -1). */
+int pel_art_params_describe(const pel_art_params *p, char *buf, size_t size);
+
 typedef struct pel_art_result {
     int status;               /* pel_art_status */
     double e_initial, e_saddle, e_final; /* eV (e_final NaN when not reached) */

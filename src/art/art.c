@@ -3,7 +3,9 @@
  * following + perpendicular relaxation), push over, push back. */
 #include "pel/art.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +82,78 @@ void pel_art_params_basin_relax(pel_art_params *p, int partial)
 {
     p->basin_perp_steps = partial ? 4 : 30;
     p->basin_lanczos_after = partial ? 3 : 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Every parameter by name: key=value overrides (tuning runs, bench_art) and
+ * the description stored in a catalog's campaign line, from one table. */
+enum { PT_DOUBLE, PT_INT, PT_LONG };
+static const struct {
+    const char *key;
+    size_t off;
+    int type;
+} param_table[] = {
+#define D(k) {#k, offsetof(pel_art_params, k), PT_DOUBLE}
+#define I(k) {#k, offsetof(pel_art_params, k), PT_INT}
+    D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after),
+    I(basin_follow), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
+    D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), I(uphill_lanczos_every), I(climb),
+    I(lbfgs_memory), I(climb_lanczos_every), I(perp_steps_min), I(perp_steps_max), D(perp_dt), D(perp_dmax),
+    {"lanczos_fd_step", offsetof(pel_art_params, lanczos.fd_step), PT_DOUBLE},
+    {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
+    {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
+    {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
+    D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
+    I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
+    {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG},
+#undef D
+#undef I
+};
+#define NPARAMS (sizeof param_table / sizeof param_table[0])
+
+int pel_art_params_set(pel_art_params *p, const char *kv, pel_error *err)
+{
+    const char *eq = strchr(kv, '=');
+    size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+    for (size_t i = 0; eq && i < NPARAMS; i++) {
+        if (strlen(param_table[i].key) != klen || strncmp(kv, param_table[i].key, klen) != 0)
+            continue;
+        void *field = (char *)p + param_table[i].off;
+        if (param_table[i].type == PT_DOUBLE)
+            return pel_parse_double(eq + 1, param_table[i].key, (double *)field, err);
+        long v;
+        int st = pel_parse_long(eq + 1, param_table[i].key, &v, err);
+        if (st)
+            return st;
+        if (param_table[i].type == PT_LONG)
+            *(long *)field = v;
+        else if (v < INT_MIN || v > INT_MAX)
+            return pel_error_set(err, PEL_EINVAL, "%s=%ld out of range", param_table[i].key, v);
+        else
+            *(int *)field = (int)v;
+        return PEL_OK;
+    }
+    return pel_error_set(err, PEL_EINVAL, "'%s': not an ART parameter (key=value)", kv);
+}
+
+int pel_art_params_describe(const pel_art_params *p, char *buf, size_t size)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < NPARAMS; i++) {
+        const void *field = (const char *)p + param_table[i].off;
+        char *at = buf ? buf + used : NULL;
+        size_t room = buf && used < size ? size - used : 0;
+        int k = param_table[i].type == PT_DOUBLE ? snprintf(at, room, "%s%s=%.17g", i ? " " : "", param_table[i].key,
+                                                            *(const double *)field)
+                : param_table[i].type == PT_LONG ? snprintf(at, room, "%s%s=%ld", i ? " " : "", param_table[i].key,
+                                                            *(const long *)field)
+                                                 : snprintf(at, room, "%s%s=%d", i ? " " : "", param_table[i].key,
+                                                            *(const int *)field);
+        if (k < 0)
+            return -1;
+        used += (size_t)k;
+    }
+    return used > INT_MAX ? -1 : (int)used;
 }
 
 struct pel_art {
