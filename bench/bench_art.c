@@ -153,7 +153,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         return 1;
     }
     double t0 = pel_wall_seconds();
-    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest\n");
+    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest lost_retries\n");
     for (long k = 0; k < nsearch; k++) {
         pel_calc *c = NULL;
         pel_art_calc ad;
@@ -181,9 +181,9 @@ static int profile(const char *path, long nsearch, uint64_t seed)
             return die(&e);
         long climb = r.force_calls_saddle ? r.force_calls_saddle - r.force_calls_basin : r.force_calls - r.force_calls_basin;
         long after = r.force_calls_saddle ? r.force_calls - r.force_calls_saddle : 0;
-        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f %d\n", k, center, pel_art_status_name(r.status),
+        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f %d %d\n", k, center, pel_art_status_name(r.status),
                r.force_calls_basin, climb, after, r.force_calls_lanczos, r.e_saddle - r.e_initial,
-               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2, r.lost_longest);
+               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2, r.lost_longest, r.lost_retries);
         if (g_final && pel_art_final(art)) {
             /* Which atoms moved more than 0.3 Å between the initial and the
              * final minimum, and how far the largest mover is from the centre:

@@ -65,6 +65,8 @@ static void usage(FILE *fp)
           "  --connect-tol A           the pushed-back minimum connects when it is the initial one or\n"
           "                            within 0.02 eV of it with every atom within A, Å (0.5)\n"
           "  --max-calls N             force calls per search (20000)\n"
+          "  --set KEY=VALUE           any search parameter by its name in pel_art_params\n"
+          "                            (include/pel/art.h), e.g. lanczos_abs_tol=1e-4; repeatable\n"
           "  --quiet                   no progress lines\n"
           "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
           "  eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,\n"
@@ -231,6 +233,7 @@ int cli_cmd_art(int argc, char **argv)
         {"lost-max", required_argument, 0, 'X'},    {"climb", required_argument, 0, 'm'},
         {"climb-lanczos-every", required_argument, 0, 'E'}, {"min-algo", required_argument, 0, 'A'},
         {"eig-step", required_argument, 0, 'G'},   {"write-configs", required_argument, 0, 'W'},
+        {"set", required_argument, 0, 'Z'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -245,6 +248,12 @@ int cli_cmd_art(int argc, char **argv)
         case 'c': centers = optarg; break;
         case 'r': p.resume = 1; break;
         case 'W': p.configs_dir = optarg; break;
+        case 'Z': {
+            pel_error perr = {0};
+            if (pel_art_params_set(&p.art, optarg, &perr))
+                return cli_errorf(cmd, CLI_USAGE, "--set: %s", perr.msg);
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'P':
             if (strcmp(optarg, "kick") && strcmp(optarg, "follow"))

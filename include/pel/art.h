@@ -174,6 +174,10 @@ typedef struct pel_art_params {
                                 that differs by a small rearrangement; docs/art.md) */
     double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */
+    int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
+                                with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
+                                on the kicked atoms, renormalised), at most this often (0) */
+    double retry_mix;        /* (0.5) */
 } pel_art_params;
 
 void pel_art_params_default(pel_art_params *p);
@@ -207,6 +211,7 @@ typedef struct pel_art_result {
     long force_calls_basin;   /* of which leaving the basin (kick to lambda < threshold) */
     long force_calls_lanczos; /* of which in Lanczos */
     int order_retries;        /* climbs resumed after a second negative mode (0..2) */
+    int lost_retries;         /* restarts after a lost climb (0..lost_retries) */
     int lost_longest;         /* longest run of climb iterations without a negative mode
                                  that the climb came back from (lost_max ends the search) */
     size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */

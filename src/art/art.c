@@ -76,6 +76,8 @@ void pel_art_params_default(pel_art_params *p)
     p->order_force_tol = 0.005;
     p->disp_threshold = 0.1;
     p->max_force_calls = 20000;
+    p->lost_retries = 0;
+    p->retry_mix = 0.5;
 }
 
 void pel_art_params_basin_relax(pel_art_params *p, int partial)
@@ -105,7 +107,7 @@ static const struct {
     {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
     D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
     I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
-    {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG},
+    {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG}, I(lost_retries), D(retry_mix),
 #undef D
 #undef I
 };
@@ -191,7 +193,8 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         p->uphill_lanczos_every < 1 || p->climb < PEL_ART_CLIMB_RELAX || p->climb > PEL_ART_CLIMB_LBFGS ||
         p->lbfgs_memory < 1 || p->climb_lanczos_every < 1 || p->min_algo < PEL_MIN_FIRE || p->min_algo > PEL_MIN_LBFGS ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
-        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
+        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1 ||
+        p->lost_retries < 0 || !(p->retry_mix > 0))
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
                                               "must be positive, eig_threshold negative)");
     pel_art *a = calloc(1, sizeof *a);
@@ -461,18 +464,24 @@ static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
 
 /* Kick: Gaussian random direction on the centre and every atom within
  * kick_radius of it, normalised to kick_norm (paper Methods). */
-static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
+static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng, double mix)
 {
-    memset(a->dir, 0, a->nd * sizeof *a->dir);
+    /* mix > 0: re-mix the current (unit) direction with mix times a new
+     * Gaussian vector on the same atoms, for a retry after a lost climb. */
+    if (!(mix > 0))
+        memset(a->dir, 0, a->nd * sizeof *a->dir);
     double r2 = a->p.kick_radius * a->p.kick_radius, nrm = 0;
     for (size_t i = 0; i < a->s.natoms; i++) {
         if (i != center && pair_dist2(a, x0, i, center) > r2)
             continue;
         for (int k = 0; k < 3; k++) {
-            a->dir[3 * i + k] = gsl_ran_gaussian(rng, 1.0);
+            double g = gsl_ran_gaussian(rng, 1.0);
+            a->dir[3 * i + k] = mix > 0 ? a->dir[3 * i + k] + mix * g : g;
             nrm += a->dir[3 * i + k] * a->dir[3 * i + k];
         }
     }
+    if (mix > 0) /* the direction has a small part on every atom (translation removed) */
+        nrm = dot(a->nd, a->dir, a->dir);
     nrm = sqrt(nrm);
     for (size_t i = 0; i < a->nd; i++)
         a->dir[i] /= nrm;
@@ -984,12 +993,21 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
                              a->s.natoms);
     if (a->p.local_stiffness > 0)
         set_local_shift(a, x0, center);
-    kick(a, x0, center, rng);
+    kick(a, x0, center, rng, 0);
     double e;
-    int st = leave_basin(a, x0, &e, &res->status, err);
-    res->force_calls_basin = a->calls;
-    if (st == PEL_OK)
-        st = climb_to_saddle(a, x0, e0, &e, res, err);
+    int st;
+    for (int attempt = 0;; attempt++) {
+        st = leave_basin(a, x0, &e, &res->status, err);
+        res->force_calls_basin = a->calls;
+        if (st == PEL_OK)
+            st = climb_to_saddle(a, x0, e0, &e, res, err);
+        if (st <= 0 || res->status != PEL_ART_LOST_CURVATURE || attempt >= a->p.lost_retries)
+            break;
+        /* The climb lost its mode for good: start again from the minimum
+         * with the push re-mixed (pARTn's restart), within the same budget. */
+        res->lost_retries++;
+        kick(a, x0, center, rng, a->p.retry_mix);
+    }
     if (st == PEL_OK) {
         res->force_calls_saddle = a->calls;
         memcpy(a->xs, a->x, a->nd * sizeof *a->xs);

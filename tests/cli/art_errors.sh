@@ -53,6 +53,9 @@ expect_fail "--climb-lanczos-every must be in 1..1000" --data "$G" --climb-lancz
 expect_fail "--eig-step out of range" --data "$G" --eig-step -0.1 --out "$T/a.csv"
 expect_fail "--min-algo: unknown minimiser 'sd'" --data "$G" --min-algo sd --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
+expect_fail "--set: 'bogus=1': not an ART parameter" --data "$G" --set bogus=1 --out "$T/a.csv"
+expect_fail "--set: lanczos_abs_tol: 'x' is not a number" --data "$G" --set lanczos_abs_tol=x --out "$T/a.csv"
+expect_fail "parameter out of range" --data "$G" --set retry_mix=0 --centers ids:5 --out "$T/a.csv" $Q
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
 
