@@ -198,6 +198,9 @@ int pel_art_params_set(pel_art_params *p, const char *kv, pel_error *err);
  * terminating NUL, as snprintf; returns the full length (or -1). */
 int pel_art_params_describe(const pel_art_params *p, char *buf, size_t size);
 
+/* PEL_OK when pel_art_new accepts these parameters, else PEL_EINVAL naming the problem. */
+int pel_art_params_check(const pel_art_params *p, pel_error *err);
+
 typedef struct pel_art_result {
     int status;               /* pel_art_status */
     double e_initial, e_saddle, e_final; /* eV (e_final NaN when not reached) */

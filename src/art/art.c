@@ -180,11 +180,8 @@ struct pel_art {
 };
 
 /* ------------------------------------------------------------------------ */
-int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
+int pel_art_params_check(const pel_art_params *p, pel_error *err)
 {
-    *out = NULL;
-    if (!surf || surf->natoms == 0 || !surf->force)
-        return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
@@ -197,13 +194,30 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         p->lost_retries < 0 || !(p->retry_mix > 0))
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
                                               "must be positive, eig_threshold negative)");
+    /* Krylov and L-BFGS sizes are allocated from: bounded here */
+    const pel_lanczos_params *l = &p->lanczos;
+    if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || !(l->rel_tol > 0) ||
+        !(l->abs_tol >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
+        return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
+                                              "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
+    return PEL_OK;
+}
+
+int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
+{
+    *out = NULL;
+    if (!surf || surf->natoms == 0 || !surf->force)
+        return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
+    int st = pel_art_params_check(p, err);
+    if (st)
+        return st;
     pel_art *a = calloc(1, sizeof *a);
     if (!a)
         return pel_error_set(err, PEL_ENOMEM, "art: out of memory");
     a->s = *surf;
     a->p = *p;
     a->nd = 3 * surf->natoms;
-    int st = pel_lanczos_new(&a->lz, a->nd, &p->lanczos, err);
+    st = pel_lanczos_new(&a->lz, a->nd, &p->lanczos, err);
     if (st) {
         free(a);
         return st;

@@ -299,6 +299,9 @@ int pel_art_run(const pel_eam *pot, const pel_system *sys, const pel_art_run_par
         if (p->centers[i] >= sys->n)
             return pel_error_set(err, PEL_EINVAL, "art: centre index %zu out of range (%zu atoms)", p->centers[i],
                                  sys->n);
+    int st = pel_art_params_check(&p->art, err); /* before anything is written */
+    if (st)
+        return st;
     /* bounded before the product: 3 x 6148914691236517206 must not wrap to 2 */
     if (p->ncenters > (size_t)PEL_ART_RUN_MAX_SEARCHES ||
         p->searches_per_center > PEL_ART_RUN_MAX_SEARCHES / (long)p->ncenters)
@@ -317,7 +320,7 @@ int pel_art_run(const pel_eam *pot, const pel_system *sys, const pel_art_run_par
     if (p->configs_dir && (stat(p->configs_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
         return pel_error_set(err, PEL_EIO, "%s: not a directory (create it first)", p->configs_dir);
     char *campaign = NULL;
-    int st = campaign_line(sys, p, &campaign, err);
+    st = campaign_line(sys, p, &campaign, err);
     if (st)
         return st;
     pel_catalog *cat = NULL;
