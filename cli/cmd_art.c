@@ -261,7 +261,7 @@ int cli_cmd_art(int argc, char **argv)
             p.art.basin_follow = strcmp(optarg, "follow") == 0;
             break;
         case 'B':
-            /* the two measured protocols (docs/art.md "Partial relaxation in the basin") */
+            /* the two measured protocols (docs/art.md; bench/RESULTS.md) */
             if (strcmp(optarg, "full") && strcmp(optarg, "partial"))
                 return cli_errorf(cmd, CLI_USAGE, "--basin-relax must be full or partial (got '%s')", optarg);
             pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);

@@ -1,5 +1,5 @@
 /* catalog.h - the ART event catalog: a CSV file with one row per search
- * (docs/art.md "Catalog format").
+ * (docs/art.md "Catalog").
  *
  * The first 13 columns are fixed because other tools read them:
  *   search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,

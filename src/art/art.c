@@ -1,5 +1,5 @@
 /* art.c - ART nouveau saddle searches (include/pel/art.h, docs/art.md).
- * The phases follow notes/art.md: kick, leave the basin, climb (eigenvector
+ * The phases (docs/art.md "One search"): kick, leave the basin, climb (eigenvector
  * following + perpendicular relaxation), push over, push back. */
 #include "pel/art.h"
 
@@ -506,7 +506,7 @@ static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng, doub
 
 /* Energies within same_energy_tol and every atom within disp_tol: the same
  * minimum with same_disp_tol; with connect_disp_tol, a sub-basin of it that
- * still counts as connected (docs/art.md "Connectivity, saddle order and cost"). */
+ * still counts as connected (docs/art.md "One search"; measurements in bench/RESULTS.md). */
 static int within(const pel_art *a, const double *xa, double ea, const double *xb, double eb, double disp_tol)
 {
     return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < disp_tol;
@@ -595,7 +595,7 @@ static int refresh_mode(pel_art *a, double *lambda, pel_error *err)
 
 /* One climb iteration without a negative mode (*lost counts them in a row).
  * Rather than give up at once (a failure users of other codes complain about,
- * notes/art.md), keep going for lost_max iterations. */
+ * as users of other codes report), keep going for lost_max iterations. */
 static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, double *e, int *status, pel_error *err)
 {
     if (++*lost > a->p.lost_max) {
@@ -606,7 +606,7 @@ static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, doub
     if (a->p.lost_step == PEL_ART_LOST_UPHILL) {
         /* Minimum-mode following where the curvature is positive: climb along
          * the lowest mode only.  Relaxing the other directions here undoes the
-         * push and slides back into the basin (docs/art.md "Local mode"). */
+         * push and slides back into the basin (docs/art.md "One search"). */
         double sgn = dot(a->nd, a->f, a->eig) > 0 ? -1.0 : 1.0;
         for (size_t i = 0; i < a->nd; i++)
             a->x[i] += sgn * a->p.eig_step * a->eig[i];
@@ -665,7 +665,7 @@ static double climb_par_step(const pel_art *a, double lambda)
 }
 
 /* Climb along the lowest mode with perpendicular relaxation until the global
- * force 2-norm is below force_tol (notes/art.md phase 3). */
+ * force 2-norm is below force_tol (docs/art.md "One search", step 3). */
 static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
                  pel_error *err)
 {
@@ -673,7 +673,7 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
     for (int it = 0; it < a->p.climb_max_iter; it++) {
         /* Uphill steps (lost > 0) reuse the mode between Lanczos calls: they
          * are 2/3 Lanczos otherwise, and lost searches are 40 % of all calls
-         * (docs/art.md "Connectivity, saddle order and cost"). */
+         * (docs/art.md "One search"; measurements in bench/RESULTS.md). */
         if (lost == 0 || a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0) {
             st = refresh_mode(a, lambda, err);
             if (st)
