@@ -112,7 +112,8 @@ typedef struct pel_art_params {
     double eig_floor;        /* Newton step |F_par| / max(|lambda|, eig_floor), eV/Å^2 (0.5) */
     int climb_max_iter;      /* iterations before "no_convergence" (300) */
     int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated before
-                                "lost_curvature" (40; 4 suits the relaxing lost_step rules) */
+                                "lost_curvature" (20, then lost_retries; 4 suits the relaxing
+                                lost_step rules) */
     int lost_step;           /* what such an iteration does (pel_art_lost_step): step eig_step
                                 uphill along the current lowest mode without perpendicular
                                 relaxation (PEL_ART_LOST_UPHILL, the default: the positive-
@@ -161,7 +162,8 @@ typedef struct pel_art_params {
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */
     int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
                                 with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
-                                on the kicked atoms, renormalised), at most this often (0) */
+                                on the kicked atoms, renormalised), at most this often (2: pARTn's
+                                restart; bench/RESULTS.md "ART throughput") */
     double retry_mix;        /* (0.5) */
 } pel_art_params;
 

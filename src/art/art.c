@@ -53,7 +53,7 @@ void pel_art_params_default(pel_art_params *p)
     p->climb_max_iter = 300;
     p->local_radius = 10.0;
     p->local_stiffness = 1.0;
-    p->lost_max = 40;
+    p->lost_max = 20;
     p->lost_step = PEL_ART_LOST_UPHILL;
     p->climb = PEL_ART_CLIMB_LBFGS;
     p->lbfgs_memory = 10;
@@ -63,6 +63,9 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dt = 0.25;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
+    /* the climb needs the sign of lambda against eig_threshold (-0.01), not 1e-4:
+     * near lambda = 0 the 1e-4 stop ran Lanczos to 20 vectors on every lost step */
+    p->lanczos.abs_tol = 3e-3;
     p->push_over = 0.2;
     p->push_drop = 0.01;
     p->min_algo = PEL_MIN_LBFGS;
@@ -76,7 +79,7 @@ void pel_art_params_default(pel_art_params *p)
     p->order_force_tol = 0.005;
     p->disp_threshold = 0.1;
     p->max_force_calls = 20000;
-    p->lost_retries = 0;
+    p->lost_retries = 2;
     p->retry_mix = 0.5;
 }
 
