@@ -135,6 +135,9 @@ typedef struct pel_art_params {
                                 within one climb iteration the step is dt/2 */
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
+    double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
+                                eV/Å^2 (3e-3: there only the sign of lambda against eig_threshold
+                                matters; lanczos.abs_tol, 1e-4, elsewhere) */
     /* After the saddle. */
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below

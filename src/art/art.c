@@ -63,9 +63,10 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dt = 0.25;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
-    /* the climb needs the sign of lambda against eig_threshold (-0.01), not 1e-4:
-     * near lambda = 0 the 1e-4 stop ran Lanczos to 20 vectors on every lost step */
-    p->lanczos.abs_tol = 3e-3;
+    /* while the mode is lost the climb needs only the sign of lambda against
+     * eig_threshold (-0.01): near lambda = 0 the 1e-4 stop ran every Lanczos
+     * there to 20 vectors */
+    p->lost_lanczos_abs_tol = 3e-3;
     p->push_over = 0.2;
     p->push_drop = 0.01;
     p->min_algo = PEL_MIN_LBFGS;
@@ -108,7 +109,7 @@ static const struct {
     {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
     {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
     {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
-    D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
+    D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
     I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
     {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG}, I(lost_retries), D(retry_mix),
 #undef D
@@ -167,6 +168,7 @@ struct pel_art {
     size_t nd;         /* 3 natoms */
     pel_lanczos *lz;
     pel_lanczos *lz2;  /* the saddle-order check's (order_vectors, no early stop) */
+    pel_lanczos *lz3;  /* while the mode is lost: abs_tol lost_lanczos_abs_tol */
     double *x, *f;     /* current point and its force */
     double *dir;       /* unit kick direction */
     double *eig, *eig_prev;
@@ -200,7 +202,7 @@ int pel_art_params_check(const pel_art_params *p, pel_error *err)
     /* Krylov and L-BFGS sizes are allocated from: bounded here */
     const pel_lanczos_params *l = &p->lanczos;
     if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || !(l->rel_tol > 0) ||
-        !(l->abs_tol >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
+        !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
         return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
                                               "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
     return PEL_OK;
@@ -239,6 +241,15 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         free(a);
         return st;
     }
+    pel_lanczos_params lp3 = p->lanczos;
+    lp3.abs_tol = p->lost_lanczos_abs_tol;
+    st = pel_lanczos_new(&a->lz3, a->nd, &lp3, err);
+    if (st) {
+        pel_lanczos_free(&a->lz);
+        pel_lanczos_free(&a->lz2);
+        free(a);
+        return st;
+    }
     double **arrs[] = {&a->x, &a->f, &a->dir, &a->eig, &a->eig_prev, &a->xs, &a->xf, &a->xb};
     int ok = 1;
     for (size_t i = 0; i < sizeof arrs / sizeof arrs[0]; i++)
@@ -267,6 +278,7 @@ void pel_art_free(pel_art **art)
     pel_art *a = *art;
     pel_lanczos_free(&a->lz);
     pel_lanczos_free(&a->lz2);
+    pel_lanczos_free(&a->lz3);
     free(a->x);
     free(a->f);
     free(a->dir);
@@ -470,10 +482,13 @@ static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec,
     return lanczos_run(a, a->lz, a->p.lanczos.max_vectors, x, f, shift, NULL, vec, lambda, err);
 }
 
-/* Lowest (local) eigenpair at the current point, warm-started from a->eig. */
-static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
+/* Lowest (local) eigenpair at the current point, warm-started from a->eig;
+ * lost = 1: with the looser stop of a lost climb. */
+static int lowest_mode(pel_art *a, int lost, double *lambda, pel_error *err)
 {
-    int st = lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
+    const double *shift = !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
+    int st = lost ? lanczos_run(a, a->lz3, a->p.lanczos.max_vectors, a->x, a->f, shift, NULL, a->eig, lambda, err)
+                  : lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
     if (!st)
         remove_translation(a, a->eig);
     return st;
@@ -544,7 +559,7 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
             double lambda;
-            st = lowest_mode(a, &lambda, err);
+            st = lowest_mode(a, 0, &lambda, err);
             if (st)
                 return phase_fail(st, status);
             if (lambda < a->p.eig_threshold) {
@@ -584,10 +599,10 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
 
 /* Lowest mode at the current point, warm-started, its sign kept continuous
  * with the previous one. */
-static int refresh_mode(pel_art *a, double *lambda, pel_error *err)
+static int refresh_mode(pel_art *a, int lost, double *lambda, pel_error *err)
 {
     memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
-    int st = lowest_mode(a, lambda, err);
+    int st = lowest_mode(a, lost, lambda, err);
     if (st)
         return st;
     if (dot(a->nd, a->eig, a->eig_prev) < 0)
@@ -678,7 +693,7 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
          * are 2/3 Lanczos otherwise, and lost searches are 40 % of all calls
          * (docs/art.md "One search"; measurements in bench/RESULTS.md). */
         if (lost == 0 || a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0) {
-            st = refresh_mode(a, lambda, err);
+            st = refresh_mode(a, lost > 0, lambda, err);
             if (st)
                 return phase_fail(st, status);
         }
@@ -722,7 +737,7 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
         int fresh = lost > 0 ? (a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0)
                              : since % a->p.climb_lanczos_every == 0 || sqrt(dot(a->nd, a->f, a->f)) < ftol;
         if (fresh) {
-            st = refresh_mode(a, lambda, err);
+            st = refresh_mode(a, lost > 0, lambda, err);
             if (st)
                 return phase_fail(st, status);
             since = 0;
