@@ -112,8 +112,7 @@ typedef struct pel_art_params {
     double eig_floor;        /* Newton step |F_par| / max(|lambda|, eig_floor), eV/Å^2 (0.5) */
     int climb_max_iter;      /* iterations before "no_convergence" (300) */
     int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated before
-                                "lost_curvature" (20, then lost_retries; 4 suits the relaxing
-                                lost_step rules) */
+                                the climb is lost (40; 4 suits the relaxing lost_step rules) */
     int lost_step;           /* what such an iteration does (pel_art_lost_step): step eig_step
                                 uphill along the current lowest mode without perpendicular
                                 relaxation (PEL_ART_LOST_UPHILL, the default: the positive-
@@ -136,8 +135,8 @@ typedef struct pel_art_params {
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
     double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
-                                eV/Å^2 (3e-3: there only the sign of lambda against eig_threshold
-                                matters; lanczos.abs_tol, 1e-4, elsewhere) */
+                                eV/Å^2 (1e-4, as lanczos.abs_tol; 3e-3 cuts the Lanczos calls of
+                                lost climbs but not the calls per connected saddle) */
     /* After the saddle. */
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
@@ -165,8 +164,10 @@ typedef struct pel_art_params {
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */
     int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
                                 with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
-                                on the kicked atoms, renormalised), at most this often (2: pARTn's
-                                restart; bench/RESULTS.md "ART throughput") */
+                                on the kicked atoms, renormalised), at most this often (0; pARTn's
+                                restart: 2 with lost_max 20 connects more searches at the same
+                                force calls per connected saddle; bench/RESULTS.md "ART
+                                throughput") */
     double retry_mix;        /* (0.5) */
 } pel_art_params;
 
