@@ -75,45 +75,6 @@ static int load(const char *path, pel_system **sys, pel_eam **pot, double *e0, p
     return st != PEL_OK;
 }
 
-/* key=value overrides of ART parameters (for tuning runs). */
-static int set_param(pel_art_params *p, const char *kv)
-{
-    static const struct {
-        const char *key;
-        size_t off;
-        int is_int;
-    } keys[] = {
-#define D(k) {#k, offsetof(pel_art_params, k), 0}
-#define I(k) {#k, offsetof(pel_art_params, k), 1}
-        D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after), I(basin_follow), D(eig_threshold), 
-        D(force_tol), D(eig_step), D(eig_floor), I(climb_max_iter), I(lost_max), I(climb), I(lbfgs_memory), I(climb_lanczos_every), I(lost_step), D(local_radius), D(local_stiffness), I(perp_steps_min),
-        I(perp_steps_max), D(perp_dt), D(perp_dmax), D(push_over), D(min_ftol), D(same_energy_tol),
-        D(same_disp_tol), D(connect_disp_tol), I(uphill_lanczos_every), D(order_tol), I(order_vectors), D(order_force_tol),
-#undef D
-#undef I
-    };
-    const char *eq = strchr(kv, '=');
-    if (!eq)
-        return 1;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strlen(keys[i].key) == (size_t)(eq - kv) && strncmp(kv, keys[i].key, (size_t)(eq - kv)) == 0) {
-            if (keys[i].is_int)
-                *(int *)((char *)p + keys[i].off) = atoi(eq + 1);
-            else
-                *(double *)((char *)p + keys[i].off) = atof(eq + 1);
-            return 0;
-        }
-    if (strncmp(kv, "lanczos_abs_tol=", 16) == 0)
-        p->lanczos.abs_tol = atof(eq + 1);
-    else if (strncmp(kv, "lanczos_rel_tol=", 16) == 0)
-        p->lanczos.rel_tol = atof(eq + 1);
-    else if (strncmp(kv, "lanczos_fd_step=", 16) == 0)
-        p->lanczos.fd_step = atof(eq + 1);
-    else
-        return 1;
-    return 0;
-}
-
 /* moved=1: how local are the force calls of ART?  A wrapper around the force
  * callback counts, per call, the atoms that moved since the previous call
  * (more than 1e-6 Å, and more than 1e-3 Å): a force update restricted to the
@@ -192,7 +153,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         return 1;
     }
     double t0 = pel_wall_seconds();
-    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest\n");
+    printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest lost_retries\n");
     for (long k = 0; k < nsearch; k++) {
         pel_calc *c = NULL;
         pel_art_calc ad;
@@ -220,9 +181,9 @@ static int profile(const char *path, long nsearch, uint64_t seed)
             return die(&e);
         long climb = r.force_calls_saddle ? r.force_calls_saddle - r.force_calls_basin : r.force_calls - r.force_calls_basin;
         long after = r.force_calls_saddle ? r.force_calls - r.force_calls_saddle : 0;
-        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f %d\n", k, center, pel_art_status_name(r.status),
+        printf("%ld %zu %s %ld %ld %ld %ld %.4f %.4f %zu %d %.4f %d %d\n", k, center, pel_art_status_name(r.status),
                r.force_calls_basin, climb, after, r.force_calls_lanczos, r.e_saddle - r.e_initial,
-               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2, r.lost_longest);
+               r.e_saddle - r.e_final, r.n_displaced, r.order_retries, r.eigenvalue2, r.lost_longest, r.lost_retries);
         if (g_final && pel_art_final(art)) {
             /* Which atoms moved more than 0.3 Å between the initial and the
              * final minimum, and how far the largest mover is from the centre:
@@ -425,8 +386,9 @@ int main(int argc, char **argv)
             argc--;
             continue;
         }
-        if (set_param(&g_params, argv[argc - 1])) {
-            fprintf(stderr, "bench_art: unknown parameter %s\n", argv[argc - 1]);
+        pel_error e = {0};
+        if (pel_art_params_set(&g_params, argv[argc - 1], &e)) {
+            fprintf(stderr, "bench_art: %s\n", e.msg);
             return 2;
         }
         argc--;

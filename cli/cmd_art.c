@@ -1,7 +1,9 @@
 /* cmd_art.c - `pel art`: ART nouveau saddle searches on a glass, written to
  * an event catalog (docs/art.md).  Parses, prepares the minimum, calls
  * pel_art_run, prints the summary. */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +35,11 @@ static void usage(FILE *fp)
           "  --seed S                  master seed (default 1); search k uses stream k\n"
           "  --threads N               parallel searches (default: OpenMP default)\n"
           "  --out FILE                catalog CSV (must not exist unless --resume)\n"
-          "  --resume                  continue FILE: skip finished searches, drop a torn last row\n"
+          "  --resume                  continue FILE: skip finished searches, drop a torn last row;\n"
+          "                            refused (file untouched) unless FILE is a catalog of the same\n"
+          "                            campaign (seed, centres, options, data and potential files)\n"
+          "  --write-configs DIR       saddle and final configuration of each connected search as\n"
+          "                            extended XYZ in DIR (must exist), named in column configs_xyz\n"
           "  --kick A                  kick norm, Å (0.5)         --kick-radius A  first shell, Å (3.7)\n"
           "  --push kick|follow        leave the basin along the fixed kick direction (ARTn), or along\n"
           "                            the current displacement from the minimum (classic ART) (kick)\n"
@@ -45,7 +51,8 @@ static void usage(FILE *fp)
           "  --lost uphill|mode|kick   climb step while the lowest eigenvalue is >= 0: uphill along\n"
           "                            that mode, or along the last negative mode / the kick direction\n"
           "                            with perpendicular relaxation (uphill; tolerated 40 times\n"
-          "                            in a row, 4 for mode and kick)\n"
+          "                            in a row, 4 for mode and kick; --set lost_retries=N restarts a\n"
+          "                            lost search from the minimum with a re-mixed kick)\n"
           "  --lost-max N              lost-mode iterations tolerated in a row (40 uphill, 4 otherwise)\n"
           "  --basin-relax full|partial perpendicular relaxation while leaving the basin: up to 30 FIRE\n"
           "                            steps, Lanczos from the 1st push (full), or 4 steps, Lanczos from\n"
@@ -59,10 +66,13 @@ static void usage(FILE *fp)
           "  --connect-tol A           the pushed-back minimum connects when it is the initial one or\n"
           "                            within 0.02 eV of it with every atom within A, Å (0.5)\n"
           "  --max-calls N             force calls per search (20000)\n"
+          "  --set KEY=VALUE           any search parameter by its name in pel_art_params\n"
+          "                            (include/pel/art.h), e.g. lanczos_abs_tol=1e-4; repeatable\n"
           "  --quiet                   no progress lines\n"
           "Catalog columns: search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,\n"
           "  eigenvalue_eV_per_A2,force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,\n"
-          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2\n",
+          "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2,\n"
+          "  configs_xyz (after a first line \"# pel art campaign: ...\")\n",
           fp);
 }
 
@@ -146,6 +156,33 @@ static int parse_centers(const char *cmd, const char *spec, const pel_system *sy
     return cli_errorf(cmd, CLI_USAGE, "--centers '%s': expected all, random:K or ids:LIST", spec);
 }
 
+/* FNV-1a hash and size of a file's bytes: the identity of an input in the
+ * campaign line (a resume with another data or potential file is refused). */
+static int file_identity(const char *cmd, const char *path, uint64_t *hash, long long *bytes)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return cli_errorf(cmd, CLI_FAIL, "%s: cannot open: %s", path, strerror(errno));
+    uint64_t h = 14695981039346656037ULL;
+    long long n = 0;
+    unsigned char buf[1 << 16];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, fp)) > 0) {
+        for (size_t i = 0; i < k; i++) {
+            h ^= buf[i];
+            h *= 1099511628211ULL;
+        }
+        n += (long long)k;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad)
+        return cli_errorf(cmd, CLI_FAIL, "%s: read error", path);
+    *hash = h;
+    *bytes = n;
+    return 0;
+}
+
 /* Minimise the sample first if its largest force component exceeds ftol. */
 static int ensure_minimum(const char *cmd, const pel_eam *pot, pel_system *sys, double ftol, pel_error *err)
 {
@@ -196,7 +233,8 @@ int cli_cmd_art(int argc, char **argv)
         {"connect-tol", required_argument, 0, 'C'}, {"basin-relax", required_argument, 0, 'B'},
         {"lost-max", required_argument, 0, 'X'},    {"climb", required_argument, 0, 'm'},
         {"climb-lanczos-every", required_argument, 0, 'E'}, {"min-algo", required_argument, 0, 'A'},
-        {"eig-step", required_argument, 0, 'G'},
+        {"eig-step", required_argument, 0, 'G'},   {"write-configs", required_argument, 0, 'W'},
+        {"set", required_argument, 0, 'Z'},
         {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     optind = 1;
@@ -210,6 +248,13 @@ int cli_cmd_art(int argc, char **argv)
         case 'e': elements = optarg; break;
         case 'c': centers = optarg; break;
         case 'r': p.resume = 1; break;
+        case 'W': p.configs_dir = optarg; break;
+        case 'Z': {
+            pel_error perr = {0};
+            if (pel_art_params_set(&p.art, optarg, &perr))
+                return cli_errorf(cmd, CLI_USAGE, "--set: %s", perr.msg);
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'P':
             if (strcmp(optarg, "kick") && strcmp(optarg, "follow"))
@@ -217,7 +262,7 @@ int cli_cmd_art(int argc, char **argv)
             p.art.basin_follow = strcmp(optarg, "follow") == 0;
             break;
         case 'B':
-            /* the two measured protocols (docs/art.md "Partial relaxation in the basin") */
+            /* the two measured protocols (docs/art.md; bench/RESULTS.md) */
             if (strcmp(optarg, "full") && strcmp(optarg, "partial"))
                 return cli_errorf(cmd, CLI_USAGE, "--basin-relax must be full or partial (got '%s')", optarg);
             pel_art_params_basin_relax(&p.art, strcmp(optarg, "partial") == 0);
@@ -330,6 +375,7 @@ int cli_cmd_art(int argc, char **argv)
     pel_system *sys = NULL;
     pel_eam *pot = NULL;
     size_t *idx = NULL;
+    char inputs[640];
     int rc = CLI_FAIL;
     if (pel_system_read_data(data, elements, &sys, &err) || pel_eam_read_auto(potential, &pot, &err)) {
         rc = cli_fail(cmd, &err);
@@ -343,6 +389,20 @@ int cli_cmd_art(int argc, char **argv)
         rc = cli_fail(cmd, &err);
         goto done;
     }
+    uint64_t hd, hp;
+    long long nd, np;
+    if ((rc = file_identity(cmd, data, &hd, &nd)) != 0 || (rc = file_identity(cmd, potential, &hp, &np)) != 0)
+        goto done;
+    /* spaces would split the campaign line's key=value entries */
+    if (strpbrk(centers, " \t\n") || (elements && strpbrk(elements, " \t\n"))) {
+        rc = cli_errorf(cmd, CLI_USAGE, "--centers and --elements must not contain spaces");
+        goto done;
+    }
+    snprintf(inputs, sizeof inputs,
+             "data_fnv1a=%016" PRIx64 " data_bytes=%lld potential_fnv1a=%016" PRIx64 " potential_bytes=%lld "
+             "elements=%.64s centers=%.400s",
+             hd, nd, hp, np, elements ? elements : "-", centers);
+    p.inputs = inputs;
     cli_progress prog;
     cli_progress_init(&prog, "pel art", 10.0);
     pel_art_run_stats s;

@@ -1,6 +1,6 @@
 /* art.h - activation-relaxation technique nouveau (ARTn): saddle-point
- * searches from a local minimum of a potential-energy surface (SPEC §7,
- * notes/art.md, docs/art.md).
+ * searches from a local minimum of a potential-energy surface (the paper's
+ * Methods; docs/art.md).
  *
  * One search: kick the central atom and its first shell along a random
  * direction; leave the harmonic basin by stepping along it with perpendicular
@@ -92,21 +92,17 @@ typedef struct pel_art_params {
     double basin_step;       /* step along the kick direction per iteration, Å (0.1) */
     int basin_max_iter;      /* iterations before "no_exit" (40) */
     int basin_perp_steps;    /* perpendicular relaxation steps per iteration, at most (30, a nearly
-                                full relaxation, the paper's wording; pARTn's 4 with
-                                basin_lanczos_after 3 costs a fifth to a quarter fewer force calls
-                                per search but finds smaller barriers: docs/art.md "Partial
-                                relaxation in the basin") */
+                                full relaxation, the paper's wording; pel_art_params_basin_relax) */
     int basin_lanczos_after; /* first iteration that runs Lanczos (1; pARTn's ninit is 3) */
     int basin_follow;        /* push along the fixed kick direction (0, as ARTn) or along the current
-                                displacement from the minimum x - x0 (1, classic ART).  1 connects
-                                more searches (1e13 K/s glass: 40 % vs 24 %) but most of the extra
-                                events are one remote soft spot's saddle, and its barriers are
-                                smaller (docs/art.md "Push direction") */
+                                displacement from the minimum x - x0 (1, classic ART; more
+                                connected searches, but many are one remote soft spot's saddle:
+                                bench/RESULTS.md) */
     double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
     /* Which mode: the lowest eigenpair of H + local_stiffness * W, W = 1 on the coordinates of
        atoms farther than local_radius + 2 Å from the centre (in the initial minimum), 0 within
        local_radius, linear between.  It keeps the search on the kicked region: the whole-system
-       lowest mode is often a remote soft spot the push strains (docs/art.md "Local mode").
+       lowest mode is often a remote soft spot the push strains (docs/art.md "One search").
        local_stiffness 0 = the whole-system mode (the paper's Methods do not say). */
     double local_radius;     /* Å (10) */
     double local_stiffness;  /* eV/Å^2 (1; 0 = off) */
@@ -116,7 +112,7 @@ typedef struct pel_art_params {
     double eig_floor;        /* Newton step |F_par| / max(|lambda|, eig_floor), eV/Å^2 (0.5) */
     int climb_max_iter;      /* iterations before "no_convergence" (300) */
     int lost_max;            /* consecutive climb iterations with lambda >= 0 tolerated before
-                                "lost_curvature" (40; 4 suits the relaxing lost_step rules) */
+                                the climb is lost (40; 4 suits the relaxing lost_step rules) */
     int lost_step;           /* what such an iteration does (pel_art_lost_step): step eig_step
                                 uphill along the current lowest mode without perpendicular
                                 relaxation (PEL_ART_LOST_UPHILL, the default: the positive-
@@ -124,41 +120,33 @@ typedef struct pel_art_params {
                                 along the last good mode (..._MODE) or the kick direction
                                 (..._KICK) and relax perpendicular to it (docs/art.md) */
     int uphill_lanczos_every; /* with PEL_ART_LOST_UPHILL: Lanczos on every k-th uphill step, the
-                                others reuse the mode (2: on the 1e13 K/s glass 22 % fewer force
-                                calls per search and 12 % fewer per connected saddle than 1, with
-                                54 instead of 61 of 200 connected; 4 loses more; docs/art.md) */
-    int climb;               /* pel_art_climb (PEL_ART_CLIMB_LBFGS: a third fewer force calls per
-                                connected saddle than ARTn's relaxation, the same success;
-                                docs/art.md "L-BFGS climb") */
+                                others reuse the mode (2; measured in bench/RESULTS.md) */
+    int climb;               /* pel_art_climb (PEL_ART_CLIMB_LBFGS; bench/RESULTS.md compares) */
     int lbfgs_memory;        /* PEL_ART_CLIMB_LBFGS: step pairs kept (10) */
     int climb_lanczos_every; /* PEL_ART_CLIMB_LBFGS: Lanczos on every k-th step while the mode is
-                                negative, the others reuse it (5; 1 spends three force calls in
-                                four on Lanczos; docs/art.md "L-BFGS climb") */
+                                negative, the others reuse it (5) */
     int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
     double perp_dt;          /* FIRE initial time step of the perpendicular relaxation with unit
                                 masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.25).  FIRE halves it on its
                                 first step (v = 0) and grows it only after 20 downhill steps, so
-                                within one climb iteration the step is dt/2.  0.15 converged more
-                                searches on the 250-atom glass (35 % vs 13 %) but not on the
-                                2000-atom glasses, at ~40 % more force calls (docs/art.md) */
+                                within one climb iteration the step is dt/2 */
     double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
     pel_lanczos_params lanczos;
+    double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
+                                eV/Å^2 (1e-4, as lanczos.abs_tol; 3e-3 cuts the Lanczos calls of
+                                lost climbs but not the calls per connected saddle) */
     /* After the saddle. */
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
                                 the saddle, eV (0.01) */
     int min_algo;            /* minimiser of the EAM surface (pel_art_calc_init), a pel_min_algo:
-                                PEL_MIN_LBFGS (half FIRE's force calls after the saddle, the
-                                same outcomes; docs/art.md "L-BFGS climb") */
-    double min_ftol;         /* minimiser tolerance, max force component, eV/Å (5e-4: at 0.005
-                                the push-back minimum of a soft 2000-atom glass stopped up to
-                                0.05 eV and 0.3 Å short of the initial one -> false
-                                "not_connected", and pushed-over minima stopped on flat
-                                shoulders -> false events; docs/art.md) */
-    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02; with min_ftol 5e-4 the
-                                push-back minimum matches the initial one to ~1e-4 eV) ... */
+                                PEL_MIN_LBFGS) */
+    double min_ftol;         /* minimiser tolerance, max force component, eV/Å (5e-4: a looser one
+                                stops the push-back minimum short of the initial one and the
+                                pushed-over one on flat shoulders; bench/RESULTS.md) */
+    double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02) ... */
     double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
     double order_tol;        /* a saddle is first-order when its second-lowest Hessian eigenvalue
                                 (Lanczos deflated by the lowest mode) is >= -order_tol, eV/Å^2
@@ -174,15 +162,35 @@ typedef struct pel_art_params {
                                 that differs by a small rearrangement; docs/art.md) */
     double disp_threshold;   /* an atom is "displaced" by more than this, saddle vs initial, Å (0.1) */
     long max_force_calls;    /* budget of one search incl. minimisations (20000) */
+    int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
+                                with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
+                                on the kicked atoms, renormalised), at most this often (0; pARTn's
+                                restart: 2 with lost_max 20 connects more searches at the same
+                                force calls per connected saddle; bench/RESULTS.md "ART
+                                throughput") */
+    double retry_mix;        /* (0.5) */
 } pel_art_params;
 
 void pel_art_params_default(pel_art_params *p);
 /* The basin exit's perpendicular relaxation: full (0: the defaults, up to
  * basin_perp_steps 30 FIRE steps, Lanczos from the first push) or partial (1:
  * 4 steps, Lanczos from the third push, as pARTn's nperp and ninit).  Partial
- * costs a fifth to a quarter fewer force calls per search and samples smaller
- * barriers (docs/art.md "Partial relaxation in the basin"). */
+ * costs fewer force calls per search and samples smaller barriers
+ * (docs/art.md). */
 void pel_art_params_basin_relax(pel_art_params *p, int partial);
+
+/* Set one parameter from "key=value", key the field's name (lanczos_fd_step,
+ * lanczos_max_vectors, lanczos_rel_tol, lanczos_abs_tol for the Lanczos
+ * fields); PEL_EINVAL for an unknown key, PEL_EPARSE for a bad number.  No
+ * range check here: pel_art_new validates the whole set. */
+int pel_art_params_set(pel_art_params *p, const char *kv, pel_error *err);
+/* Every parameter as "key=value" separated by spaces (doubles %.17g), the
+ * values pel_art_params_set reads back.  Writes at most size bytes with a
+ * terminating NUL, as snprintf; returns the full length (or -1). */
+int pel_art_params_describe(const pel_art_params *p, char *buf, size_t size);
+
+/* PEL_OK when pel_art_new accepts these parameters, else PEL_EINVAL naming the problem. */
+int pel_art_params_check(const pel_art_params *p, pel_error *err);
 
 typedef struct pel_art_result {
     int status;               /* pel_art_status */
@@ -197,13 +205,14 @@ typedef struct pel_art_result {
     long force_calls_basin;   /* of which leaving the basin (kick to lambda < threshold) */
     long force_calls_lanczos; /* of which in Lanczos */
     int order_retries;        /* climbs resumed after a second negative mode (0..2) */
+    int lost_retries;         /* restarts after a lost climb (0..lost_retries) */
     int lost_longest;         /* longest run of climb iterations without a negative mode
                                  that the climb came back from (lost_max ends the search) */
     size_t n_displaced;       /* atoms moved > disp_threshold, saddle vs initial */
     double max_disp;          /* largest atom displacement saddle vs initial, Å */
     double max_disp_dist;     /* distance of that atom from the centre (initial minimum), Å:
                                  large when the saddle is a soft spot far from the kicked
-                                 atoms (docs/art.md "remote soft spot") */
+                                 atoms (docs/art.md "Catalog") */
     double e_back;            /* energy of the pushed-back minimum, eV (NaN when not reached) */
     double back_disp;         /* largest atom displacement pushed-back vs initial minimum, Å
                                  (NaN when not reached; a strict user can require < same_disp_tol) */

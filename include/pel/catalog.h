@@ -1,5 +1,5 @@
 /* catalog.h - the ART event catalog: a CSV file with one row per search
- * (docs/art.md "Catalog format").
+ * (docs/art.md "Catalog").
  *
  * The first 13 columns are fixed because other tools read them:
  *   search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,
@@ -28,15 +28,20 @@
 extern "C" {
 #endif
 
-#define PEL_CATALOG_HEADER                                                                                 \
+#define PEL_CATALOG_HEADER_V2                                                                              \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
     "displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2"
-/* The header of catalogs written before the last three columns existed (read, never appended to). */
+#define PEL_CATALOG_HEADER PEL_CATALOG_HEADER_V2 ",configs_xyz"
+/* The header of catalogs written before the last four columns existed. */
 #define PEL_CATALOG_HEADER_V1                                                                              \
     "search_id,center_id,status,E_initial_eV,E_saddle_eV,E_final_eV,EA_eV,ER_eV,eigenvalue_eV_per_A2,"     \
     "force_eV_per_A,force_calls,n_displaced,max_disp_A,force_calls_saddle,E_IS_eV_per_atom,max_disp_dist_A," \
     "displaced_ids"
+/* Optional first line, before the header: the campaign's parameters
+ * (art_run.h), "# pel art campaign: key=value key=value ...". */
+#define PEL_CATALOG_CAMPAIGN_PREFIX "# pel art campaign: "
+#define PEL_CATALOG_VERSION 3 /* this header; 2: without configs_xyz; 1: 17 columns */
 
 /* Default redundancy tolerance on E_saddle, eV (docs/art.md). */
 #define PEL_CATALOG_SADDLE_TOL 1e-3
@@ -55,21 +60,29 @@ typedef struct pel_catalog_row {
     long force_calls, force_calls_saddle;
     size_t n_displaced;
     int64_t *displaced_ids;  /* [n_displaced] owned by the row (catalog) */
+    char *configs;           /* configs_xyz: "SADDLE.xyz;FINAL.xyz" written by --write-configs, owned
+                                by the row; NULL = none */
 } pel_catalog_row;
 
 typedef struct pel_catalog {
-    int v1;                  /* read from a catalog with the older header (17 columns) */
+    int version;             /* header read: PEL_CATALOG_VERSION, or 1, 2 for older catalogs (read,
+                                never appended to) */
+    char *campaign;          /* text after PEL_CATALOG_CAMPAIGN_PREFIX, owned; NULL = no such line */
     size_t n, cap;
     pel_catalog_row *rows;
 } pel_catalog;
 
 /* Read a catalog strictly: wrong header, malformed or torn rows and duplicate
- * search ids are PEL_EPARSE naming the file and line. */
+ * search ids are PEL_EPARSE naming the file and line.  Counts are bounded by
+ * the line (n_displaced must equal the ids listed). */
 int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err);
-/* Resume scan: if the file ends in a torn line (no final newline), truncate it
- * away (ftruncate), then read strictly.  A missing or empty file gives an empty
- * catalog.  *truncated is set when a torn line was removed. */
-int pel_catalog_recover(const char *path, pel_catalog **out, int *truncated, pel_error *err);
+/* Resume scan: read strictly up to a torn last line (no final newline), and
+ * only when everything before it is a valid catalog truncate that line away
+ * (ftruncate); on any error the file is left untouched.  With campaign not
+ * NULL the catalog must be of this version with exactly this campaign line
+ * (PEL_ESTATE naming the first difference otherwise).  A missing or empty file
+ * gives an empty catalog.  *truncated is set when a torn line was removed. */
+int pel_catalog_recover(const char *path, const char *campaign, pel_catalog **out, int *truncated, pel_error *err);
 void pel_catalog_free(pel_catalog **cat);
 
 /* Fill a row from one search result; ids[i] is the data-file id of atom i
@@ -81,10 +94,11 @@ void pel_catalog_row_clear(pel_catalog_row *row);
 /* Append a copy of row to cat. */
 int pel_catalog_add(pel_catalog *cat, const pel_catalog_row *row, pel_error *err);
 
-/* Append-only writer.  Opening creates the file with the header, or appends
- * to an existing catalog whose header matches (after pel_catalog_recover). */
+/* Append-only writer.  Opening creates the file with the campaign line (if
+ * campaign is not NULL) and the header, or appends to an existing catalog
+ * (checked by the caller with pel_catalog_recover). */
 typedef struct pel_catalog_writer pel_catalog_writer;
-int pel_catalog_writer_open(const char *path, pel_catalog_writer **out, pel_error *err);
+int pel_catalog_writer_open(const char *path, const char *campaign, pel_catalog_writer **out, pel_error *err);
 /* Format the row as one line, write it with a single write(2), fsync.
  * Not thread-safe: serialise calls. */
 int pel_catalog_writer_append(pel_catalog_writer *w, const pel_catalog_row *row, pel_error *err);
@@ -97,7 +111,8 @@ void pel_catalog_sort(pel_catalog *cat);
  * <= e_tol and exactly the same set of displaced atom ids.  Idempotent (rows
  * already marked redundant are re-judged).  Returns the number marked. */
 size_t pel_catalog_filter_redundant(pel_catalog *cat, double e_tol);
-/* Rewrite the whole catalog atomically (temp file + rename, pel_afile). */
+/* Rewrite the whole catalog atomically (temp file + rename, pel_afile), its
+ * campaign line first. */
 int pel_catalog_write(const pel_catalog *cat, const char *path, pel_error *err);
 
 #ifdef __cplusplus

@@ -2,7 +2,7 @@
  * potential-energy surface by the Lanczos method, using only forces: the
  * Hessian-vector product is a one-sided finite difference of forces,
  *     H v ~= -(F(x + h v) - F(x)) / h,          |v| = 1,
- * (SPEC §7, notes/art.md "Lanczos").  The small tridiagonal problem is solved
+ * (docs/art.md "One search").  The small tridiagonal problem is solved
  * with GSL (gsl_eigen_symmv).  Works on any surface given as a force callback,
  * so the same code serves analytic test surfaces and the EAM engine.
  * Units: x in Å, forces in eV/Å, eigenvalues in eV/Å^2. */
@@ -23,8 +23,8 @@ extern "C" {
 typedef int (*pel_force_fn)(void *ctx, const double *x, double *f, double *energy, pel_error *err);
 
 typedef struct pel_lanczos_params {
-    double fd_step;   /* finite-difference displacement h, Å (default 1e-4; notes/art.md: 1e-3
-                         is common, smaller is more accurate while the force noise (~1e-12
+    double fd_step;   /* finite-difference displacement h, Å (default 1e-4; LAMMPS-ARTn uses
+                         1e-3; smaller is more accurate while the force noise (~1e-12
                          relative) stays far below h * |lambda|) */
     int max_vectors;  /* Krylov space size cap (default 20; LAMMPS-ARTn 15..30) */
     double rel_tol;   /* stop when |lambda_k - lambda_{k-1}| <= rel_tol * |lambda_k| (default 1e-2,
@@ -53,7 +53,7 @@ int pel_lanczos_lowest(pel_lanczos *lz, pel_force_fn force, void *ctx, const dou
 /* The same for H + diag(shift), shift[ndim] in eV/Å^2 (NULL = none): a
  * positive shift on some coordinates stiffens them, so that the lowest mode
  * is the softest one that leaves them (nearly) still; ART uses it to keep
- * the mode near the kicked atoms (docs/art.md "Local mode").  *eigval is
+ * the mode near the kicked atoms (docs/art.md "One search").  *eigval is
  * the eigenvalue of the shifted matrix. */
 int pel_lanczos_lowest_shifted(pel_lanczos *lz, pel_force_fn force, void *ctx, const double *x, const double *f0,
                                const double *shift, double *vec, double *eigval, long *calls, pel_error *err);

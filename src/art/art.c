@@ -1,9 +1,11 @@
 /* art.c - ART nouveau saddle searches (include/pel/art.h, docs/art.md).
- * The phases follow notes/art.md: kick, leave the basin, climb (eigenvector
+ * The phases (docs/art.md "One search"): kick, leave the basin, climb (eigenvector
  * following + perpendicular relaxation), push over, push back. */
 #include "pel/art.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +63,7 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dt = 0.25;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
+    p->lost_lanczos_abs_tol = p->lanczos.abs_tol; /* 3e-3 did not pay: bench/RESULTS.md */
     p->push_over = 0.2;
     p->push_drop = 0.01;
     p->min_algo = PEL_MIN_LBFGS;
@@ -74,6 +77,8 @@ void pel_art_params_default(pel_art_params *p)
     p->order_force_tol = 0.005;
     p->disp_threshold = 0.1;
     p->max_force_calls = 20000;
+    p->lost_retries = 0;
+    p->retry_mix = 0.5;
 }
 
 void pel_art_params_basin_relax(pel_art_params *p, int partial)
@@ -82,12 +87,85 @@ void pel_art_params_basin_relax(pel_art_params *p, int partial)
     p->basin_lanczos_after = partial ? 3 : 1;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Every parameter by name: key=value overrides (tuning runs, bench_art) and
+ * the description stored in a catalog's campaign line, from one table. */
+enum { PT_DOUBLE, PT_INT, PT_LONG };
+static const struct {
+    const char *key;
+    size_t off;
+    int type;
+} param_table[] = {
+#define D(k) {#k, offsetof(pel_art_params, k), PT_DOUBLE}
+#define I(k) {#k, offsetof(pel_art_params, k), PT_INT}
+    D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after),
+    I(basin_follow), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
+    D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), I(uphill_lanczos_every), I(climb),
+    I(lbfgs_memory), I(climb_lanczos_every), I(perp_steps_min), I(perp_steps_max), D(perp_dt), D(perp_dmax),
+    {"lanczos_fd_step", offsetof(pel_art_params, lanczos.fd_step), PT_DOUBLE},
+    {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
+    {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
+    {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
+    D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
+    I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
+    {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG}, I(lost_retries), D(retry_mix),
+#undef D
+#undef I
+};
+#define NPARAMS (sizeof param_table / sizeof param_table[0])
+
+int pel_art_params_set(pel_art_params *p, const char *kv, pel_error *err)
+{
+    const char *eq = strchr(kv, '=');
+    size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+    for (size_t i = 0; eq && i < NPARAMS; i++) {
+        if (strlen(param_table[i].key) != klen || strncmp(kv, param_table[i].key, klen) != 0)
+            continue;
+        void *field = (char *)p + param_table[i].off;
+        if (param_table[i].type == PT_DOUBLE)
+            return pel_parse_double(eq + 1, param_table[i].key, (double *)field, err);
+        long v;
+        int st = pel_parse_long(eq + 1, param_table[i].key, &v, err);
+        if (st)
+            return st;
+        if (param_table[i].type == PT_LONG)
+            *(long *)field = v;
+        else if (v < INT_MIN || v > INT_MAX)
+            return pel_error_set(err, PEL_EINVAL, "%s=%ld out of range", param_table[i].key, v);
+        else
+            *(int *)field = (int)v;
+        return PEL_OK;
+    }
+    return pel_error_set(err, PEL_EINVAL, "'%s': not an ART parameter (key=value)", kv);
+}
+
+int pel_art_params_describe(const pel_art_params *p, char *buf, size_t size)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < NPARAMS; i++) {
+        const void *field = (const char *)p + param_table[i].off;
+        char *at = buf ? buf + used : NULL;
+        size_t room = buf && used < size ? size - used : 0;
+        int k = param_table[i].type == PT_DOUBLE ? snprintf(at, room, "%s%s=%.17g", i ? " " : "", param_table[i].key,
+                                                            *(const double *)field)
+                : param_table[i].type == PT_LONG ? snprintf(at, room, "%s%s=%ld", i ? " " : "", param_table[i].key,
+                                                            *(const long *)field)
+                                                 : snprintf(at, room, "%s%s=%d", i ? " " : "", param_table[i].key,
+                                                            *(const int *)field);
+        if (k < 0)
+            return -1;
+        used += (size_t)k;
+    }
+    return used > INT_MAX ? -1 : (int)used;
+}
+
 struct pel_art {
     pel_art_surface s;
     pel_art_params p;
     size_t nd;         /* 3 natoms */
     pel_lanczos *lz;
     pel_lanczos *lz2;  /* the saddle-order check's (order_vectors, no early stop) */
+    pel_lanczos *lz3;  /* while the mode is lost: abs_tol lost_lanczos_abs_tol */
     double *x, *f;     /* current point and its force */
     double *dir;       /* unit kick direction */
     double *eig, *eig_prev;
@@ -104,11 +182,8 @@ struct pel_art {
 };
 
 /* ------------------------------------------------------------------------ */
-int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
+int pel_art_params_check(const pel_art_params *p, pel_error *err)
 {
-    *out = NULL;
-    if (!surf || surf->natoms == 0 || !surf->force)
-        return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
         !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
@@ -117,16 +192,34 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         p->uphill_lanczos_every < 1 || p->climb < PEL_ART_CLIMB_RELAX || p->climb > PEL_ART_CLIMB_LBFGS ||
         p->lbfgs_memory < 1 || p->climb_lanczos_every < 1 || p->min_algo < PEL_MIN_FIRE || p->min_algo > PEL_MIN_LBFGS ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
-        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1)
+        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1 ||
+        p->lost_retries < 0 || !(p->retry_mix > 0))
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
                                               "must be positive, eig_threshold negative)");
+    /* Krylov and L-BFGS sizes are allocated from: bounded here */
+    const pel_lanczos_params *l = &p->lanczos;
+    if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || !(l->rel_tol > 0) ||
+        !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
+        return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
+                                              "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
+    return PEL_OK;
+}
+
+int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
+{
+    *out = NULL;
+    if (!surf || surf->natoms == 0 || !surf->force)
+        return pel_error_set(err, PEL_EINVAL, "art: surface needs atoms and a force callback");
+    int st = pel_art_params_check(p, err);
+    if (st)
+        return st;
     pel_art *a = calloc(1, sizeof *a);
     if (!a)
         return pel_error_set(err, PEL_ENOMEM, "art: out of memory");
     a->s = *surf;
     a->p = *p;
     a->nd = 3 * surf->natoms;
-    int st = pel_lanczos_new(&a->lz, a->nd, &p->lanczos, err);
+    st = pel_lanczos_new(&a->lz, a->nd, &p->lanczos, err);
     if (st) {
         free(a);
         return st;
@@ -142,6 +235,15 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
     st = pel_lanczos_new(&a->lz2, a->nd, &lp2, err);
     if (st) {
         pel_lanczos_free(&a->lz);
+        free(a);
+        return st;
+    }
+    pel_lanczos_params lp3 = p->lanczos;
+    lp3.abs_tol = p->lost_lanczos_abs_tol;
+    st = pel_lanczos_new(&a->lz3, a->nd, &lp3, err);
+    if (st) {
+        pel_lanczos_free(&a->lz);
+        pel_lanczos_free(&a->lz2);
         free(a);
         return st;
     }
@@ -173,6 +275,7 @@ void pel_art_free(pel_art **art)
     pel_art *a = *art;
     pel_lanczos_free(&a->lz);
     pel_lanczos_free(&a->lz2);
+    pel_lanczos_free(&a->lz3);
     free(a->x);
     free(a->f);
     free(a->dir);
@@ -376,10 +479,13 @@ static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec,
     return lanczos_run(a, a->lz, a->p.lanczos.max_vectors, x, f, shift, NULL, vec, lambda, err);
 }
 
-/* Lowest (local) eigenpair at the current point, warm-started from a->eig. */
-static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
+/* Lowest (local) eigenpair at the current point, warm-started from a->eig;
+ * lost = 1: with the looser stop of a lost climb. */
+static int lowest_mode(pel_art *a, int lost, double *lambda, pel_error *err)
 {
-    int st = lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
+    const double *shift = !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
+    int st = lost ? lanczos_run(a, a->lz3, a->p.lanczos.max_vectors, a->x, a->f, shift, NULL, a->eig, lambda, err)
+                  : lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
     if (!st)
         remove_translation(a, a->eig);
     return st;
@@ -387,18 +493,24 @@ static int lowest_mode(pel_art *a, double *lambda, pel_error *err)
 
 /* Kick: Gaussian random direction on the centre and every atom within
  * kick_radius of it, normalised to kick_norm (paper Methods). */
-static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
+static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng, double mix)
 {
-    memset(a->dir, 0, a->nd * sizeof *a->dir);
+    /* mix > 0: re-mix the current (unit) direction with mix times a new
+     * Gaussian vector on the same atoms, for a retry after a lost climb. */
+    if (!(mix > 0))
+        memset(a->dir, 0, a->nd * sizeof *a->dir);
     double r2 = a->p.kick_radius * a->p.kick_radius, nrm = 0;
     for (size_t i = 0; i < a->s.natoms; i++) {
         if (i != center && pair_dist2(a, x0, i, center) > r2)
             continue;
         for (int k = 0; k < 3; k++) {
-            a->dir[3 * i + k] = gsl_ran_gaussian(rng, 1.0);
+            double g = gsl_ran_gaussian(rng, 1.0);
+            a->dir[3 * i + k] = mix > 0 ? a->dir[3 * i + k] + mix * g : g;
             nrm += a->dir[3 * i + k] * a->dir[3 * i + k];
         }
     }
+    if (mix > 0) /* the direction has a small part on every atom (translation removed) */
+        nrm = dot(a->nd, a->dir, a->dir);
     nrm = sqrt(nrm);
     for (size_t i = 0; i < a->nd; i++)
         a->dir[i] /= nrm;
@@ -409,7 +521,7 @@ static void kick(pel_art *a, const double *x0, size_t center, gsl_rng *rng)
 
 /* Energies within same_energy_tol and every atom within disp_tol: the same
  * minimum with same_disp_tol; with connect_disp_tol, a sub-basin of it that
- * still counts as connected (docs/art.md "Connectivity, saddle order and cost"). */
+ * still counts as connected (docs/art.md "One search"; measurements in bench/RESULTS.md). */
 static int within(const pel_art *a, const double *xa, double ea, const double *xb, double eb, double disp_tol)
 {
     return fabs(ea - eb) < a->p.same_energy_tol && max_disp(a, xa, xb) < disp_tol;
@@ -444,7 +556,7 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
             double lambda;
-            st = lowest_mode(a, &lambda, err);
+            st = lowest_mode(a, 0, &lambda, err);
             if (st)
                 return phase_fail(st, status);
             if (lambda < a->p.eig_threshold) {
@@ -484,10 +596,10 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
 
 /* Lowest mode at the current point, warm-started, its sign kept continuous
  * with the previous one. */
-static int refresh_mode(pel_art *a, double *lambda, pel_error *err)
+static int refresh_mode(pel_art *a, int lost, double *lambda, pel_error *err)
 {
     memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
-    int st = lowest_mode(a, lambda, err);
+    int st = lowest_mode(a, lost, lambda, err);
     if (st)
         return st;
     if (dot(a->nd, a->eig, a->eig_prev) < 0)
@@ -498,7 +610,7 @@ static int refresh_mode(pel_art *a, double *lambda, pel_error *err)
 
 /* One climb iteration without a negative mode (*lost counts them in a row).
  * Rather than give up at once (a failure users of other codes complain about,
- * notes/art.md), keep going for lost_max iterations. */
+ * as users of other codes report), keep going for lost_max iterations. */
 static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, double *e, int *status, pel_error *err)
 {
     if (++*lost > a->p.lost_max) {
@@ -509,7 +621,7 @@ static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, doub
     if (a->p.lost_step == PEL_ART_LOST_UPHILL) {
         /* Minimum-mode following where the curvature is positive: climb along
          * the lowest mode only.  Relaxing the other directions here undoes the
-         * push and slides back into the basin (docs/art.md "Local mode"). */
+         * push and slides back into the basin (docs/art.md "One search"). */
         double sgn = dot(a->nd, a->f, a->eig) > 0 ? -1.0 : 1.0;
         for (size_t i = 0; i < a->nd; i++)
             a->x[i] += sgn * a->p.eig_step * a->eig[i];
@@ -568,7 +680,7 @@ static double climb_par_step(const pel_art *a, double lambda)
 }
 
 /* Climb along the lowest mode with perpendicular relaxation until the global
- * force 2-norm is below force_tol (notes/art.md phase 3). */
+ * force 2-norm is below force_tol (docs/art.md "One search", step 3). */
 static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
                  pel_error *err)
 {
@@ -576,9 +688,9 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
     for (int it = 0; it < a->p.climb_max_iter; it++) {
         /* Uphill steps (lost > 0) reuse the mode between Lanczos calls: they
          * are 2/3 Lanczos otherwise, and lost searches are 40 % of all calls
-         * (docs/art.md "Connectivity, saddle order and cost"). */
+         * (docs/art.md "One search"; measurements in bench/RESULTS.md). */
         if (lost == 0 || a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0) {
-            st = refresh_mode(a, lambda, err);
+            st = refresh_mode(a, lost > 0, lambda, err);
             if (st)
                 return phase_fail(st, status);
         }
@@ -622,7 +734,7 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
         int fresh = lost > 0 ? (a->p.lost_step != PEL_ART_LOST_UPHILL || lost % a->p.uphill_lanczos_every == 0)
                              : since % a->p.climb_lanczos_every == 0 || sqrt(dot(a->nd, a->f, a->f)) < ftol;
         if (fresh) {
-            st = refresh_mode(a, lambda, err);
+            st = refresh_mode(a, lost > 0, lambda, err);
             if (st)
                 return phase_fail(st, status);
             since = 0;
@@ -910,12 +1022,21 @@ int pel_art_search(pel_art *a, const double *x0, double e0, size_t center, gsl_r
                              a->s.natoms);
     if (a->p.local_stiffness > 0)
         set_local_shift(a, x0, center);
-    kick(a, x0, center, rng);
+    kick(a, x0, center, rng, 0);
     double e;
-    int st = leave_basin(a, x0, &e, &res->status, err);
-    res->force_calls_basin = a->calls;
-    if (st == PEL_OK)
-        st = climb_to_saddle(a, x0, e0, &e, res, err);
+    int st;
+    for (int attempt = 0;; attempt++) {
+        st = leave_basin(a, x0, &e, &res->status, err);
+        res->force_calls_basin = a->calls;
+        if (st == PEL_OK)
+            st = climb_to_saddle(a, x0, e0, &e, res, err);
+        if (st <= 0 || res->status != PEL_ART_LOST_CURVATURE || attempt >= a->p.lost_retries)
+            break;
+        /* The climb lost its mode for good: start again from the minimum
+         * with the push re-mixed (pARTn's restart), within the same budget. */
+        res->lost_retries++;
+        kick(a, x0, center, rng, a->p.retry_mix);
+    }
     if (st == PEL_OK) {
         res->force_calls_saddle = a->calls;
         memcpy(a->xs, a->x, a->nd * sizeof *a->xs);

@@ -14,7 +14,8 @@
 
 #include "pel/util.h"
 
-#define CATALOG_NCOLS 20
+#define CATALOG_NCOLS 21
+#define CATALOG_NCOLS_V2 20 /* PEL_CATALOG_HEADER_V2 */
 #define CATALOG_NCOLS_V1 17 /* PEL_CATALOG_HEADER_V1 */
 
 struct pel_catalog_writer {
@@ -29,7 +30,9 @@ struct pel_catalog_writer {
 void pel_catalog_row_clear(pel_catalog_row *row)
 {
     free(row->displaced_ids);
+    free(row->configs);
     row->displaced_ids = NULL;
+    row->configs = NULL;
     row->n_displaced = 0;
 }
 
@@ -66,15 +69,34 @@ int pel_catalog_row_from_result(pel_catalog_row *row, long search_id, long cente
     return PEL_OK;
 }
 
+/* Copy of a NUL-terminated string (NULL for NULL); *ok cleared on failure. */
+static char *dup_str(const char *s, int *ok)
+{
+    if (!s)
+        return NULL;
+    char *d = malloc(strlen(s) + 1);
+    if (!d)
+        *ok = 0;
+    else
+        strcpy(d, s);
+    return d;
+}
+
 static int copy_row(pel_catalog_row *dst, const pel_catalog_row *src, pel_error *err)
 {
     *dst = *src;
     dst->displaced_ids = NULL;
-    if (src->n_displaced) {
+    int ok = 1;
+    dst->configs = dup_str(src->configs, &ok);
+    if (ok && src->n_displaced) {
         dst->displaced_ids = malloc(src->n_displaced * sizeof *dst->displaced_ids);
-        if (!dst->displaced_ids)
-            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
-        memcpy(dst->displaced_ids, src->displaced_ids, src->n_displaced * sizeof *dst->displaced_ids);
+        if (dst->displaced_ids)
+            memcpy(dst->displaced_ids, src->displaced_ids, src->n_displaced * sizeof *dst->displaced_ids);
+        ok = dst->displaced_ids != NULL;
+    }
+    if (!ok) {
+        pel_catalog_row_clear(dst);
+        return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
     }
     return PEL_OK;
 }
@@ -103,6 +125,7 @@ void pel_catalog_free(pel_catalog **cat)
     for (size_t i = 0; i < (*cat)->n; i++)
         pel_catalog_row_clear(&(*cat)->rows[i]);
     free((*cat)->rows);
+    free((*cat)->campaign);
     free(*cat);
     *cat = NULL;
 }
@@ -111,7 +134,7 @@ void pel_catalog_free(pel_catalog **cat)
 /* Formatting: %.17g round-trips doubles; a value never reached is empty.    */
 static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error *err)
 {
-    size_t need = 512 + 24 * r->n_displaced;
+    size_t need = 512 + 24 * r->n_displaced + (r->configs ? strlen(r->configs) : 0);
     if (need > *cap) {
         char *b = realloc(*buf, need);
         if (!b)
@@ -137,7 +160,7 @@ static int fmt_row(char **buf, size_t *cap, const pel_catalog_row *r, pel_error 
     const double b[] = {r->e_back, r->back_disp, r->eigenvalue2};
     for (size_t i = 0; i < 3; i++)
         p += isfinite(b[i]) ? snprintf(p, (size_t)(end - p), ",%.17g", b[i]) : snprintf(p, (size_t)(end - p), ",");
-    p += snprintf(p, (size_t)(end - p), "\n");
+    p += snprintf(p, (size_t)(end - p), ",%s\n", r->configs ? r->configs : "");
     return PEL_OK;
 }
 
@@ -159,7 +182,7 @@ static int write_all(int fd, const char *buf, size_t len, const char *path, pel_
 
 /* ------------------------------------------------------------------------ */
 /* Writer.                                                                    */
-int pel_catalog_writer_open(const char *path, pel_catalog_writer **out, pel_error *err)
+int pel_catalog_writer_open(const char *path, const char *campaign, pel_catalog_writer **out, pel_error *err)
 {
     *out = NULL;
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -179,7 +202,17 @@ int pel_catalog_writer_open(const char *path, pel_catalog_writer **out, pel_erro
     strcpy(w->path, path);
     w->fd = fd;
     if (sb.st_size == 0) {
-        int st = write_all(fd, PEL_CATALOG_HEADER "\n", strlen(PEL_CATALOG_HEADER) + 1, path, err);
+        /* campaign line and header in one write */
+        size_t len = (campaign ? strlen(PEL_CATALOG_CAMPAIGN_PREFIX) + strlen(campaign) + 1 : 0) +
+                     strlen(PEL_CATALOG_HEADER) + 2;
+        char *head = malloc(len);
+        int st = head ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+        if (head) {
+            snprintf(head, len, "%s%s%s" PEL_CATALOG_HEADER "\n", campaign ? PEL_CATALOG_CAMPAIGN_PREFIX : "",
+                     campaign ? campaign : "", campaign ? "\n" : "");
+            st = write_all(fd, head, strlen(head), path, err);
+            free(head);
+        }
         if (st == PEL_OK && fsync(fd) != 0)
             st = pel_error_set(err, PEL_EIO, "%s: fsync failed: %s", path, strerror(errno));
         if (st) {
@@ -268,32 +301,45 @@ static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *wher
         st = parse_opt_double(col[15], where, &r->max_disp_dist, err);
     r->e_back = r->back_disp = r->eigenvalue2 = NAN;
     double *extra[] = {&r->e_back, &r->back_disp, &r->eigenvalue2};
-    for (int i = 0; i < CATALOG_NCOLS - CATALOG_NCOLS_V1 && !st && ncols == CATALOG_NCOLS; i++)
+    for (int i = 0; i < CATALOG_NCOLS_V2 - CATALOG_NCOLS_V1 && !st && ncols >= CATALOG_NCOLS_V2; i++)
         st = parse_opt_double(col[CATALOG_NCOLS_V1 + i], where, extra[i], err);
     if (st)
         return pel_error_wrap(err, st, "%s", where);
     if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
         return pel_error_set(err, PEL_EPARSE, "%s: negative count", where);
-    r->n_displaced = (size_t)nd;
-    size_t got = 0;
-    if (nd > 0) {
-        r->displaced_ids = malloc((size_t)nd * sizeof *r->displaced_ids);
-        if (!r->displaced_ids)
-            return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
-        char *save = NULL;
-        for (char *tok = strtok_r(col[16], ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-            long id;
-            if (got == (size_t)nd || (st = pel_parse_long(tok, where, &id, err)) != 0) {
-                pel_catalog_row_clear(r);
-                return st ? pel_error_wrap(err, st, "%s: displaced_ids", where)
-                          : pel_error_set(err, PEL_EPARSE, "%s: more displaced_ids than n_displaced", where);
-            }
-            r->displaced_ids[got++] = id;
-        }
+    /* n_displaced must equal the ids the line lists: a count is never trusted
+     * beyond the data that backs it (an allocation from a forged count of
+     * 2^61 + 1 would overflow). */
+    size_t listed = 0;
+    if (*col[16]) {
+        listed = 1;
+        for (const char *q = col[16]; *q; q++)
+            listed += *q == ';';
     }
-    if (got != (size_t)nd) {
+    if ((unsigned long)nd != listed)
+        return pel_error_set(err, PEL_EPARSE, "%s: %zu displaced_ids, n_displaced says %ld", where, listed, nd);
+    r->n_displaced = listed;
+    int ok = 1;
+    if (ncols == CATALOG_NCOLS && *col[20])
+        r->configs = dup_str(col[20], &ok);
+    if (ok && listed)
+        ok = (r->displaced_ids = malloc(listed * sizeof *r->displaced_ids)) != NULL;
+    if (!ok) {
         pel_catalog_row_clear(r);
-        return pel_error_set(err, PEL_EPARSE, "%s: %zu displaced_ids, n_displaced says %ld", where, got, nd);
+        return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    }
+    char *q = col[16];
+    for (size_t i = 0; i < listed; i++) {
+        char *semi = strchr(q, ';');
+        if (semi)
+            *semi = '\0';
+        long id;
+        if ((st = pel_parse_long(q, where, &id, err)) != 0) {
+            pel_catalog_row_clear(r);
+            return pel_error_wrap(err, st, "%s: displaced_ids", where);
+        }
+        r->displaced_ids[i] = id;
+        q = semi ? semi + 1 : q;
     }
     return PEL_OK;
 }
@@ -310,7 +356,19 @@ void pel_catalog_sort(pel_catalog *cat)
         qsort(cat->rows, cat->n, sizeof *cat->rows, cmp_id);
 }
 
-int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
+/* Header line -> catalog version (0: not a catalog header). */
+static int header_version(const char *line)
+{
+    return strcmp(line, PEL_CATALOG_HEADER) == 0      ? PEL_CATALOG_VERSION
+           : strcmp(line, PEL_CATALOG_HEADER_V2) == 0 ? 2
+           : strcmp(line, PEL_CATALOG_HEADER_V1) == 0 ? 1
+                                                      : 0;
+}
+
+/* Read path strictly.  With torn_ok a last line without newline is skipped
+ * and *keep set to its offset (else to the file size); without, it is an
+ * error.  Nothing is written. */
+static int read_catalog(const char *path, int torn_ok, off_t *keep, pel_catalog **out, pel_error *err)
 {
     *out = NULL;
     FILE *fp = fopen(path, "r");
@@ -320,26 +378,40 @@ int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
+    off_t pos = 0;
     int st = cat ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
     ssize_t len;
     while (!st && (len = getline(&line, &cap, fp)) != -1) {
         lineno++;
         char where[64 + 256];
         snprintf(where, sizeof where, "%.256s line %ld", path, lineno);
-        if (line[len - 1] != '\n') {
-            st = pel_error_set(err, PEL_EPARSE, "%s: torn last line (no newline)", where);
+        if (line[len - 1] != '\n' || (size_t)len != strlen(line)) {
+            if (torn_ok && cat->version && (size_t)len == strlen(line))
+                break; /* a torn last row; pos is its start */
+            st = pel_error_set(err, PEL_EPARSE, "%s: %s", where,
+                               (size_t)len != strlen(line) ? "NUL byte (not a text catalog)"
+                                                           : "torn last line (no newline)");
             break;
         }
+        pos += len;
         line[--len] = '\0';
-        if (lineno == 1) {
-            if (cat && strcmp(line, PEL_CATALOG_HEADER_V1) == 0)
-                cat->v1 = 1;
-            else if (strcmp(line, PEL_CATALOG_HEADER) != 0)
+        if (!cat->version) {
+            size_t np = strlen(PEL_CATALOG_CAMPAIGN_PREFIX);
+            if (lineno == 1 && strncmp(line, PEL_CATALOG_CAMPAIGN_PREFIX, np) == 0) {
+                int ok = 1;
+                cat->campaign = dup_str(line + np, &ok);
+                if (!ok)
+                    st = pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+            } else if (!(cat->version = header_version(line))) {
                 st = pel_error_set(err, PEL_EPARSE, "%s: not a pel event catalog header", where);
+            }
             continue;
         }
         pel_catalog_row r;
-        st = parse_row(line, cat->v1 ? CATALOG_NCOLS_V1 : CATALOG_NCOLS, &r, where, err);
+        st = parse_row(line, cat->version == 1   ? CATALOG_NCOLS_V1
+                             : cat->version == 2 ? CATALOG_NCOLS_V2
+                                                 : CATALOG_NCOLS,
+                       &r, where, err);
         if (!st) {
             st = pel_catalog_add(cat, &r, err);
             pel_catalog_row_clear(&r);
@@ -347,8 +419,9 @@ int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
     }
     free(line);
     fclose(fp);
-    if (!st && lineno == 0)
-        st = pel_error_set(err, PEL_EPARSE, "%s: empty file (no catalog header)", path);
+    if (!st && !cat->version)
+        st = pel_error_set(err, PEL_EPARSE, "%s: %s", path,
+                           lineno ? "not a pel event catalog (no header line)" : "empty file (no catalog header)");
     if (!st) {
         pel_catalog_sort(cat);
         for (size_t i = 1; i < cat->n && !st; i++)
@@ -359,46 +432,103 @@ int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
         pel_catalog_free(&cat);
         return st;
     }
+    *keep = pos;
     *out = cat;
     return PEL_OK;
 }
 
-int pel_catalog_recover(const char *path, pel_catalog **out, int *truncated, pel_error *err)
+int pel_catalog_read(const char *path, pel_catalog **out, pel_error *err)
+{
+    off_t keep;
+    return read_catalog(path, 0, &keep, out, err);
+}
+
+/* Length of the key of token t ("key=value ..."), up to '=' or the token's end. */
+static size_t key_len(const char *t)
+{
+    size_t n = 0;
+    while (t[n] && t[n] != '=' && t[n] != ' ')
+        n++;
+    return n;
+}
+
+/* Length of token t, up to a space or the end. */
+static size_t tok_len(const char *t)
+{
+    size_t n = 0;
+    while (t[n] && t[n] != ' ')
+        n++;
+    return n;
+}
+
+/* Name the first key=value of `now` that `old` lacks or sets otherwise. */
+static int campaign_mismatch(const char *path, const char *old, const char *now, pel_error *err)
+{
+    for (const char *t = now; *t; t += tok_len(t) + (t[tok_len(t)] == ' ')) {
+        size_t kl = key_len(t), tl = tok_len(t);
+        const char *o = old;
+        while (*o && !(key_len(o) == kl && strncmp(o, t, kl) == 0))
+            o += tok_len(o) + (o[tok_len(o)] == ' ');
+        if (!*o)
+            return pel_error_set(err, PEL_ESTATE, "%s: another campaign (%.*s is not in its campaign line); "
+                                 "refusing to resume, the file is untouched", path, (int)tl, t);
+        if (tok_len(o) != tl || strncmp(o, t, tl) != 0)
+            return pel_error_set(err, PEL_ESTATE, "%s: another campaign (%.*s there, %.*s now); refusing to "
+                                 "resume, the file is untouched", path, (int)tok_len(o), o, (int)tl, t);
+    }
+    return pel_error_set(err, PEL_ESTATE, "%s: another campaign (its campaign line has other entries); refusing "
+                         "to resume, the file is untouched", path);
+}
+
+int pel_catalog_recover(const char *path, const char *campaign, pel_catalog **out, int *truncated, pel_error *err)
 {
     *out = NULL;
     *truncated = 0;
-    int fd = open(path, O_RDWR);
-    if (fd < 0) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
             return pel_error_set(err, PEL_EIO, "%s: cannot open for resume: %s", path, strerror(errno));
         *out = calloc(1, sizeof **out);
         return *out ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
     }
-    /* Find the end of the last complete line by scanning backwards. */
-    off_t size = lseek(fd, 0, SEEK_END), keep = size;
-    char c;
-    while (keep > 0) {
-        if (pread(fd, &c, 1, keep - 1) != 1) {
-            close(fd);
-            return pel_error_set(err, PEL_EIO, "%s: read failed: %s", path, strerror(errno));
-        }
-        if (c == '\n')
-            break;
-        keep--;
-    }
-    if (keep < size) {
-        if (ftruncate(fd, keep) != 0 || fsync(fd) != 0) {
-            close(fd);
-            return pel_error_set(err, PEL_EIO, "%s: cannot truncate torn line: %s", path, strerror(errno));
-        }
-        *truncated = 1;
-    }
-    close(fd);
-    if (keep == 0) {
+    if (!S_ISREG(sb.st_mode))
+        return pel_error_set(err, PEL_EIO, "%s: not a regular file", path);
+    if (sb.st_size == 0) {
         *out = calloc(1, sizeof **out);
         return *out ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
     }
-    return pel_catalog_read(path, out, err);
+    /* Validate everything first: a file that is not a catalog is left as it is. */
+    off_t keep;
+    pel_catalog *cat = NULL;
+    int st = read_catalog(path, 1, &keep, &cat, err);
+    if (st)
+        return st;
+    if (campaign && cat->version != PEL_CATALOG_VERSION)
+        st = pel_error_set(err, PEL_ESTATE, "%s: catalog of an older pel (%s); cannot resume it, start a new one",
+                           path, cat->version == 1 ? "17 columns" : "20 columns");
+    else if (campaign && !cat->campaign)
+        st = pel_error_set(err, PEL_ESTATE, "%s: no campaign line (written by an older pel); cannot check that "
+                           "it is this campaign, refusing to resume", path);
+    else if (campaign && strcmp(campaign, cat->campaign) != 0)
+        st = campaign_mismatch(path, cat->campaign, campaign, err);
+    if (st) {
+        pel_catalog_free(&cat);
+        return st;
+    }
+    if (keep < sb.st_size) {
+        int fd = open(path, O_WRONLY);
+        if (fd < 0 || ftruncate(fd, keep) != 0 || fsync(fd) != 0) {
+            st = pel_error_set(err, PEL_EIO, "%s: cannot truncate torn line: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            pel_catalog_free(&cat);
+            return st;
+        }
+        close(fd);
+        *truncated = 1;
+    }
+    *out = cat;
+    return PEL_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -440,6 +570,8 @@ int pel_catalog_write(const pel_catalog *cat, const char *path, pel_error *err)
         return st;
     char *buf = NULL;
     size_t cap = 0;
+    if (cat->campaign)
+        fprintf(af.fp, PEL_CATALOG_CAMPAIGN_PREFIX "%s\n", cat->campaign);
     fputs(PEL_CATALOG_HEADER "\n", af.fp);
     for (size_t i = 0; i < cat->n && !st; i++) {
         st = fmt_row(&buf, &cap, &cat->rows[i], err);

@@ -1,5 +1,5 @@
 /* fire.c - FIRE relaxation on a force callback (src/art/fire.h).
- * Constants are the FIRE 2.0 / LAMMPS min_style fire defaults (notes/art.md). */
+ * Constants are the FIRE 2.0 / LAMMPS min_style fire defaults. */
 #include "fire.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* fire.h - internal FIRE relaxation on a force callback (FIRE 2.0 flavour,
- * Guénolé et al. 2020, notes/art.md), used by ART for the perpendicular
+ * Guénolé et al. 2020), used by ART for the perpendicular
  * relaxation (with one direction projected out), as the fallback minimiser of
  * analytic surfaces, and by the NEB for the band.  Unit masses. */
 #ifndef PEL_ART_FIRE_H

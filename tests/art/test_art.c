@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_eigen.h>
@@ -400,6 +401,103 @@ static void test_higher_order(void **state)
     pel_art_free(&art);
 }
 
+/* lost_retries: a search that ends lost_curvature starts again from the
+ * minimum with its kick re-mixed.  On the same seeds, searches that did not
+ * lose their mode are unchanged bit for bit; lost ones are retried (more force
+ * calls), and a retry that converges ends on a root finder's saddle. */
+static void test_lost_retries(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int nlost = 0, nrescued = 0;
+    for (size_t c = 0; c < sizeof mb_cases / sizeof mb_cases[0]; c++) {
+        const mb_case *mc = &mb_cases[c];
+        double x0[3] = {mc->min[0], mc->min[1], 0};
+        mb_stationary(&x0[0], &x0[1]);
+        double e0 = mb_eval(x0, NULL, NULL), es[2];
+        for (int k = 0; k < mc->nsaddle; k++) {
+            double xs[3] = {mc->saddle[k][0], mc->saddle[k][1], 0};
+            mb_stationary(&xs[0], &xs[1]);
+            es[k] = mb_eval(xs, NULL, NULL);
+        }
+        pel_art_result r[2];
+        for (int s = 0; s < 20; s++) {
+            for (int v = 0; v < 2; v++) {
+                pel_art_params p;
+                mb_params(&p);
+                p.lost_max = 1; /* lose the mode easily */
+                p.lost_retries = v ? 2 : 0;
+                pel_art *art = NULL;
+                make_art(&art, &p);
+                gsl_rng_set(rng, pel_seed_stream(13, (uint64_t)(20 * c + (size_t)s)));
+                pel_error err = {0};
+                assert_int_equal(pel_art_search(art, x0, e0, 0, rng, &r[v], &err), PEL_OK);
+                pel_art_free(&art);
+            }
+            assert_int_equal(r[0].lost_retries, 0);
+            if (r[0].status != PEL_ART_LOST_CURVATURE) {
+                assert_int_equal(r[1].lost_retries, 0);
+                assert_int_equal(r[1].status, r[0].status);
+                assert_int_equal(r[1].force_calls, r[0].force_calls);
+                continue;
+            }
+            nlost++;
+            assert_true(r[1].lost_retries >= 1 && r[1].lost_retries <= 2);
+            assert_true(r[1].force_calls > r[0].force_calls);
+            if (r[1].status != PEL_ART_CONVERGED)
+                continue;
+            nrescued++;
+            int match = 0;
+            for (int k = 0; k < mc->nsaddle; k++)
+                match |= fabs(r[1].e_saddle - es[k]) < 1e-5;
+            assert_true(match);
+        }
+    }
+    print_message("lost_retries: %d of 60 searches lost their mode, %d of them converged on a retry\n", nlost,
+                  nrescued);
+    assert_true(nlost >= 3);
+    gsl_rng_free(rng);
+}
+
+/* Parameters by name: every default described and read back gives the same
+ * description; unknown keys and bad numbers are refused. */
+static void test_params_by_name(void **state)
+{
+    (void)state;
+    pel_art_params d, q;
+    pel_art_params_default(&d);
+    memset(&q, 0, sizeof q);
+    int n = pel_art_params_describe(&d, NULL, 0);
+    assert_true(n > 100);
+    char *a = malloc((size_t)n + 1), *b = malloc((size_t)n + 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(pel_art_params_describe(&d, a, (size_t)n + 1), n);
+    pel_error err = {0};
+    char *save = NULL, *copy = malloc((size_t)n + 1);
+    memcpy(copy, a, (size_t)n + 1);
+    int keys = 0;
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save), keys++)
+        assert_int_equal(pel_art_params_set(&q, t, &err), PEL_OK);
+    assert_true(keys >= 40);
+    assert_int_equal(pel_art_params_describe(&q, b, (size_t)n + 1), n);
+    assert_string_equal(a, b);
+    assert_true(q.kick_norm == d.kick_norm && q.lanczos.abs_tol == d.lanczos.abs_tol &&
+                q.max_force_calls == d.max_force_calls && q.climb_lanczos_every == d.climb_lanczos_every);
+    assert_int_equal(pel_art_params_set(&q, "kick_norm=0.25", &err), PEL_OK);
+    assert_true(q.kick_norm == 0.25);
+    assert_int_equal(pel_art_params_set(&q, "bogus=1", &err), PEL_EINVAL);
+    assert_int_equal(pel_art_params_set(&q, "kick_norm", &err), PEL_EINVAL);
+    assert_int_equal(pel_art_params_set(&q, "kick_norm=1x", &err), PEL_EPARSE);
+    assert_int_equal(pel_art_params_set(&q, "lost_max=99999999999", &err), PEL_EINVAL);
+    /* a truncated description still reports the full length */
+    assert_int_equal(pel_art_params_describe(&d, b, 10), n);
+    assert_int_equal(strlen(b), 9);
+    free(a);
+    free(b);
+    free(copy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +506,8 @@ int main(void)
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_budget_and_bad_input),
         cmocka_unit_test(test_higher_order),
+        cmocka_unit_test(test_lost_retries),
+        cmocka_unit_test(test_params_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

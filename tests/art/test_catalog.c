@@ -63,6 +63,18 @@ static pel_catalog_row make_row(long id, int status, double es, int64_t *ids, si
     return r;
 }
 
+/* Whole file as a string (a static buffer, valid until the next call). */
+static const char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -81,7 +93,7 @@ static void test_round_trip(void **state)
                                make_row(1, PEL_ART_CONVERGED, -4121.9 + 1e-13, ids, 1)};
     pel_catalog_writer *w = NULL;
     pel_error err = {0};
-    assert_int_equal(pel_catalog_writer_open(path, &w, &err), PEL_OK);
+    assert_int_equal(pel_catalog_writer_open(path, NULL, &w, &err), PEL_OK);
     for (int i = 0; i < 3; i++)
         assert_int_equal(pel_catalog_writer_append(w, &rows[i], &err), PEL_OK);
     pel_catalog_writer_close(&w);
@@ -127,21 +139,21 @@ static void test_torn_line_recovery(void **state)
     (void)state;
     const char *path = tmp("torn.csv");
     write_file(path, PEL_CATALOG_HEADER "\n"
-                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n"
+                     "0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,,\n"
                      "1,1,converged,-10,-9.5,-9.8,0.5,0.3");
     pel_catalog *cat = NULL;
     pel_error err = {0};
     assert_int_equal(pel_catalog_read(path, &cat, &err), PEL_EPARSE);
     assert_non_null(strstr(err.msg, "line 3"));
     int truncated = 0;
-    assert_int_equal(pel_catalog_recover(path, &cat, &truncated, &err), PEL_OK);
+    assert_int_equal(pel_catalog_recover(path, NULL, &cat, &truncated, &err), PEL_OK);
     assert_int_equal(truncated, 1);
     assert_int_equal(cat->n, 1);
     assert_int_equal(cat->rows[0].status, PEL_ART_NO_EXIT);
     pel_catalog_free(&cat);
     /* The writer appends cleanly after recovery; no header repeated. */
     pel_catalog_writer *w = NULL;
-    assert_int_equal(pel_catalog_writer_open(path, &w, &err), PEL_OK);
+    assert_int_equal(pel_catalog_writer_open(path, NULL, &w, &err), PEL_OK);
     pel_catalog_row r = make_row(1, PEL_ART_LOST_CURVATURE, NAN, NULL, 0);
     assert_int_equal(pel_catalog_writer_append(w, &r, &err), PEL_OK);
     pel_catalog_writer_close(&w);
@@ -149,7 +161,7 @@ static void test_torn_line_recovery(void **state)
     assert_int_equal(cat->n, 2);
     pel_catalog_free(&cat);
     /* Missing file: empty catalog, nothing created. */
-    assert_int_equal(pel_catalog_recover(tmp("absent.csv"), &cat, &truncated, &err), PEL_OK);
+    assert_int_equal(pel_catalog_recover(tmp("absent.csv"), NULL, &cat, &truncated, &err), PEL_OK);
     assert_int_equal(cat->n, 0);
     pel_catalog_free(&cat);
 }
@@ -164,7 +176,7 @@ static void test_kill_during_write(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         pel_catalog_writer *w = NULL;
-        if (pel_catalog_writer_open(path, &w, NULL))
+        if (pel_catalog_writer_open(path, NULL, &w, NULL))
             _exit(3);
         int64_t ids[40];
         for (int k = 0; k < 40; k++)
@@ -183,7 +195,7 @@ static void test_kill_during_write(void **state)
     pel_catalog *cat = NULL;
     pel_error err = {0};
     int truncated;
-    assert_int_equal(pel_catalog_recover(path, &cat, &truncated, &err), PEL_OK);
+    assert_int_equal(pel_catalog_recover(path, NULL, &cat, &truncated, &err), PEL_OK);
     assert_true(cat->n > 0);
     for (size_t i = 0; i < cat->n; i++) {
         assert_int_equal(cat->rows[i].search_id, (long)i);
@@ -201,16 +213,19 @@ static void test_bad_files(void **state)
     } bad[] = {
         {"search_id,center_id\n", "header"},
         {"", "empty"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,,,,\n", "line 2"},
-        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,,,,\n", "weird"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n", "twice"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7,,,\n", "displaced_ids"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,x,,,,,,50,0,,50,,,,,,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,weird,-10,,,,,,,50,0,,50,,,,,,,\n", "weird"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,,\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,,\n", "twice"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,2,,50,-4.1,,7,,,,\n", "displaced_ids"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,-4.1,far,,,,,\n", "line 2"},
         {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,\n", "columns"},
-        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "17 columns, expected 20"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.x,\n", "line 2"},
-        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.1,-0.0x\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,\n", "17 columns, expected 21"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.x,,\n", "line 2"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,0,,50,,,,-9.9,0.1,-0.0x,\n", "line 2"},
         {PEL_CATALOG_HEADER_V1 "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,\n", "20 columns, expected 17"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,2305843009213693953,,50,,,5,,,,\n", "1 displaced_ids, n_displaced says 2305843009213693953"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,1,,50,,,5;6,,,,\n", "2 displaced_ids"},
+        {"# pel art campaign: seed=1\n# pel art campaign: seed=1\n" PEL_CATALOG_HEADER "\n", "header"},
     };
     pel_error err = {0};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -222,7 +237,7 @@ static void test_bad_files(void **state)
             fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad[i].key);
     }
     pel_catalog_writer *w = NULL;
-    assert_int_equal(pel_catalog_writer_open("/nonexistent-dir/x.csv", &w, &err), PEL_EIO);
+    assert_int_equal(pel_catalog_writer_open("/nonexistent-dir/x.csv", NULL, &w, &err), PEL_EIO);
     assert_null(w);
     pel_catalog *cat = NULL;
     assert_int_equal(pel_catalog_read(tmp("absent.csv"), &cat, &err), PEL_EIO);
@@ -238,7 +253,7 @@ static void test_v1_catalog(void **state)
     pel_catalog *cat = NULL;
     pel_error err = {0};
     assert_int_equal(pel_catalog_read(tmp("v1.csv"), &cat, &err), PEL_OK);
-    assert_int_equal(cat->v1, 1);
+    assert_int_equal(cat->version, 1);
     assert_int_equal(cat->n, 1);
     assert_close(cat->rows[0].ea, 0.5, 0, 0);
     assert_int_equal(cat->rows[0].displaced_ids[1], 17);
@@ -246,9 +261,103 @@ static void test_v1_catalog(void **state)
     assert_int_equal(pel_catalog_write(cat, tmp("v2.csv"), &err), PEL_OK);
     pel_catalog_free(&cat);
     assert_int_equal(pel_catalog_read(tmp("v2.csv"), &cat, &err), PEL_OK);
-    assert_int_equal(cat->v1, 0);
+    assert_int_equal(cat->version, PEL_CATALOG_VERSION);
     assert_close(cat->rows[0].e_saddle, -9.5, 0, 0);
     pel_catalog_free(&cat);
+}
+
+/* Regression (issue 19): a row whose n_displaced claims 2^61 + 1 atoms made
+ * the resume scan allocate from the count and overflow the heap; the count
+ * must match the ids the line lists, and the file stays as it was. */
+static void test_forged_count(void **state)
+{
+    (void)state;
+    const char *path = tmp("forged.csv");
+    const char *text = PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,2305843009213693953,,50,,,5;6;7,,,,\n1,1,con";
+    write_file(path, text);
+    pel_catalog *cat = NULL;
+    pel_error err = {0};
+    int truncated = 0;
+    assert_int_equal(pel_catalog_recover(path, NULL, &cat, &truncated, &err), PEL_EPARSE);
+    assert_null(cat);
+    assert_non_null(strstr(err.msg, "n_displaced"));
+    assert_string_equal(slurp(path), text); /* the torn line was not cut */
+}
+
+/* Regression (issue 19): resuming onto a file that is not a catalog cut its
+ * last line before refusing it.  Now nothing is touched. */
+static void test_recover_leaves_foreign_file(void **state)
+{
+    (void)state;
+    static const char *texts[] = {
+        "my notes\nline two without newline",
+        "no newline at all",
+        PEL_CATALOG_HEADER "\n0,1,no_exit,-10,,,,,,,50,0,,50,,,,,,,\nnot a row\n1,1,conv",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *path = tmp("foreign.txt");
+        write_file(path, texts[i]);
+        pel_catalog *cat = NULL;
+        pel_error err = {0};
+        int truncated = 0;
+        assert_int_equal(pel_catalog_recover(path, NULL, &cat, &truncated, &err), PEL_EPARSE);
+        assert_null(cat);
+        assert_int_equal(truncated, 0);
+        assert_string_equal(slurp(path), texts[i]);
+    }
+}
+
+/* The campaign line: written first, kept by the atomic rewrite, and a resume
+ * of another campaign (or of a catalog without the line) is refused with the
+ * difference named, the file untouched (issue 19: two seeds merged). */
+static void test_campaign_line(void **state)
+{
+    (void)state;
+    const char *path = tmp("camp.csv");
+    pel_catalog_writer *w = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_catalog_writer_open(path, "seed=1 kick_norm=0.5 centers=random:3", &w, &err), PEL_OK);
+    int64_t ids[2] = {4, 9};
+    pel_catalog_row r = make_row(0, PEL_ART_CONVERGED, -9.5, ids, 2);
+    r.configs = "d/search_00000000_saddle.xyz;d/search_00000000_final.xyz";
+    assert_int_equal(pel_catalog_writer_append(w, &r, &err), PEL_OK);
+    pel_catalog_writer_close(&w);
+    FILE *fp = fopen(path, "a");
+    fputs("1,5,no_ex", fp); /* a torn row */
+    fclose(fp);
+    static char before[4096];
+    snprintf(before, sizeof before, "%s", slurp(path));
+    assert_non_null(strstr(before, "# pel art campaign: seed=1 kick_norm=0.5 centers=random:3\n" PEL_CATALOG_HEADER "\n"));
+
+    pel_catalog *cat = NULL;
+    int truncated = 0;
+    assert_int_equal(pel_catalog_recover(path, "seed=2 kick_norm=0.5 centers=random:3", &cat, &truncated, &err),
+                     PEL_ESTATE);
+    assert_non_null(strstr(err.msg, "seed=1 there, seed=2 now"));
+    assert_int_equal(pel_catalog_recover(path, "seed=1 kick_norm=0.5 centers=random:3 extra=1", &cat, &truncated,
+                                         &err), PEL_ESTATE);
+    assert_non_null(strstr(err.msg, "extra=1"));
+    assert_string_equal(slurp(path), before);
+
+    assert_int_equal(pel_catalog_recover(path, "seed=1 kick_norm=0.5 centers=random:3", &cat, &truncated, &err),
+                     PEL_OK);
+    assert_int_equal(truncated, 1);
+    assert_int_equal(cat->n, 1);
+    assert_string_equal(cat->campaign, "seed=1 kick_norm=0.5 centers=random:3");
+    assert_string_equal(cat->rows[0].configs, r.configs);
+    assert_int_equal(pel_catalog_write(cat, path, &err), PEL_OK);
+    pel_catalog_free(&cat);
+    assert_int_equal(pel_catalog_read(path, &cat, &err), PEL_OK);
+    assert_string_equal(cat->campaign, "seed=1 kick_norm=0.5 centers=random:3");
+    pel_catalog_free(&cat);
+
+    /* a catalog without the line (older pel) or of an older version */
+    static const char *old[] = {PEL_CATALOG_HEADER "\n", PEL_CATALOG_HEADER_V2 "\n"};
+    for (int i = 0; i < 2; i++) {
+        write_file(path, old[i]);
+        assert_int_equal(pel_catalog_recover(path, "seed=1", &cat, &truncated, &err), PEL_ESTATE);
+        assert_non_null(strstr(err.msg, i ? "older pel" : "no campaign line"));
+    }
 }
 
 /* Redundancy: equal E_saddle within the tolerance AND the same displaced set. */
@@ -293,6 +402,8 @@ int main(void)
         cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_torn_line_recovery),
         cmocka_unit_test(test_kill_during_write), cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_redundancy),       cmocka_unit_test(test_v1_catalog),
+        cmocka_unit_test(test_forged_count),     cmocka_unit_test(test_recover_leaves_foreign_file),
+        cmocka_unit_test(test_campaign_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

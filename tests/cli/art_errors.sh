@@ -24,6 +24,9 @@ expect_fail() {
 }
 
 Q="--quiet --searches-per-center 1 --max-calls 300"
+# same_rows A B: the catalogs' rows are equal (their campaign lines differ
+# with the options)
+same_rows() { cmp -s <(tail -n +3 "$1") <(tail -n +3 "$2"); }
 expect_fail "required" --out "$T/a.csv"
 expect_fail "required" --data "$G"
 expect_fail "cannot open\|No such" --data "$T/missing.data" --out "$T/a.csv" $Q
@@ -50,6 +53,9 @@ expect_fail "--climb-lanczos-every must be in 1..1000" --data "$G" --climb-lancz
 expect_fail "--eig-step out of range" --data "$G" --eig-step -0.1 --out "$T/a.csv"
 expect_fail "--min-algo: unknown minimiser 'sd'" --data "$G" --min-algo sd --out "$T/a.csv"
 expect_fail "unknown" --data "$G" --bogus 1 --out "$T/a.csv"
+expect_fail "--set: 'bogus=1': not an ART parameter" --data "$G" --set bogus=1 --out "$T/a.csv"
+expect_fail "--set: lanczos_abs_tol: 'x' is not a number" --data "$G" --set lanczos_abs_tol=x --out "$T/a.csv"
+expect_fail "parameter out of range" --data "$G" --set retry_mix=0 --centers ids:5 --out "$T/a.csv" $Q
 expect_fail "cannot open" --data "$G" --centers ids:5 --out "$T/no/such/dir/a.csv" $Q
 [ -e "$T/a.csv" ] && { echo "FAIL: a failed run left $T/a.csv"; fails=$((fails + 1)); }
 
@@ -63,15 +69,36 @@ grep -q '^keep me$' "$T/exists.csv" || { echo "FAIL: corrupt catalog changed"; f
 # A catalog from another campaign (other centre) is refused on --resume.
 "$PEL" art --data "$G" --centers ids:5 --out "$T/c5.csv" $Q >/dev/null 2>&1
 cp "$T/c5.csv" "$T/c5.bak"
-expect_fail "does not belong" --data "$G" --centers ids:7 --out "$T/c5.csv" --resume $Q
+expect_fail "another campaign (centers_fnv1a=" --data "$G" --centers ids:7 --out "$T/c5.csv" --resume $Q
 cmp -s "$T/c5.csv" "$T/c5.bak" || { echo "FAIL: mismatching resume changed the catalog"; fails=$((fails + 1)); }
 
 # A catalog of an older pel (17 columns) is read by `pel fit` but not resumed.
-head -1 "$T/c5.csv" | grep -q ',E_back_eV,back_disp_A,eigenvalue2_eV_per_A2$' || { echo "FAIL: catalog header"; fails=$((fails + 1)); }
-{ head -1 "$T/c5.csv" | sed 's/,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2$//'; tail -n +2 "$T/c5.csv" | sed 's/,[^,]*,[^,]*,[^,]*$//'; } >"$T/v1.csv"
+sed -n 2p "$T/c5.csv" | grep -q ',E_back_eV,back_disp_A,eigenvalue2_eV_per_A2,configs_xyz$' || { echo "FAIL: catalog header"; fails=$((fails + 1)); }
+{ sed -n 2p "$T/c5.csv" | sed 's/,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2,configs_xyz$//'; tail -n +3 "$T/c5.csv" | sed 's/,[^,]*,[^,]*,[^,]*,[^,]*$//'; } >"$T/v1.csv"
 cp "$T/v1.csv" "$T/v1.bak"
 expect_fail "older pel" --data "$G" --centers ids:5 --out "$T/v1.csv" --resume $Q
 cmp -s "$T/v1.csv" "$T/v1.bak" || { echo "FAIL: refused resume changed the old catalog"; fails=$((fails + 1)); }
+
+# Regression (issue 19): --resume onto a file that is not a catalog cut its
+# torn-looking last line before refusing it; now nothing is touched.
+printf 'my notes\nno newline at the end' >"$T/notes.txt"
+cp "$T/notes.txt" "$T/notes.bak"
+expect_fail "not a pel event catalog" --data "$G" --centers ids:5 --out "$T/notes.txt" --resume $Q
+cmp -s "$T/notes.txt" "$T/notes.bak" || { echo "FAIL: --resume changed a file that is not a catalog"; fails=$((fails + 1)); }
+# Regression (issue 19): a row whose n_displaced claims 2^61 + 1 atoms made
+# --resume overflow a heap buffer (abort); now one line naming the count.
+{ head -2 "$T/c5.csv"; echo "1,5,converged,-10,,,,,,,50,2305843009213693953,,50,,,5;6;7,,,,"; } >"$T/forged.csv"
+cp "$T/forged.csv" "$T/forged.bak"
+expect_fail "n_displaced says 2305843009213693953" --data "$G" --centers ids:5 --out "$T/forged.csv" --resume $Q
+cmp -s "$T/forged.csv" "$T/forged.bak" || { echo "FAIL: forged catalog changed"; fails=$((fails + 1)); }
+# Regression (issue 19): 3 x 6148914691236517206 searches wrapped to 2.
+expect_fail "exceeds" --data "$G" --centers random:3 --searches-per-center 6148914691236517206 --out "$T/ovf.csv" --quiet
+[ -e "$T/ovf.csv" ] && { echo "FAIL: overflowing campaign wrote $T/ovf.csv"; fails=$((fails + 1)); }
+# --write-configs: the directory must exist and be nameable in the catalog.
+expect_fail "not a directory" --data "$G" --centers ids:5 --write-configs "$T/nodir" --out "$T/wc.csv" $Q
+mkdir -p "$T/a,b"
+expect_fail "configs directory" --data "$G" --centers ids:5 --write-configs "$T/a,b" --out "$T/wc.csv" $Q
+[ -e "$T/wc.csv" ] && { echo "FAIL: refused --write-configs wrote $T/wc.csv"; fails=$((fails + 1)); }
 
 # Not a minimum: warning on stderr, minimised, then the run succeeds.
 awk 'BEGIN{a=0} /^Atoms/{a=1} a&&$1==10&&NF>=5{$3=$3+0.3} {print}' "$G" >"$T/hot.data"
@@ -83,20 +110,20 @@ fi
 P1="--quiet --searches-per-center 1 --max-calls 3000 --centers ids:5"
 if ! "$PEL" art --data "$G" $P1 --push kick --out "$T/pk.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P1 --push follow --out "$T/pf.csv" >/dev/null 2>&1 ||
-    [ "$(wc -l <"$T/pf.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pf.csv"; then
+    [ "$(wc -l <"$T/pf.csv")" -ne 3 ] || same_rows "$T/pk.csv" "$T/pf.csv"; then
     echo "FAIL: --push kick/follow"; fails=$((fails + 1))
 fi
 # --local-stiffness and --lost reach the search: the whole-system mode with
 # the relaxing lost rule takes another path than the defaults.
 if ! "$PEL" art --data "$G" $P1 --local-stiffness 0 --lost mode --out "$T/pg.csv" >/dev/null 2>&1 ||
-    [ "$(wc -l <"$T/pg.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pg.csv"; then
+    [ "$(wc -l <"$T/pg.csv")" -ne 3 ] || same_rows "$T/pk.csv" "$T/pg.csv"; then
     echo "FAIL: --local-stiffness/--lost"; fails=$((fails + 1))
 fi
 # --basin-relax reaches the search: partial relaxation takes another path,
 # full is the default's (same row).
 if ! "$PEL" art --data "$G" $P1 --basin-relax partial --out "$T/pp.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P1 --basin-relax full --out "$T/pfu.csv" >/dev/null 2>&1 ||
-    [ "$(wc -l <"$T/pp.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/pp.csv" || ! cmp -s "$T/pk.csv" "$T/pfu.csv"; then
+    [ "$(wc -l <"$T/pp.csv")" -ne 3 ] || same_rows "$T/pk.csv" "$T/pp.csv" || ! same_rows "$T/pk.csv" "$T/pfu.csv"; then
     echo "FAIL: --basin-relax"; fails=$((fails + 1))
 fi
 # --climb and --climb-lanczos-every reach the search: ARTn's relaxing climb
@@ -105,8 +132,8 @@ fi
 if ! "$PEL" art --data "$G" $P1 --climb relax --out "$T/cr.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P1 --climb lbfgs --out "$T/cl.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P1 --climb-lanczos-every 1 --out "$T/cl1.csv" >/dev/null 2>&1 ||
-    [ "$(wc -l <"$T/cr.csv")" -ne 2 ] || cmp -s "$T/pk.csv" "$T/cr.csv" || ! cmp -s "$T/pk.csv" "$T/cl.csv" ||
-    cmp -s "$T/pk.csv" "$T/cl1.csv"; then
+    [ "$(wc -l <"$T/cr.csv")" -ne 3 ] || same_rows "$T/pk.csv" "$T/cr.csv" || ! same_rows "$T/pk.csv" "$T/cl.csv" ||
+    same_rows "$T/pk.csv" "$T/cl1.csv"; then
     echo "FAIL: --climb"; fails=$((fails + 1))
 fi
 # --min-algo reaches the minimisations after the saddle: FIRE and the default
@@ -115,16 +142,19 @@ fi
 P2="--quiet --searches-per-center 1 --centers ids:1"
 if ! "$PEL" art --data "$G" $P2 --out "$T/ml.csv" >/dev/null 2>&1 ||
     ! "$PEL" art --data "$G" $P2 --min-algo fire --out "$T/mf.csv" >/dev/null 2>&1 ||
-    ! paste -d, "$T/ml.csv" "$T/mf.csv" | awk -F, 'NR == 2 { n = NF / 2; d = $6 - $(n + 6)
+    ! paste -d, "$T/ml.csv" "$T/mf.csv" | awk -F, 'NR == 3 { n = NF / 2; d = $6 - $(n + 6)
         exit !($3 == "converged" && $(n + 3) == "converged" && $5 == $(n + 5) && d * d < 1e-6 && $11 != $(n + 11)) }'; then
     echo "FAIL: --min-algo"; fails=$((fails + 1))
 fi
-# --lost-max reaches the search whatever the order of --lost: this search
-# loses its mode, and with no lost iteration tolerated it ends sooner.
+# --lost-max reaches the search whatever the order of --lost: with no lost
+# iteration tolerated the search loses its mode and ends sooner than with the
+# defaults; with restarts (--set lost_retries=2) it starts again and spends more.
 if ! "$PEL" art --data "$G" $P1 --lost-max 0 --lost uphill --out "$T/pl.csv" >/dev/null 2>&1 ||
-    [ "$(cut -d, -f3 "$T/pk.csv" | tail -n 1)" != lost_curvature ] ||
-    [ "$(cut -d, -f11 "$T/pl.csv" | tail -n 1)" -ge "$(cut -d, -f11 "$T/pk.csv" | tail -n 1)" ]; then
-    echo "FAIL: --lost-max"; fails=$((fails + 1))
+    ! "$PEL" art --data "$G" $P1 --lost-max 0 --set lost_retries=2 --out "$T/pr.csv" >/dev/null 2>&1 ||
+    [ "$(cut -d, -f3 "$T/pl.csv" | tail -n 1)" != lost_curvature ] ||
+    [ "$(cut -d, -f11 "$T/pl.csv" | tail -n 1)" -ge "$(cut -d, -f11 "$T/pk.csv" | tail -n 1)" ] ||
+    [ "$(cut -d, -f11 "$T/pr.csv" | tail -n 1)" -le "$(cut -d, -f11 "$T/pl.csv" | tail -n 1)" ]; then
+    echo "FAIL: --lost-max / lost_retries"; fails=$((fails + 1))
 fi
 # --help works and documents the catalog columns.
 "$PEL" art --help | grep -q "search_id,center_id,status" || { echo "FAIL: --help"; fails=$((fails + 1)); }

@@ -145,10 +145,10 @@ static void test_tolerated(void **state)
         unlink(path);
     }
     /* a row as src/art/catalog.c writes it (empty fields, ';'-separated ids) */
-    const char *art = tmpfile_with(PEL_CATALOG_HEADER "\n"
+    const char *art = tmpfile_with(PEL_CATALOG_CAMPAIGN_PREFIX "seed=1 kick_norm=0.5\n" PEL_CATALOG_HEADER "\n"
                                    "0,5,converged,-9300.5,-9299.25,-9299.75,1.25,0.5,-0.3,0.04,321,3,0.9,200,-4.65025,2.5,5;17;42,"
-                                   "-9300.49,0.41,0.02\n"
-                                   "1,5,no_exit,-9300.5,,,,,,,500,0,,500,-4.65025,,,,,\n");
+                                   "-9300.49,0.41,0.02,c/search_00000000_saddle.xyz;c/search_00000000_final.xyz\n"
+                                   "1,5,no_exit,-9300.5,,,,,,,500,0,,500,-4.65025,,,,,,\n");
     pel_events *ea = NULL;
     assert_int_equal(pel_events_read(art, &ea, NULL), PEL_OK);
     assert_int_equal(ea->n, 1);
