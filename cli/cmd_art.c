@@ -33,7 +33,7 @@ static void usage(FILE *fp)
           "  --centers SPEC            all | random:K | ids:ID,ID,...  (default all)\n"
           "  --searches-per-center N   searches around each centre (default 10)\n"
           "  --seed S                  master seed (default 1); search k uses stream k\n"
-          "  --threads N               parallel searches (default: OpenMP default)\n"
+          "  --threads N               parallel searches (default 1; results do not depend on N)\n"
           "  --out FILE                catalog CSV (must not exist unless --resume)\n"
           "  --resume                  continue FILE: skip finished searches, drop a torn last row;\n"
           "                            refused (file untouched) unless FILE is a catalog of the same\n"
@@ -219,6 +219,7 @@ int cli_cmd_art(int argc, char **argv)
     long v;
     pel_art_run_params p;
     pel_art_run_params_default(&p);
+    p.nthreads = CLI_DEFAULT_THREADS;
     const int uphill_lost_max = p.art.lost_max; /* the library default, for --lost uphill */
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},      {"out", required_argument, 0, 'o'},
