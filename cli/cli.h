@@ -19,7 +19,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /* Subcommand entry points: argv[0] is the subcommand name. */
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 #define PEL_CLI_COMMANDS(X)                                                          \
-    X(barrier, "Z, mean barrier and D for one (W, m, T) (SPEC eqs. 3-4, 7)")          \
+    X(barrier, "Z, mean barrier and D for one (W, m, T) (paper eqs. 3-4, 7)")          \
     X(spectrum, "activation spectrum P(E_A|E) of a material at given E")              \
     X(equilibrium, "equilibrium line E_eq(T) of a material (D = 0)")                 \
     X(tc, "critical temperature T_c below which no equilibrium exists")              \

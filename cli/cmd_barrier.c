@@ -1,5 +1,5 @@
 /* cmd_barrier.c - `pel barrier`: Z, mean barrier and D for one spectrum
- * (W, m, e_A, s) at one temperature (paper eqs. 3, 4, 7; SPEC §3-4).
+ * (W, m, e_A, s) at one temperature (paper eqs. 3, 4, 7; docs/theory.md §3-4).
  * Fixed output form (other tools parse it): one line "Z=<v> EA=<v> D=<v>". */
 #include <getopt.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* cmd_equilibrium.c - `pel equilibrium`: the equilibrium line E_eq(T), the
- * root of D(E,T) = 0 (paper eq. 7, SPEC §4), on a temperature grid.  Below
+ * root of D(E,T) = 0 (paper eq. 7, docs/theory.md §4), on a temperature grid.  Below
  * T_c no root exists and the field is empty (JSON null). */
 #include <getopt.h>
 #include <math.h>

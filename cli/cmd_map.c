@@ -1,5 +1,5 @@
 /* cmd_map.c - `pel map`: the ageing/rejuvenation map D(E,T) = Ebar_A - e_R
- * (paper eq. 7, SPEC §4) on an E x T grid; D < 0 ageing, D > 0
+ * (paper eq. 7, docs/theory.md §4) on an E x T grid; D < 0 ageing, D > 0
  * rejuvenation.  CSV in long format, one row per (E, T). */
 #include <getopt.h>
 #include <math.h>

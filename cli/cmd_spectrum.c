@@ -1,5 +1,5 @@
 /* cmd_spectrum.c - `pel spectrum`: the activation spectrum P(E_A|E) of a
- * material at one inherent-structure energy (paper eq. 3, SPEC §2), as CSV
+ * material at one inherent-structure energy (paper eq. 3, docs/theory.md §2), as CSV
  * on a grid of E_A, or a JSON summary (W, m, W0, and the mean barrier at
  * --T when given). */
 #include <getopt.h>

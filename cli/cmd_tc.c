@@ -1,5 +1,5 @@
 /* cmd_tc.c - `pel tc`: critical temperature T_c below which the equilibrium
- * line D(E,T) = 0 has no solution (SPEC §4; method in docs/spectrum.md). */
+ * line D(E,T) = 0 has no solution (docs/theory.md §4; method in docs/spectrum.md). */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -23,7 +23,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: pel tc [--material <name|file.ini>] [--json]\n\n"
                 "Critical temperature T_c (K): the lowest T at which D(E,T) = 0 has a solution\n"
-                "(paper eq. 7, SPEC §4).  0 when a solution exists at every T (e.g. W = 0).\n\n"
+                "(paper eq. 7, docs/theory.md §4).  0 when a solution exists at every T (e.g. W = 0).\n\n"
                 "  --material M   preset name (default cu56zr44) or INI file (docs/material.md)\n"
                 "  --json         {\"material\": ..., \"Tc_K\": ...} instead of the number\n\n"
                 "Output: one number, %%.17g.  When the material file carries the covariance of a\n"

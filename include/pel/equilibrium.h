@@ -1,4 +1,4 @@
-/* equilibrium.h - ageing/rejuvenation balance D(E,T) (paper eq. 7, SPEC §4),
+/* equilibrium.h - ageing/rejuvenation balance D(E,T) (paper eq. 7, docs/theory.md §4),
  * the equilibrium line E_eq(T) where D = 0, and the critical temperature T_c
  * below which no equilibrium exists. */
 #ifndef PEL_EQUILIBRIUM_H
@@ -28,7 +28,7 @@ int pel_equilibrium_E(const pel_material *mat, double T_K, double *E_eq, pel_err
 /* Critical temperature T_c (K): infimum of T with a solution, by bisection
  * in T on the existence of a root, to 1e-9 K; 0 when a solution exists down
  * to 1 K or W_inf = W_top = 0.  For W -> W_inf, m -> inf it equals the root
- * of W_inf kT/(kT+e_A) = exp(-e_R/kT) (SPEC §4).  PEL_ENOROOT when no T up
+ * of W_inf kT/(kT+e_A) = exp(-e_R/kT) (docs/theory.md §4).  PEL_ENOROOT when no T up
  * to 1e5 K has a solution. */
 int pel_equilibrium_Tc(const pel_material *mat, double *Tc_K, pel_error *err);
 

@@ -1,5 +1,5 @@
 /* evolve.h - the mean-field evolution of the inherent-structure energy
- * (paper eqs. 1-2, SPEC §5):
+ * (paper eqs. 1-2, docs/theory.md §5):
  *     dE/dt = nu(E,T) Z(E,T) D(E,T)
  * integrated along a protocol with an implicit, error-controlled stiff
  * integrator (GSL odeiv2 msbdf), with dense output.  Along a ramp

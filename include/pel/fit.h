@@ -1,4 +1,4 @@
-/* fit.h - spectra from event catalogs (SPEC §2, §7; paper eqs. 3 and 5).
+/* fit.h - spectra from event catalogs (docs/theory.md §2, §7; paper eqs. 3 and 5).
  *
  * Reads the E_A, E_R values of a saddle-search catalog (this project's
  * `pel art` CSV or a LAMMPS-ARTn `log.event` file), and fits

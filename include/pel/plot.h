@@ -1,4 +1,4 @@
-/* plot.h - the paper's figures drawn from the model (SPEC §5, paper Figs. 2-5)
+/* plot.h - the paper's figures drawn from the model (docs/theory.md §5, paper Figs. 2-5)
  * and quick plots of pel's CSV output, with PLplot's cairo drivers.
  *
  * Every figure is written twice: <out_dir>/<name>.<fmt> (PNG, SVG or PDF) and

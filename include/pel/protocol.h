@@ -1,4 +1,4 @@
-/* protocol.h - thermal protocols (SPEC §5): a start state followed by linear
+/* protocol.h - thermal protocols (docs/theory.md §5): a start state followed by linear
  * temperature ramps at a rate and isothermal holds.
  *
  * Text grammar (one line; segments separated by ';', blanks ignored, units

@@ -1,4 +1,4 @@
-/* quench.h - glass preparation by MD (SPEC §7): melt a random liquid,
+/* quench.h - glass preparation by MD (docs/theory.md §7): melt a random liquid,
  * equilibrate it under NPT at T_from, cool it under NPT at a constant rate
  * (linear target-temperature ramp, LAMMPS fix npt semantics), and every
  * `sample_every` kelvin minimise a copy of the snapshot to its zero-pressure

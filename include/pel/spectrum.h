@@ -1,5 +1,5 @@
-/* spectrum.h - the activation spectrum P(E_A|E) (paper eq. 3, SPEC §2) and its
- * Boltzmann average (paper eq. 4, SPEC §3).
+/* spectrum.h - the activation spectrum P(E_A|E) (paper eq. 3, docs/theory.md §2) and its
+ * Boltzmann average (paper eq. 4, docs/theory.md §3).
  *
  *   P(E_A) = W (1/e_A) exp(-E_A/e_A) + W0 E_A exp(-(E_A - m)^2 / (2 s^2)),  E_A >= 0
  *   W0     = (1 - W) / I1(m, s)
@@ -28,17 +28,17 @@ typedef struct pel_spectrum {
  * offending field. */
 int pel_spectrum_check(const pel_spectrum *sp, pel_error *err);
 
-/* ln I1(mu, s), I1 = int_0^inf x exp(-(x-mu)^2/(2 s^2)) dx (SPEC §2), stable
+/* ln I1(mu, s), I1 = int_0^inf x exp(-(x-mu)^2/(2 s^2)) dx (docs/theory.md §2), stable
  * for any finite mu (including mu << -s, where I1 underflows). */
 double pel_spectrum_log_I1(double mu, double s);
 
 /* ln F(u), F(u) = 1 - sqrt(pi) u e^{u^2} erfc(u) for u > 0: the bracket of
- * I1 and of the M2 part of Z (SPEC §3), F -> 1/(2u^2) for large u, computed
+ * I1 and of the M2 part of Z (docs/theory.md §3), F -> 1/(2u^2) for large u, computed
  * without cancellation (docs/spectrum.md).  u <= 0 is outside its domain
  * (returns NaN). */
 double pel_spectrum_log_F(double u);
 
-/* ln W0 = ln(1 - W) - ln I1(m, s), the M2 normalisation (SPEC §2); -inf
+/* ln W0 = ln(1 - W) - ln I1(m, s), the M2 normalisation (docs/theory.md §2); -inf
  * when W = 1. */
 double pel_spectrum_log_W0(const pel_spectrum *sp);
 
@@ -47,7 +47,7 @@ double pel_spectrum_pdf(const pel_spectrum *sp, double EA);
 double pel_spectrum_pdf_m1(const pel_spectrum *sp, double EA);
 double pel_spectrum_pdf_m2(const pel_spectrum *sp, double EA);
 
-/* ln Z(T) by the closed form of SPEC §3 (no argument checks: hot path of the
+/* ln Z(T) by the closed form of docs/theory.md §3 (no argument checks: hot path of the
  * ODE right-hand side; call pel_spectrum_check once beforehand). */
 double pel_spectrum_log_Z(const pel_spectrum *sp, double T_K);
 

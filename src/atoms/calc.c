@@ -2,7 +2,7 @@
  * type map, Verlet half list and per-pair scratch.
  *
  * Same physics and arithmetic per pair as LAMMPS pair_eam.cpp (two passes:
- * densities, then forces with F'(rho) of both atoms; shared/notes/lammps-eam.md),
+ * densities, then forces with F'(rho) of both atoms; docs/atoms.md),
  * organised so that the result is bit-for-bit independent of the number of
  * OpenMP threads: every per-pair quantity is written to its own slot of the
  * half list (parallel over owners), and every per-atom sum is gathered by its

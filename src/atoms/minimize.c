@@ -12,7 +12,7 @@
  * true fixed-box minimum whose pressure is within ptol.
  *
  * FIRE follows LAMMPS min_style fire (Guenole et al. 2020 defaults,
- * notes/art.md): semi-implicit Euler, dtmax 10 dt, dtmin 0.02 dt, delay 20,
+ * docs/atoms.md): semi-implicit Euler, dtmax 10 dt, dtmin 0.02 dt, delay 20,
  * dt grow 1.1 / shrink 0.5, alpha0 0.25, alpha shrink 0.99, half step back
  * on P <= 0, max displacement dmax per step, stop after 2000 uphill steps.
  * CG follows LAMMPS min_style cg with linemin quadratic (min_linesearch.cpp);

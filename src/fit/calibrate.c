@@ -1,4 +1,4 @@
-/* calibrate.c - material forms from data (include/pel/calibrate.h, SPEC §6):
+/* calibrate.c - material forms from data (include/pel/calibrate.h, docs/theory.md §6):
  * weighted least squares of W(E), m(E) to fitted spectra, and the
  * equilibrium part of an MD cooling curve by a two-segment line fit.
  * The forms are evaluated by the model's own pel_material_W/m, so this file

@@ -1,4 +1,4 @@
-/* density.c - the activation spectrum of paper eq. 3 (SPEC §2) as the fit
+/* density.c - the activation spectrum of paper eq. 3 (docs/theory.md §2) as the fit
  * needs it: log density and survival function in closed form, stable in log
  * space, with ln I1 precomputed once per parameter set (the likelihood loop
  * evaluates the density at thousands of barriers).  ln I1 itself is the
@@ -19,7 +19,7 @@ static double log_G(double mu, double s)
 
 double pel_fit_log_I1(double mu, double s)
 {
-    /* the model's closed form (SPEC §2), 1e-14 accurate for every mu */
+    /* the model's closed form (docs/theory.md §2), 1e-14 accurate for every mu */
     return pel_spectrum_log_I1(mu, s);
 }
 

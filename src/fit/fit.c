@@ -1,5 +1,5 @@
 /* fit.c - maximum-likelihood fit of the activation spectrum (paper eq. 3,
- * SPEC §2) and of the relaxation spectrum (eq. 5) to catalog energies.
+ * docs/theory.md §2) and of the relaxation spectrum (eq. 5) to catalog energies.
  *
  * Parameters are optimised on an unconstrained scale (logit W, m, ln e_A,
  * ln s) with GSL's Nelder-Mead simplex (nmsimplex2, no gradients needed);

@@ -4,7 +4,7 @@
 
 #include "pel/fit.h"
 
-/* ln I1(mu, s), I1 = int_0^inf x exp(-(x-mu)^2/(2 s^2)) dx (SPEC §2), for any
+/* ln I1(mu, s), I1 = int_0^inf x exp(-(x-mu)^2/(2 s^2)) dx (docs/theory.md §2), for any
  * finite mu and s > 0. */
 double pel_fit_log_I1(double mu, double s);
 /* ln P(E_A) and the survival 1 - F(E_A) of eq. 3 with ln I1(m, s) precomputed

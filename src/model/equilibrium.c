@@ -1,4 +1,4 @@
-/* equilibrium.c - D(E,T) = Ebar_A - e_R (paper eq. 7, SPEC §4), the
+/* equilibrium.c - D(E,T) = Ebar_A - e_R (paper eq. 7, docs/theory.md §4), the
  * equilibrium line E_eq(T) where D = 0, its critical temperature T_c, and the
  * ageing/rejuvenation map D(E,T) on a grid.
  *
@@ -152,7 +152,7 @@ int pel_equilibrium_Tc(const pel_material *mat, double *Tc_K, pel_error *err)
     int rc = check_args(mat, PEL_EQ_TC_START, err);
     if (rc != PEL_OK)
         return rc;
-    /* no M1 mode anywhere: Ebar_A grows without bound with m, a root at every T (SPEC §4) */
+    /* no M1 mode anywhere: Ebar_A grows without bound with m, a root at every T (docs/theory.md §4) */
     if (mat->W_form == PEL_W_LOGISTIC && mat->W_inf == 0.0 && mat->W_top == 0.0) {
         *Tc_K = 0.0;
         return PEL_OK;

@@ -1,4 +1,4 @@
-/* evolve.c - integrate dE/dt = nu(E,T) Z(E,T) D(E,T) (paper eqs. 1-2, SPEC §5)
+/* evolve.c - integrate dE/dt = nu(E,T) Z(E,T) D(E,T) (paper eqs. 1-2, docs/theory.md §5)
  * along a protocol, with GSL's msbdf (implicit, variable-order BDF) and a
  * central-difference Jacobian.
  *

@@ -1,6 +1,6 @@
 /* evolve_summary.c - landmarks of a trace per segment (include/pel/evolve.h):
  * extrema of E, the dE/dT peak (the DSC-like heat-capacity peak), and where
- * the path leaves or rejoins the equilibrium line (SPEC §5 claims). */
+ * the path leaves or rejoins the equilibrium line (docs/theory.md §5 claims). */
 #include <math.h>
 
 #include "pel/evolve.h"

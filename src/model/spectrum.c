@@ -1,5 +1,5 @@
-/* spectrum.c - activation spectrum P(E_A|E) (paper eq. 3, SPEC §2) and its
- * Boltzmann average Z, mean barrier -kT ln Z (paper eq. 4, SPEC §3).
+/* spectrum.c - activation spectrum P(E_A|E) (paper eq. 3, docs/theory.md §2) and its
+ * Boltzmann average Z, mean barrier -kT ln Z (paper eq. 4, docs/theory.md §3).
  *
  * Everything goes through one function of one variable, the M2 bracket
  *     F(u) = 1 - sqrt(pi) u erfcx(u),     erfcx(u) = e^{u^2} erfc(u),
@@ -73,7 +73,7 @@ double pel_spectrum_log_W0(const pel_spectrum *sp)
 
 /* ------------------------------------------------------------------------
  * ln I1(mu, s): direct form for mu >= 0 (two positive terms), Gaussian
- * factor times bracket for mu < 0 (SPEC §2). */
+ * factor times bracket for mu < 0 (docs/theory.md §2). */
 double pel_spectrum_log_I1(double mu, double s)
 {
     if (mu >= 0.0) {
@@ -86,7 +86,7 @@ double pel_spectrum_log_I1(double mu, double s)
 
 /* ------------------------------------------------------------------------
  * ln [int_0^inf x e^{-(x-m)^2/2s^2 - x/kT} dx / I1(m, s)]: the M2 part of Z
- * divided by W0 (1 - W) (SPEC §3). */
+ * divided by W0 (1 - W) (docs/theory.md §3). */
 static double log_m2_ratio(double m, double s, double kT)
 {
     double mu = m - s * s / kT;

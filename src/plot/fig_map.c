@@ -1,4 +1,4 @@
-/* fig_map.c - the ageing/rejuvenation map (paper Fig. 3, SPEC §4-5): the E-T
+/* fig_map.c - the ageing/rejuvenation map (paper Fig. 3, docs/theory.md §4-5): the E-T
  * plane shaded by the sign of D(E,T) (D < 0 ageing, D > 0 rejuvenation), the
  * equilibrium line D = 0, T_c, cooling curves from equilibrium at 2000 K for
  * 1e13 ... 1e9 K/s, and optionally the MD cooling points of `pel quench`. */
@@ -125,7 +125,7 @@ int pel_fig_map(const pel_material *mat, const pel_figure_opts *o, char *notes, 
     if ((rc = add_shading(&f, mat, p->x0, p->x1, p->y0, p->y1, err)) != PEL_OK ||
         (rc = pel_fig_add_equilibrium(&f, mat, MAP_T_LOW_K, PEL_FIG_T_MELT_K, 400, err)) != PEL_OK)
         goto done;
-    /* T_c: no equilibrium below it (SPEC §4) */
+    /* T_c: no equilibrium below it (docs/theory.md §4) */
     int s = plt_add(&f, "T_c", "", PLT_VLINE, 0, PEL_FC_T, PEL_FC_E, err);
     if (s < 0 || (rc = plt_push2(&f, s, PEL_FC_T, Tc, -1, 0.0, err)) != PEL_OK) {
         rc = s < 0 ? PEL_ENOMEM : rc;

@@ -1,4 +1,4 @@
-/* fig_scans.c - the thermal-scan figures (SPEC §5 claims):
+/* fig_scans.c - the thermal-scan figures (docs/theory.md §5 claims):
  *   hysteresis (paper Fig. 4): cool + heat at 1e10 K/s; from the same glass C,
  *     heat + cool at 1e12 K/s; E(T) with E_eq above, dE/dT below; turning
  *     points B (leaves the line on cooling), D (minimum on heating, where the
@@ -162,7 +162,7 @@ int pel_fig_hysteresis(const pel_material *mat, const pel_figure_opts *o, char *
     pel_segment_summary sa[2], sb[2];
     if ((rc = pel_trace_summarize(&A, 2, sa, err)) != PEL_OK || (rc = pel_trace_summarize(&B, 2, sb, err)) != PEL_OK)
         goto done;
-    /* turning points (SPEC §5): leaving the line, minimum on heating, rejoining */
+    /* turning points (docs/theory.md §5): leaving the line, minimum on heating, rejoining */
     if ((rc = mark_at(&f, mat, &A, 0, "point_B_leave_cool_1e10", "B", "turning points", sa[0].T_depart_K, err)) ||
         (rc = mark_stationary(&f, mat, &A, 1, "point_D_min_heat_1e10", "D", "", "○", err)) ||
         (rc = mark_at(&f, mat, &A, 1, "point_R_rejoin_heat_1e10", "R", "", sa[1].T_rejoin_K, err)) ||

@@ -1,5 +1,5 @@
 /* fig_spectra.c - activation spectra of a material (paper eq. 3, Fig. 2;
- * SPEC §2): P(E_A|E) at six inherent-structure energies with its exponential
+ * docs/theory.md §2): P(E_A|E) at six inherent-structure energies with its exponential
  * part M1 and peaked part M2 drawn separately, and the material functions
  * W(E), m(E) in two lower panels.  With --events, the measured E_A and E_R
  * histograms of each catalog, their maximum-likelihood fits (fit.h) and the

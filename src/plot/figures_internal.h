@@ -28,7 +28,7 @@ int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opt
 /* Size, formats, output directory and devices of the options. */
 int pel_fig_check_opts(const pel_figure_opts *o, pel_error *err);
 
-/* The temperatures and rates of the paper's protocols (SPEC §5, Figs. 3-5). */
+/* The temperatures and rates of the paper's protocols (docs/theory.md §5, Figs. 3-5). */
 #define PEL_FIG_T_MELT_K 2000.0 /* liquid start of the map's cooling curves */
 #define PEL_FIG_T_LOW_K 300.0   /* glass end of the hysteresis/truncated scans */
 #define PEL_FIG_T_HIGH_K 1400.0 /* liquid end of the hysteresis scans */
@@ -53,7 +53,7 @@ pel_trace_point pel_fig_row(const pel_trace *tr, size_t k, size_t i0);
  * spacing).  PEL_EINVAL when T lies outside the rows. */
 int pel_fig_E_at(const pel_trace *tr, size_t i0, size_t i1, double T, double *E, pel_error *err);
 
-/* First stationary point of E (dE/dt = 0, i.e. D = 0, SPEC §5) on the ramp
+/* First stationary point of E (dE/dt = 0, i.e. D = 0, docs/theory.md §5) on the ramp
  * rows [i0, i1): a sign change of the trace's D between two rows is refined by
  * Brent root finding on D(E(T), T) with E(T) Hermite-interpolated.
  * PEL_ENOROOT when D keeps its sign. */

@@ -1,6 +1,6 @@
 /* trace.c - helpers on evolve traces for the figures: segment rows, E(T) by
  * Hermite interpolation, and stationary points of E found by root finding
- * on D = 0 (where dE/dt = nu Z D vanishes, paper eq. 2 / SPEC §5). */
+ * on D = 0 (where dE/dt = nu Z D vanishes, paper eq. 2 / docs/theory.md §5). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -199,7 +199,7 @@ int pel_fig_add_equilibrium(plt_fig *f, const pel_material *mat, double Ta, doub
     f->ser[s].width = 5.0;
     f->ser[s].no_autoscale = 1;
     for (size_t i = 0; i < n && lo < Tb; i++) {
-        /* denser near T_c, where E_eq(T) plunges (SPEC §4) */
+        /* denser near T_c, where E_eq(T) plunges (docs/theory.md §4) */
         double u = (double)i / (double)(n - 1);
         double T = lo + (Tb - lo) * u * u;
         double E;

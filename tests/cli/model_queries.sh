@@ -29,7 +29,7 @@ bad() {
     [ -s "$tmp/out" ] && fail "'pel $*' printed on stdout while failing"
 }
 
-# ---- barrier: one line Z=.. EA=.. D=.., SPEC §3 reference values ----------
+# ---- barrier: one line Z=.. EA=.. D=.., reference values of docs/spectrum.md ----------
 out=$("$PEL" barrier --W 0.05 --m 1.2 --T 760) || fail "barrier reference run"
 [[ $out =~ ^Z=([^ ]+)\ EA=([^ ]+)\ D=([^ ]+)$ ]] || fail "barrier form: '$out'"
 close "${BASH_REMATCH[1]}" 0.006064564034096949 1e-12 0 || fail "barrier Z: $out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run_paper_protocols.sh - the README's main job (scripts/paper-protocols.sh)
 # works end to end: one CSV per protocol, a summary table whose numbers agree
-# with the CSVs, and the SPEC §5 orderings visible in it.
+# with the CSVs, and the orderings of docs/theory.md §5 visible in it.
 set -euo pipefail
 : "${PEL:?PEL must point to the pel binary}" "${PEL_SOURCE_DIR:?}"
 tmp=$(mktemp -d)
