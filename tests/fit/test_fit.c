@@ -140,7 +140,7 @@ static void test_recover_parameters(void **state)
     }
 }
 
-/* W = 0 (no M1 mode, as in amorphous Si, SPEC §4): W goes to its edge, has no
+/* W = 0 (no M1 mode, as in amorphous Si, docs/theory.md §4): W goes to its edge, has no
  * SE, and m keeps a finite SE conditional on W there. */
 static void test_single_mode(void **state)
 {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """spectrum_truth.py - high-precision truth for the spectrum closed form
-(SPEC §2-3), independent of the C code: Python `decimal` at 60+ digits.
+(docs/theory.md §2-3), independent of the C code: Python `decimal` at 60+ digits.
 
 Writes tests/model/spectrum_truth.csv with two kinds of rows:
   F,u,lnF            ln F(u), F(u) = 1 - sqrt(pi) u erfcx(u)  (the M2 bracket)
@@ -125,7 +125,7 @@ def ln_Z(W, m, T):
         parts.append(W * kT / (kT + eA))
     if W < 1:
         mu = m - s * s / kT
-        # e^C I1(mu) = e^{-m^2/2s^2} s^2 F(u) (SPEC §3, completing the square)
+        # e^C I1(mu) = e^{-m^2/2s^2} s^2 F(u) (docs/theory.md §3, completing the square)
         lnM2 = (1 - W).ln() + ln_I1_times(mu, s) + (-m / kT + s * s / (2 * kT * kT)) - ln_I1_times(m, s)
         parts.append(lnM2.exp())
     z = sum(parts)

@@ -1,4 +1,4 @@
-/* test_equilibrium.c - D(E,T), E_eq(T), T_c and the map (SPEC §4) against
+/* test_equilibrium.c - D(E,T), E_eq(T), T_c and the map (docs/theory.md §4) against
  * independent truths: D from quadrature of the spectrum (spectrum_quad.h)
  * with W(E), m(E) written out from the forms in material.h; E_eq for a
  * constant-W material from a root of the quadrature D in m; T_c against the
@@ -146,7 +146,7 @@ static void test_W0_every_T(void **state)
     }
 }
 
-/* ---- T_c against the analytic condition of SPEC §4 --------------------- */
+/* ---- T_c against the analytic condition of docs/theory.md §4 --------------------- */
 typedef struct tc_ctx {
     double Winf;
 } tc_ctx;

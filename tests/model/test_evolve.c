@@ -1,11 +1,11 @@
 /* test_evolve.c - the E(t) integrator (include/pel/evolve.h) against
- * independent truths, each SPEC §5 claim as its own test, and the cu56zr44
+ * independent truths, each docs/theory.md §5 claim as its own test, and the cu56zr44
  * preset's calibration constraints (issue 2 item 3) one test each.
  *
  * Truths used: the linearised rate -d(nu Z D)/dE at E_eq by central finite
  * differences (relaxation), the bracketed root E_eq(T) of the equilibrium
  * module (holds, cooling at high T, truncated-scan peaks), the analytic T_c
- * condition of SPEC §4, hand-made traces (summaries).  Peaks are located by
+ * condition of docs/theory.md §4, hand-made traces (summaries).  Peaks are located by
  * GSL minimisation over re-integrated protocols, never by a grid maximum. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
@@ -269,7 +269,7 @@ static void test_summarize(void **state)
     assert_int_equal(pel_trace_summarize(&tr, 3, s, NULL), PEL_EINVAL); /* no rows for segment 3 */
 }
 
-/* ------------------------------------------------------ SPEC §5 claims */
+/* ------------------------------------------------------ docs/theory.md §5 claims */
 
 /* Summaries of one protocol run with the default options. */
 static void summarize(const char *text, pel_segment_summary *s, size_t nseg)
@@ -421,7 +421,7 @@ static void test_preset_constants_and_Tc(void **state)
     double Tc;
     assert_int_equal(pel_equilibrium_Tc(&mat, &Tc, NULL), PEL_OK);
     assert_close(Tc, 760.0, 0, 5.0);
-    /* analytic condition W_inf kT/(kT+e_A) = exp(-e_R/kT) (SPEC §4) */
+    /* analytic condition W_inf kT/(kT+e_A) = exp(-e_R/kT) (docs/theory.md §4) */
     double kT = PEL_KB_EV_PER_K * Tc;
     assert_close(mat.W_inf * kT / (kT + mat.eA), exp(-mat.eR / kT), 1e-6, 0);
 }

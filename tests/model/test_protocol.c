@@ -26,7 +26,7 @@ typedef struct good_case {
 } good_case;
 
 static const good_case good[] = {
-    /* SPEC §5 cooling curve from equilibrium at 2000 K */
+    /* docs/theory.md §5 cooling curve from equilibrium at 2000 K */
     {"eq@2000K; cool 100K@1e10K/s", PEL_START_EQUILIBRIUM, 2000, 0, 1, {{PEL_SEG_RAMP, 100, -1e10, 1.9e-7, 11}}},
     /* Fig. 4: cooling then heating at 1e10 K/s */
     {"eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s",

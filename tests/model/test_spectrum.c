@@ -1,4 +1,4 @@
-/* test_spectrum.c - the closed form of SPEC §3 against independent truths:
+/* test_spectrum.c - the closed form of docs/theory.md §3 against independent truths:
  *   - GSL adaptive quadrature of both modes (spectrum_quad.h) on a grid over
  *     1..5000 K, W 0..1, m -1..10 eV, including mu = 0 (form switch);
  *   - 80-digit Python `decimal` values (tests/model/spectrum_truth.py ->
@@ -15,7 +15,7 @@
 #include "spectrum_quad.h"
 #include "testutil.h"
 
-/* Required accuracy (SPEC §3): 1e-12 relative on Z = 1e-12 absolute on ln Z,
+/* Required accuracy (docs/theory.md §3): 1e-12 relative on Z = 1e-12 absolute on ln Z,
  * 1e-12 eV on the mean barrier. */
 #define TOL_LNZ 1e-12
 #define TOL_EA 1e-12
@@ -114,7 +114,7 @@ static void test_high_precision_table(void **state)
     print_message("80-digit truth: max |d ln F| = %.3g, |d ln Z| = %.3g, |d EA| = %.3g eV\n", wF, wZ, wE);
 }
 
-/* ---- SPEC §3 reference values ------------------------------------------ */
+/* ---- docs/theory.md §3 reference values ------------------------------------------ */
 static void test_spec_reference(void **state)
 {
     (void)state;

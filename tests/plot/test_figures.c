@@ -5,7 +5,7 @@
  *     finder in E, independent of the figure's root finding in T) and is the
  *     maximum of its branch;
  *   hysteresis: heating dE/dT peak higher and hotter than the cooling one,
- *     heating minimum on E_eq, faster cooling freezes higher (SPEC §5);
+ *     heating minimum on E_eq, faster cooling freezes higher (docs/theory.md §5);
  *   map: the shading sign is the sign of pel_equilibrium_D; cooling curves
  *     start on E_eq(2000 K) and freeze higher at higher rates;
  *   spectra: P(E_A|E) integrates to 1 (trapezoid quadrature), W and m
@@ -301,7 +301,7 @@ static void test_hysteresis_claims(void **state)
     double Tc_pk, Th_pk, Tdummy;
     double cool_pk = series_max(&t, "cool_1e10", "dEdT_eV_per_atom_per_K", &Tc_pk);
     double heat_pk = series_max(&t, "heat_1e10", "dEdT_eV_per_atom_per_K", &Th_pk);
-    /* SPEC §5: the heating peak is larger and at higher T than the cooling peak */
+    /* docs/theory.md §5: the heating peak is larger and at higher T than the cooling peak */
     assert_true(heat_pk > cool_pk);
     assert_true(Th_pk > Tc_pk);
     /* the marked dE/dT peaks are those maxima */
