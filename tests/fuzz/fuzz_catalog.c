@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pel_catalog_free(&cat);
     int truncated = 0;
     pel_error err2 = {0};
-    rc = pel_catalog_recover(path, &cat, &truncated, &err2);
+    rc = pel_catalog_recover(path, NULL, &cat, &truncated, &err2);
     FUZZ_CHECK_ERROR(rc, err2);
     pel_catalog_free(&cat);
     return 0;
