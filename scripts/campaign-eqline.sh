@@ -36,8 +36,9 @@ run "$out/liquid2000" --protocol "eq@2000K; hold 50ps" --composition Cu56Zr44 --
 liquid=$out/liquid2000/r1/final.data
 
 # T_K hold sampling: longer holds where the liquid relaxes slower
-for spec in "1200 100ps 2" "1100 200ps 4" "1000 500ps 5" "1400 40ps 2" "1600 30ps 2" "1800 30ps 2" \
-            "2000 30ps 2" "950 1ns 10" "900 2ns 10"; do
+# (cheap hot points first, so that each session adds finished points)
+for spec in "1200 100ps 2" "1100 200ps 4" "1400 40ps 2" "1600 30ps 2" "1800 30ps 2" "2000 30ps 2" \
+            "1300 60ps 2" "1500 40ps 2" "1000 500ps 5" "950 1ns 10" "900 2ns 10"; do
     read -r T hold every <<<"$spec"
     run "$out/T${T}_above" --protocol "eq@${T}K; hold $hold" --data "$liquid" --seed 11 --sample-every-ps "$every"
     run "$out/T${T}_below" --protocol "eq@${T}K; hold $hold" --data "$glass" --seed 21 --sample-every-ps "$every"
