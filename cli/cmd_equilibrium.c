@@ -5,10 +5,35 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cli_model.h"
+#include "pel/calibrate.h"
 #include "pel/equilibrium.h"
+
+/* Draws and level of the E_eq band of a calibrated material (as pel tc). */
+#define EQ_DRAWS 400
+#define EQ_LEVEL 0.95
+
+struct grid {
+    const double *T;
+    size_t n;
+};
+
+/* E_eq at every grid temperature of one drawn material; NaN below its T_c */
+static int eq_of(const pel_material *m, void *ctx, double *out, pel_error *err)
+{
+    const struct grid *g = ctx;
+    for (size_t i = 0; i < g->n; i++) {
+        int rc = pel_equilibrium_E(m, g->T[i], &out[i], err);
+        if (rc == PEL_ENOROOT)
+            out[i] = NAN;
+        else if (rc != PEL_OK)
+            return rc;
+    }
+    return PEL_OK;
+}
 
 static void usage(FILE *fp)
 {
@@ -19,7 +44,12 @@ static void usage(FILE *fp)
                 "  --T a:b:c      temperatures in K, 0 < T <= 1e5\n"
                 "  --json         {\"material\", \"Tc_K\", \"T_K\": [...], \"Eeq_eV_per_atom\": [... or null]}\n"
                 "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n\n"
-                "CSV columns: T_K,Eeq_eV_per_atom (empty where no equilibrium exists, T < T_c).\n");
+                "CSV columns: T_K,Eeq_eV_per_atom (empty where no equilibrium exists, T < T_c).\n"
+                "When the material file carries the covariance of a calibration ([covariance],\n"
+                "written by pel calibrate), two more: Eeq_lo_eV_per_atom,Eeq_hi_eV_per_atom, the\n"
+                "central 95%% band of E_eq over %d materials drawn from that Gaussian (seed 1;\n"
+                "empty where fewer than half the draws have an equilibrium).\n",
+                EQ_DRAWS);
 }
 
 int cli_cmd_equilibrium(int argc, char **argv)
@@ -79,6 +109,22 @@ int cli_cmd_equilibrium(int argc, char **argv)
             return cli_fail(cmd, &err);
         }
     }
+    pel_material_cov cov = {0};
+    double *lo = NULL, *hi = NULL;
+    if ((strchr(matname, '/') || strchr(matname, '.')) && pel_material_load_cov(matname, &cov, &err) != PEL_OK) {
+        free(T);
+        free(E);
+        return cli_fail(cmd, &err);
+    }
+    if (cov.n > 0) {
+        struct grid g = {T, n};
+        lo = malloc(n * sizeof *lo), hi = malloc(n * sizeof *hi);
+        if (!lo || !hi || pel_calibrate_interval(&mat, &cov, 1, EQ_DRAWS, EQ_LEVEL, eq_of, &g, n, lo, hi, NULL, &err)) {
+            int rc = lo && hi ? cli_fail(cmd, &err) : cli_errorf(cmd, CLI_FAIL, "out of memory");
+            free(T), free(E), free(lo), free(hi);
+            return rc;
+        }
+    }
     int status;
     if (json) {
         double Tc;
@@ -92,8 +138,19 @@ int cli_cmd_equilibrium(int argc, char **argv)
             json_array_append_new(jt, json_real(T[i]));
             json_array_append_new(je, cli_jnum(E[i]));
         }
-        status = cli_json_print(cmd, json_pack("{s:s,s:o,s:o,s:o}", "material", mat.name, "Tc_K", cli_jnum(Tc),
-                                               "T_K", jt, "Eeq_eV_per_atom", je));
+        json_t *o = json_pack("{s:s,s:o,s:o,s:o}", "material", mat.name, "Tc_K", cli_jnum(Tc), "T_K", jt,
+                              "Eeq_eV_per_atom", je);
+        if (o && lo) {
+            json_t *jl = json_array(), *jh = json_array();
+            for (size_t i = 0; i < n && jl && jh; i++) {
+                json_array_append_new(jl, cli_jnum(lo[i]));
+                json_array_append_new(jh, cli_jnum(hi[i]));
+            }
+            json_object_set_new(o, "Eeq_lo_eV_per_atom", jl);
+            json_object_set_new(o, "Eeq_hi_eV_per_atom", jh);
+            json_object_set_new(o, "band_level", json_real(EQ_LEVEL));
+        }
+        status = cli_json_print(cmd, o);
     } else {
         cli_sink sink;
         if (cli_sink_open(cmd, out, &sink)) {
@@ -101,16 +158,23 @@ int cli_cmd_equilibrium(int argc, char **argv)
             free(E);
             return CLI_FAIL;
         }
-        fprintf(sink.fp, "T_K,Eeq_eV_per_atom\n");
+        fprintf(sink.fp, lo ? "T_K,Eeq_eV_per_atom,Eeq_lo_eV_per_atom,Eeq_hi_eV_per_atom\n" : "T_K,Eeq_eV_per_atom\n");
         for (size_t i = 0; i < n; i++) {
             fprintf(sink.fp, "%.15g,", T[i]);
-            if (isfinite(E[i]))
-                fprintf(sink.fp, "%.17g", E[i]);
+            const double cols[3] = {E[i], lo ? lo[i] : NAN, hi ? hi[i] : NAN};
+            for (int c = 0; c < (lo ? 3 : 1); c++) {
+                if (c)
+                    fputc(',', sink.fp);
+                if (isfinite(cols[c]))
+                    fprintf(sink.fp, "%.17g", cols[c]);
+            }
             fputc('\n', sink.fp);
         }
         status = cli_sink_close(cmd, &sink, 1);
     }
     free(T);
     free(E);
+    free(lo);
+    free(hi);
     return status;
 }

@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "pel/calibrate.h"
 #include "pel/equilibrium.h"
 
@@ -30,6 +27,15 @@ static void usage(FILE *fp)
                 "calibration ([covariance], written by pel calibrate), three numbers: T_c and the\n"
                 "central 95%% interval of T_c over %d materials drawn from that Gaussian (seed 1).\n",
                 TC_DRAWS);
+}
+
+/* T_c of one drawn material; NaN when it has none */
+static int tc_of(const pel_material *m, void *ctx, double *out, pel_error *err)
+{
+    (void)ctx, (void)err;
+    if (pel_equilibrium_Tc(m, out, NULL) != PEL_OK)
+        *out = NAN;
+    return PEL_OK;
 }
 
 int cli_cmd_tc(int argc, char **argv)
@@ -69,25 +75,9 @@ int cli_cmd_tc(int argc, char **argv)
     double lo = NAN, hi = NAN;
     size_t ok = 0;
     if (cov.n > 0) {
-        double *draw = malloc(TC_DRAWS * sizeof *draw);
-        if (!draw)
-            return cli_errorf(cmd, CLI_FAIL, "out of memory");
-        for (size_t k = 0; k < TC_DRAWS; k++) {
-            pel_material m;
-            if (pel_calibrate_draw(&mat, &cov, 1, k, &m, &err) != PEL_OK) {
-                free(draw);
-                return cli_fail(cmd, &err);
-            }
-            /* a draw outside the material's range has no T_c: skipped, counted */
-            if (pel_material_check(&m, NULL) == PEL_OK && pel_equilibrium_Tc(&m, &draw[ok], NULL) == PEL_OK)
-                ok++;
-        }
-        if (ok >= 2) {
-            gsl_sort(draw, 1, ok);
-            lo = gsl_stats_quantile_from_sorted_data(draw, 1, ok, 0.5 * (1.0 - TC_LEVEL));
-            hi = gsl_stats_quantile_from_sorted_data(draw, 1, ok, 1.0 - 0.5 * (1.0 - TC_LEVEL));
-        }
-        free(draw);
+        /* a draw outside the material's range or without a T_c is skipped, counted */
+        if (pel_calibrate_interval(&mat, &cov, 1, TC_DRAWS, TC_LEVEL, tc_of, NULL, 1, &lo, &hi, &ok, &err) != PEL_OK)
+            return cli_fail(cmd, &err);
         if (ok < TC_DRAWS / 2)
             return cli_errorf(cmd, CLI_FAIL, "only %zu of %d parameter draws give a valid material with a T_c", ok,
                               TC_DRAWS);

@@ -212,6 +212,22 @@ void pel_calibrate_switch_form(pel_material *m, char kind, int form, double E_re
 int pel_calibrate_draw(const pel_material *mat, const pel_material_cov *cov, uint64_t seed, size_t k,
                        pel_material *out, pel_error *err);
 
+/* One or more numbers computed from a material (pel_calibrate_interval):
+ * fill out[0..nout) (NaN where the number does not exist for this material,
+ * e.g. no equilibrium below its T_c) and return PEL_OK, a positive value to
+ * skip the draw, or a negative PEL_E* code (err set) to stop. */
+typedef int (*pel_calibrate_stat_fn)(const pel_material *m, void *ctx, double *out, pel_error *err);
+
+/* Central `level` interval (0 < level < 1) of each of nout numbers over
+ * ndraws materials drawn from N(mat, cov) (pel_calibrate_draw with seed;
+ * draws failing pel_material_check are skipped).  lo[j], hi[j] are the
+ * quantiles over the draws whose number j is finite, NaN when fewer than
+ * half of all draws give one; n_ok[j] (may be NULL) counts them.  Same seed,
+ * same interval.  The caller owns lo, hi, n_ok. */
+int pel_calibrate_interval(const pel_material *mat, const pel_material_cov *cov, uint64_t seed, size_t ndraws,
+                           double level, pel_calibrate_stat_fn fn, void *ctx, size_t nout, double *lo, double *hi,
+                           size_t *n_ok, pel_error *err);
+
 /* Read an equilibrium-line CSV (columns T_K, E_eq_eV_per_atom,
  * E_eq_se_eV_per_atom required; a `met` column with 0 skips that row, and
  * *n_skipped counts them).  Arrays are new, freed by the caller. */

@@ -3,11 +3,15 @@
  * from a fitted parameter covariance (confidence intervals of derived
  * quantities such as T_c, by sampling). */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "pel/calibrate.h"
 
@@ -111,5 +115,55 @@ done:
     gsl_vector_free(lam);
     gsl_eigen_symmv_free(ws);
     gsl_rng_free(rng);
+    return rc;
+}
+
+int pel_calibrate_interval(const pel_material *mat, const pel_material_cov *cov, uint64_t seed, size_t ndraws,
+                           double level, pel_calibrate_stat_fn fn, void *ctx, size_t nout, double *lo, double *hi,
+                           size_t *n_ok, pel_error *err)
+{
+    if (!(level > 0.0 && level < 1.0) || ndraws < 2 || nout == 0 || ndraws > SIZE_MAX / sizeof(double) / nout)
+        return pel_error_set(err, PEL_EINVAL, "interval: level %g must be in (0, 1), draws >= 2 (got %zu)", level,
+                             ndraws);
+    /* one row of nout numbers per draw, then one column per number */
+    double *v = malloc(ndraws * nout * sizeof *v), *col = malloc(ndraws * sizeof *col);
+    if (!v || !col) {
+        free(v);
+        free(col);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory for %zu draws", ndraws);
+    }
+    size_t rows = 0;
+    int rc = PEL_OK;
+    for (size_t k = 0; k < ndraws; k++) {
+        pel_material m;
+        if ((rc = pel_calibrate_draw(mat, cov, seed, k, &m, err)) != PEL_OK)
+            goto done;
+        if (pel_material_check(&m, NULL) != PEL_OK)
+            continue;
+        int r = fn(&m, ctx, v + rows * nout, err);
+        if (r < 0) {
+            rc = r;
+            goto done;
+        }
+        if (r == 0)
+            rows++;
+    }
+    for (size_t j = 0; j < nout; j++) {
+        size_t ok = 0;
+        for (size_t k = 0; k < rows; k++)
+            if (isfinite(v[k * nout + j]))
+                col[ok++] = v[k * nout + j];
+        if (n_ok)
+            n_ok[j] = ok;
+        lo[j] = hi[j] = NAN;
+        if (ok >= 2 && 2 * ok >= ndraws) {
+            gsl_sort(col, 1, ok);
+            lo[j] = gsl_stats_quantile_from_sorted_data(col, 1, ok, 0.5 * (1.0 - level));
+            hi[j] = gsl_stats_quantile_from_sorted_data(col, 1, ok, 0.5 * (1.0 + level));
+        }
+    }
+done:
+    free(v);
+    free(col);
     return rc;
 }

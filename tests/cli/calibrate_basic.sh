@@ -22,7 +22,10 @@ grep -q '^\[covariance\]' "$out" || fail "no [covariance] section"
 grep -q '^name = testcal' "$out" || fail "name"
 # every model command loads it
 "$PEL" run --material "$out" --protocol "eq@2000K; cool 300K@1e12K/s" >/dev/null || fail "run on the result"
-"$PEL" equilibrium --material "$out" --T 1500:2000:250 >/dev/null || fail "equilibrium on the result"
+"$PEL" equilibrium --material "$out" --T 1500:2000:250 >"$T/eq" || fail "equilibrium on the result"
+# with a covariance, a 95 % band around E_eq at each T
+head -n 1 "$T/eq" | grep -qx 'T_K,Eeq_eV_per_atom,Eeq_lo_eV_per_atom,Eeq_hi_eV_per_atom' || fail "band columns: $(head -n 1 "$T/eq")"
+awk -F, 'NR > 1 { n++; if (!($3 < $2 && $2 < $4)) bad = 1 } END { exit !(n == 3 && !bad) }' "$T/eq" || fail "band: $(cat "$T/eq")"
 tc=$("$PEL" tc --material "$out") || fail "tc on the result"
 set -- $tc
 [ $# -eq 3 ] || fail "tc with a covariance should print T_c and an interval: '$tc'"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -422,12 +423,62 @@ static void test_draw(void **state)
     assert_non_null(strstr(err.msg, "positive definite"));
 }
 
+/* Statistics of a drawn material for test_interval: e_R itself, and a
+ * number that exists only when e_R is above the mean (NaN otherwise). */
+static int interval_stat(const pel_material *m, void *ctx, double *out, pel_error *err)
+{
+    (void)err;
+    const double *mean = ctx;
+    out[0] = m->eR;
+    out[1] = m->eR > *mean ? m->eR : NAN;
+    out[2] = m->eR > *mean + 1e-3 ? m->eR : NAN; /* ~16 % of draws: too few */
+    return PEL_OK;
+}
+
+/* pel_calibrate_interval: for a Gaussian parameter, the central 95 % interval
+ * is mean -+ 1.96 sd (the normal quantile from GSL, independent of the
+ * sampling); a number defined on half the draws has the quantiles of the
+ * upper half-normal; one defined on fewer than half has none. */
+static void test_interval(void **state)
+{
+    (void)state;
+    pel_material m = truth();
+    pel_material_cov c = {.n = 1};
+    c.param[0] = pel_material_param_find("eR");
+    double sd = 1e-3;
+    c.c[0] = sd * sd;
+    enum { N = 4000 };
+    double lo[3], hi[3];
+    size_t ok[3];
+    assert_int_equal(pel_calibrate_interval(&m, &c, 5, N, 0.95, interval_stat, &m.eR, 3, lo, hi, ok, NULL), PEL_OK);
+    double z = gsl_cdf_ugaussian_Pinv(0.975);
+    /* quantile sampling error at p = 0.025: sqrt(p(1-p)/N)/phi(z) ~ 0.043 sd */
+    assert_close(lo[0], m.eR - z * sd, 0, 0.15 * sd);
+    assert_close(hi[0], m.eR + z * sd, 0, 0.15 * sd);
+    assert_true(ok[0] == N);
+    assert_true(ok[1] > 0.45 * N && ok[1] < 0.55 * N);
+    if (ok[1] * 2 >= N) { /* half-normal quantiles 2.5 % and 97.5 % */
+        assert_close(lo[1], m.eR + gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * 0.025) * sd, 0, 0.15 * sd);
+        assert_close(hi[1], m.eR + gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * 0.975) * sd, 0, 0.15 * sd);
+    } else {
+        assert_true(isnan(lo[1]) && isnan(hi[1]));
+    }
+    assert_true(isnan(lo[2]) && isnan(hi[2]));
+    /* same seed, same interval */
+    double lo2[3], hi2[3];
+    assert_int_equal(pel_calibrate_interval(&m, &c, 5, N, 0.95, interval_stat, &m.eR, 3, lo2, hi2, NULL, NULL), PEL_OK);
+    assert_true(lo2[0] == lo[0] && hi2[0] == hi[0]);
+    pel_error err = {0};
+    assert_int_equal(pel_calibrate_interval(&m, &c, 5, N, 1.0, interval_stat, &m.eR, 3, lo, hi, ok, &err), PEL_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_noise_estimate),
         cmocka_unit_test(test_readers),
         cmocka_unit_test(test_draw),
+        cmocka_unit_test(test_interval),
         cmocka_unit_test(test_preset_meets_md),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_recovers_truth),
