@@ -110,20 +110,30 @@ static void write_summary(FILE *fp, const char *pfx, const cal_run *r, double **
     fprintf(fp, "%sform combinations (best BIC chosen):\n", pfx);
     for (size_t k = 0; k < r->n_cand; k++) {
         const cal_cand *c = &r->cand[k];
-        if (c->ok)
-            fprintf(fp, "%s  %s %-34s k=%zu -lnL=%.3f AIC=%.3f BIC=%.3f held-out -lnL=%.4g (%.1f s)%s%s\n", pfx,
+        if (c->ok) {
+            char ho[48] = ""; /* no held-out data: no score (never a NaN in the report) */
+            if (isfinite(c->holdout_nll))
+                snprintf(ho, sizeof ho, " held-out -lnL=%.4g", c->holdout_nll);
+            fprintf(fp, "%s  %s %-34s k=%zu -lnL=%.3f AIC=%.3f BIC=%.3f%s (%.1f s)%s%s\n", pfx,
                     k == r->best ? "*" : " ", forms_text(c, ft, sizeof ft), c->res.n_free, c->res.nll, c->res.aic,
-                    c->res.bic, c->holdout_nll, c->seconds, c->held[0] ? "; held at bound: " : "", c->held);
-        else
+                    c->res.bic, ho, c->seconds, c->held[0] ? "; held at bound: " : "", c->held);
+        } else
             fprintf(fp, "%s    %-34s refused: %s\n", pfx, forms_text(c, ft, sizeof ft), c->msg);
     }
     fprintf(fp, "%s-ln L = %.6f (catalogs %.6f, eq-line %.6f, tables %.6f); %zu data, %zu free; %zu evaluations\n", pfx,
             res->nll, res->nll_cat, res->nll_eq, res->nll_tab, res->n_data, res->n_free, res->n_eval);
-    fprintf(fp, "%sfitted (value, standard error from the Hessian, bootstrap sd over %zu refits):\n", pfx,
-            res->n_boot_ok);
-    for (size_t k = 0; k < res->n_free; k++)
-        fprintf(fp, "%s  %-10s %.10g  se %.3g  boot %.3g\n", pfx, pel_material_param_name((size_t)res->param[k]),
-                res->value[k], res->se[k], res->boot_sd[k]);
+    if (res->n_boot_ok > 0)
+        fprintf(fp, "%sfitted (value, standard error from the Hessian, bootstrap sd over %zu refits):\n", pfx,
+                res->n_boot_ok);
+    else
+        fprintf(fp, "%sfitted (value, standard error from the Hessian):\n", pfx);
+    for (size_t k = 0; k < res->n_free; k++) {
+        fprintf(fp, "%s  %-10s %.10g  se %.3g", pfx, pel_material_param_name((size_t)res->param[k]), res->value[k],
+                res->se[k]);
+        if (res->n_boot_ok > 0)
+            fprintf(fp, "  boot %.3g", res->boot_sd[k]);
+        fputc('\n', fp);
+    }
     fprintf(fp, "%scorrelations (rows and columns in the order above):\n", pfx);
     for (size_t k = 0; k < res->n_free; k++) {
         fprintf(fp, "%s ", pfx);

@@ -14,6 +14,8 @@ args=(--md "$T/md_1e13.csv@1e13" --md "$T/md_1e12.csv@1e12" --catalog "$D/fit_ca
       --catalog "$D/fit_catalog_b.csv" --fix W_top,W_dE,m_slope,S_E --name testcal)
 "$PEL" calibrate "${args[@]}" --out "$out" >"$T/report" 2>"$T/err" || fail "calibrate: $(cat "$T/err")"
 [ -s "$out" ] || fail "no material written"
+# no bootstrap and no hold-out asked: no NaN in their place
+! grep -wiq 'nan' "$T/report" "$out" || fail "NaN in the report: $(grep -wi nan "$T/report" "$out" | head -n 2)"
 for f in "$T/md_1e13.csv" "$T/md_1e12.csv" "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv"; do
     h=$(sha256sum "$f" | cut -d' ' -f1)
     grep -qF "$h  $f" "$out" || fail "sha256 of $f ($h) not in the material file"
