@@ -37,8 +37,10 @@ static void usage(FILE *fp)
                 "                 protocol.csv or mean.csv with E_IS_se_eV_per_atom): the first is added to map;\n"
                 "                 all (repeatable, up to 8) make the md figure, with the model at each table's rate\n"
                 "  --eqline CSV   equilibrium-line points of `pel isotherm` with error bars on the md figure\n"
-                "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra\n"
-                "                 (repeatable; further file arguments are catalogs too)\n"
+                "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra, and draw\n"
+                "                 the calibration figure: each catalog against the material (with the 95%%\n"
+                "                 band of W, m when the material file has a [covariance]); repeatable,\n"
+                "                 further file arguments are catalogs too\n"
                 "  --help         this text\n",
             PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
 }
@@ -99,11 +101,18 @@ static int check_only(const char *only)
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(k < 63 ? k : 63), p);
         if (!pel_figure_find(name))
-            return cli_errorf(CMD, 1, "--only: unknown figure '%s' (known: spectra, map, hysteresis, truncated)",
+            return cli_errorf(CMD, 1, "--only: unknown figure '%s' (known: spectra, map, hysteresis, truncated, md, "
+                                      "calibration)",
                               name);
         p += k + (p[k] == ',');
     }
     return 0;
+}
+
+/* The md and calibration figures are drawn only from the data they show. */
+static int has_data(const char *fig, int md_data, size_t nev)
+{
+    return strcmp(fig, "md") ? strcmp(fig, "calibration") || nev > 0 : md_data;
 }
 
 int cli_cmd_figures(int argc, char **argv)
@@ -177,12 +186,17 @@ int cli_cmd_figures(int argc, char **argv)
     int md_data = nmd > 0 || o.eqline_csv;
     if (!md_data && only && selected(only, "md"))
         return cli_errorf(CMD, CLI_USAGE, "figure md needs --md or --eqline");
+    if (nev == 0 && only && selected(only, "calibration"))
+        return cli_errorf(CMD, CLI_USAGE, "figure calibration needs --events");
     for (size_t i = 0; i < nev; i++)
         if (access(events[i], R_OK) != 0)
             return cli_errorf(CMD, CLI_FAIL, "--events: cannot read %s: %s", events[i], strerror(errno));
     pel_material mat;
-    if (pel_material_resolve(material, &mat, &err) != PEL_OK)
+    pel_material_cov cov = {0};
+    if (pel_material_resolve(material, &mat, &err) != PEL_OK ||
+        ((strchr(material, '/') || strchr(material, '.')) && pel_material_load_cov(material, &cov, &err) != PEL_OK))
         return cli_fail(CMD, &err);
+    o.cov = &cov;
     if (pel_plot_check_devices(o.formats, &err) != PEL_OK)
         return cli_fail(CMD, &err);
     if (prepare_dir(o.out_dir))
@@ -192,10 +206,10 @@ int cli_cmd_figures(int argc, char **argv)
     cli_progress_init(&prog, "pel figures", 5.0);
     size_t nsel = 0, done = 0;
     for (size_t i = 0; i < pel_nfigures; i++)
-        nsel += selected(only, pel_figures[i].name) && (md_data || strcmp(pel_figures[i].name, "md"));
+        nsel += selected(only, pel_figures[i].name) && has_data(pel_figures[i].name, md_data, nev);
     for (size_t i = 0; i < pel_nfigures; i++) {
         const pel_figure *fig = &pel_figures[i];
-        if (!selected(only, fig->name) || (!md_data && !strcmp(fig->name, "md")))
+        if (!selected(only, fig->name) || !has_data(fig->name, md_data, nev))
             continue;
         cli_progress_cb(&prog, (double)done, (double)nsel, fig->name);
         char notes[1024] = "";

@@ -53,6 +53,8 @@ typedef struct pel_figure_opts {
                                     E_eq_se_eV_per_atom, met), or NULL */
     const char *const *events;   /* event catalogs of `pel art` (EA_eV, ER_eV, status), or NULL */
     size_t nevents;
+    const pel_material_cov *cov; /* covariance of a calibrated material (pel_material_load_cov): the
+                                    `calibration` figure draws its 95 % band; NULL or n = 0: none */
 } pel_figure_opts;
 
 void pel_figure_opts_default(pel_figure_opts *o);
@@ -67,7 +69,7 @@ typedef struct pel_figure {
                pel_error *err);
 } pel_figure;
 
-/* The table of figures (spectra, map, hysteresis, truncated) and its length. */
+/* The table of figures (spectra, map, hysteresis, truncated, md, calibration) and its length. */
 extern const pel_figure pel_figures[];
 extern const size_t pel_nfigures;
 

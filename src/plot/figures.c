@@ -1,6 +1,6 @@
 /* figures.c - the table of the paper's figures (plot.h), output formats and
  * the PLplot device check.  The figures themselves live in fig_spectra.c,
- * fig_map.c, fig_scans.c and fig_md.c. */
+ * fig_map.c, fig_scans.c, fig_md.c and fig_calib.c. */
 #include <string.h>
 
 #include <plplot.h>
@@ -22,6 +22,9 @@ const pel_figure pel_figures[] = {
     {"md", "pel's MD over the model: equilibrium-line points, cooling tables, model curves at their rates "
            "(drawn with --md/--eqline)",
      pel_fig_md},
+    {"calibration", "ART catalogs against the material: E_A histograms vs P(E_A|E_IS), W(E), m(E) with the "
+                    "covariance band and per-catalog fits (drawn with --events)",
+     pel_fig_calibration},
 };
 const size_t pel_nfigures = sizeof pel_figures / sizeof pel_figures[0];
 

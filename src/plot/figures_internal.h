@@ -21,6 +21,10 @@ int pel_fig_truncated(const pel_material *mat, const pel_figure_opts *o, char *n
 /* Needs o->md_tables or o->eqline_csv; without them it draws nothing and says so in notes. */
 int pel_fig_md(const pel_material *mat, const pel_figure_opts *o, char *notes, size_t notes_size, pel_error *err);
 
+/* Needs o->events; without them it draws nothing and says so in notes (fig_calib.c). */
+int pel_fig_calibration(const pel_material *mat, const pel_figure_opts *o, char *notes, size_t notes_size,
+                        pel_error *err);
+
 /* Overlay the event catalogs of o->events on the spectra figure (events.c). */
 int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opts *o, double EA_max, char *notes,
                        size_t notes_size, pel_error *err);

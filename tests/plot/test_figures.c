@@ -166,6 +166,8 @@ static void read_fig_csv(const char *name, pel_csv *t)
 
 /* ---- fixtures ------------------------------------------------------------ */
 
+static void write_catalog(const char *cat);
+
 static int setup(void **state)
 {
     (void)state;
@@ -203,6 +205,19 @@ static int setup(void **state)
             return -1;
         }
     }
+    /* the calibration figure is drawn from catalogs only */
+    static char cat[400];
+    static const char *events[1];
+    snprintf(cat, sizeof cat, "%s/catalog_setup.csv", dir);
+    write_catalog(cat);
+    events[0] = cat;
+    o.events = events;
+    o.nevents = 1;
+    char notes[512] = "";
+    if (pel_figure_find("calibration")->run(&mat, &o, notes, sizeof notes, &err) != PEL_OK) {
+        fprintf(stderr, "figure calibration: %s\n", err.msg);
+        return -1;
+    }
     return 0;
 }
 
@@ -219,7 +234,7 @@ static int teardown(void **state)
 static void test_files_valid(void **state)
 {
     (void)state;
-    assert_int_equal(pel_nfigures, 5);
+    assert_int_equal(pel_nfigures, 6);
     for (size_t i = 0; i < pel_nfigures; i++) {
         const char *name = pel_figures[i].name;
         check_png(fig_path(name, "png"), W_REQ, H_REQ);
@@ -592,11 +607,10 @@ static void test_bad_options(void **state)
 #define EV_W 0.2
 #define EV_M 1.8
 #define EV_X_CAP 6.0
-static void test_events_overlay(void **state)
+/* A catalog of EV_N events sampled from eq. 3 (W = EV_W, m = EV_M, e_A and s
+ * of the test material) and eq. 5 at E_IS = -4.72 eV/atom, with failed rows. */
+static void write_catalog(const char *cat)
 {
-    (void)state;
-    char cat[300];
-    snprintf(cat, sizeof cat, "%s/catalog.csv", dir);
     FILE *fp = fopen(cat, "w");
     assert_non_null(fp);
     fprintf(fp, "# E_IS_eV_per_atom=-4.72\nsearch_id,center_id,status,E_initial_eV,EA_eV,ER_eV\n");
@@ -617,6 +631,14 @@ static void test_events_overlay(void **state)
     }
     gsl_rng_free(rng);
     fclose(fp);
+}
+
+static void test_events_overlay(void **state)
+{
+    (void)state;
+    char cat[300];
+    snprintf(cat, sizeof cat, "%s/catalog.csv", dir);
+    write_catalog(cat);
     pel_figure_opts o;
     pel_figure_opts_default(&o);
     const char *events[] = {cat};
@@ -661,6 +683,85 @@ static void test_events_overlay(void **state)
     assert_non_null(strstr(err.msg, "--events"));
 }
 
+/* Value of column col in the first row of series name (NaN if none). */
+static double series_first(const pel_csv *t, const char *name, const char *col)
+{
+    for (size_t r = 0; r < t->nrow; r++)
+        if (is_series(t, r, name))
+            return num(t, r, col);
+    return NAN;
+}
+
+/* The calibration figure on a catalog sampled from a known spectrum: the
+ * material that made it has the spectrum drawn over the histogram with unit
+ * area (quadrature), is not rejected by the events (KS), while a material
+ * with m 0.3 eV off is; the catalog's own fit recovers W and m within
+ * sampling error; for a constant W the covariance band is W -+ 1.96 sd, the
+ * normal quantile. */
+static void test_calibration_figure(void **state)
+{
+    (void)state;
+    char cat[300], sub[300];
+    snprintf(cat, sizeof cat, "%s/catalog_cal.csv", dir);
+    write_catalog(cat);
+    pel_material truth = mat;
+    truth.W_form = PEL_W_LINEAR, truth.W_0 = EV_W, truth.W_slope = 0.0, truth.W_E0 = -4.72;
+    truth.m_form = PEL_M_LINEAR, truth.m_0 = EV_M, truth.m_slope = 0.0, truth.m_E0 = -4.72;
+    pel_error err = {0};
+    if (pel_material_check(&truth, &err) != PEL_OK)
+        fail_msg("%s", err.msg);
+    pel_material_cov cov = {.n = 1};
+    cov.param[0] = pel_material_param_find("W_0");
+    cov.c[0] = 0.01 * 0.01;
+    pel_figure_opts o;
+    pel_figure_opts_default(&o);
+    const char *events[] = {cat};
+    o.events = events;
+    o.nevents = 1;
+    o.cov = &cov;
+    for (int wrong = 0; wrong <= 1; wrong++) {
+        snprintf(sub, sizeof sub, "%s/cal%d", dir, wrong);
+        assert_int_equal(mkdir(sub, 0777), 0);
+        o.out_dir = sub;
+        pel_material m = truth;
+        m.m_0 += wrong ? 0.3 : 0.0;
+        char notes[512] = "";
+        if (pel_figure_find("calibration")->run(&m, &o, notes, sizeof notes, &err) != PEL_OK)
+            fail_msg("%s", err.msg);
+        pel_csv t;
+        snprintf(sub, sizeof sub, "%s/cal%d/calibration.csv", dir, wrong);
+        assert_int_equal(pel_csv_read(sub, &t, &err), PEL_OK);
+        double ks = series_first(&t, "model_EA_1", "KS_p");
+        if (wrong) {
+            assert_true(ks < 1e-6);
+            pel_csv_clear(&t);
+            continue;
+        }
+        assert_true(ks > 1e-3);
+        /* trapezoid area of the drawn spectrum (tail beyond the axis < 0.2 %) */
+        double area = 0, px = NAN, pp = NAN;
+        for (size_t r = 0; r < t.nrow; r++) {
+            if (!is_series(&t, r, "model_EA_1"))
+                continue;
+            double x = num(&t, r, "EA_eV"), p = num(&t, r, "P_per_eV");
+            if (isfinite(px))
+                area += 0.5 * (x - px) * (p + pp);
+            px = x, pp = p;
+        }
+        assert_close(area, 1.0, 0, 0.005);
+        /* the catalog's own fit (binomial se ~0.01 on W, ~0.02 eV on m) */
+        assert_close(series_first(&t, "fit_W_m_1", "W"), EV_W, 0, 0.04);
+        assert_close(series_first(&t, "fit_W_m_1", "m_eV"), EV_M, 0, 0.08);
+        double se = series_first(&t, "fit_W_m_1", "W_se");
+        assert_true(se > 0.003 && se < 0.03);
+        /* 400 draws: quantile error ~0.1 sd at 2.5 % */
+        double z = 1.959963984540054;
+        assert_close(series_first(&t, "band_lo", "W"), EV_W - z * 0.01, 0, 0.003);
+        assert_close(series_first(&t, "band_hi", "W"), EV_W + z * 0.01, 0, 0.003);
+        pel_csv_clear(&t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +776,7 @@ int main(void)
         cmocka_unit_test(test_plot_csv),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_events_overlay),
+        cmocka_unit_test(test_calibration_figure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
