@@ -1,5 +1,5 @@
-/* bench_spectrum.c - speed of the spectrum closed form (SPEC §3) and of the
- * equilibrium line (SPEC §4), against a plain GSL-quadrature evaluation of Z
+/* bench_spectrum.c - speed of the spectrum closed form (docs/theory.md §3) and of the
+ * equilibrium line (docs/theory.md §4), against a plain GSL-quadrature evaluation of Z
  * in the same run.
  *
  *   bench_spectrum [n_calls]       (default 2000000)

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """peer_radau.py - SciPy Radau peer for bench_evolve (issue 2 item 7).
 
-Integrates the same equation dE/dT = nu Z D / q (paper eqs. 1-2, SPEC §3-5)
+Integrates the same equation dE/dT = nu Z D / q (paper eqs. 1-2, docs/theory.md §3-5)
 for the five cooling curves 2000 K -> 100 K at 1e13..1e9 K/s with
 scipy.integrate.solve_ivp(method="Radau", rtol=1e-10, atol=1e-12), output at
 every 1 K, and prints the CPU time and E(100 K) of each, for comparison with
 bench_evolve's numbers (speed ratio and an independent check of the final E).
-Z is the closed form of SPEC §3 written out here independently of libpel
+Z is the closed form of docs/theory.md §3 written out here independently of libpel
 (erfcx continued fraction for the large-u region).
 
 Needs python3-scipy (Debian), which is NOT a pel dependency: install it by

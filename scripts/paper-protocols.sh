@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # paper-protocols.sh <pel-binary> <outdir> [material]
-# Runs the paper's thermal protocols (SPEC §5; Fan, Iwashita & Egami 2017,
+# Runs the paper's thermal protocols (docs/theory.md §5; Fan, Iwashita & Egami 2017,
 # Figs. 3-5) on a material (default: the built-in cu56zr44-paper preset), writes
 # one CSV trace per protocol into <outdir> (columns: docs/protocol.md, `pel
 # run --help`) and prints a summary table:

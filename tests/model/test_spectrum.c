@@ -4,7 +4,7 @@
  *   - 80-digit Python `decimal` values (tests/model/spectrum_truth.py ->
  *     spectrum_truth.csv) for ln F(u) up to u = 2e4 and for ln Z, EA;
  *   - the bracket F(u) by quadrature on both sides of the switch u = 4;
- *   - normalisation int P = 1 by quadrature; SPEC reference values;
+ *   - normalisation int P = 1 by quadrature; the reference values of docs/theory.md §3;
  *   - argument checks. */
 #include <math.h>
 #include <stdio.h>
