@@ -43,6 +43,17 @@ for spec in "1200 100ps 2" "1100 200ps 4" "1400 40ps 2" "1600 30ps 2" "1800 30ps
     run "$out/T${T}_above" --protocol "eq@${T}K; hold $hold" --data "$liquid" --seed 11 --sample-every-ps "$every"
     run "$out/T${T}_below" --protocol "eq@${T}K; hold $hold" --data "$glass" --seed 21 --sample-every-ps "$every"
 done
+
+# continuations of holds too short to meet (T_K hold sampling): from the final
+# state of both sides, in new directories T<T>L_above / T<T>L_below
+for spec in "1200 300ps 4"; do
+    read -r T hold every <<<"$spec"
+    for side in above below; do
+        src=$out/T${T}_${side}/r1/final.data
+        [ -e "$src" ] || continue
+        run "$out/T${T}L_${side}" --protocol "eq@${T}K; hold $hold" --data "$src" --seed 31 --sample-every-ps "$every"
+    done
+done
 fi
 
 # the equilibrium line from every finished pair (rewritten, never appended twice)
