@@ -37,6 +37,11 @@ static void usage(FILE *fp)
                 "                 protocol.csv or mean.csv with E_IS_se_eV_per_atom): the first is added to map;\n"
                 "                 all (repeatable, up to 8) make the md figure, with the model at each table's rate\n"
                 "  --eqline CSV   equilibrium-line points of `pel isotherm` with error bars on the md figure\n"
+                "  --md-scan CSV  truncated scan of an MD glass (`pel md --protocol \"eq@T0K; heat TtK@q; cool\n"
+                "                 T0K@q\"` protocol.csv or mean.csv; repeatable, up to 8): the scans_md figure,\n"
+                "                 MD above and the model on the same scans below (paper Fig. 5)\n"
+                "  --scan-start P model protocol that makes the scans' glass (default \"eq@2000K; cool\n"
+                "                 T0K@1e12K/s\", T0 the scans' first T)\n"
                 "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra, and draw\n"
                 "                 the calibration figure: each catalog against the material (with the 95%%\n"
                 "                 band of W, m when the material file has a [covariance]); repeatable,\n"
@@ -102,17 +107,21 @@ static int check_only(const char *only)
         snprintf(name, sizeof name, "%.*s", (int)(k < 63 ? k : 63), p);
         if (!pel_figure_find(name))
             return cli_errorf(CMD, 1, "--only: unknown figure '%s' (known: spectra, map, hysteresis, truncated, md, "
-                                      "calibration)",
+                                      "calibration, scans_md)",
                               name);
         p += k + (p[k] == ',');
     }
     return 0;
 }
 
-/* The md and calibration figures are drawn only from the data they show. */
-static int has_data(const char *fig, int md_data, size_t nev)
+/* The md, calibration and scans_md figures are drawn only from the data they show. */
+static int has_data(const char *fig, int md_data, size_t nev, size_t nscan)
 {
-    return strcmp(fig, "md") ? strcmp(fig, "calibration") || nev > 0 : md_data;
+    if (!strcmp(fig, "md"))
+        return md_data;
+    if (!strcmp(fig, "calibration"))
+        return nev > 0;
+    return strcmp(fig, "scans_md") || nscan > 0;
 }
 
 int cli_cmd_figures(int argc, char **argv)
@@ -122,10 +131,11 @@ int cli_cmd_figures(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},   {"size", required_argument, NULL, 's'},
         {"only", required_argument, NULL, 'n'},     {"md", required_argument, NULL, 'd'},
         {"events", required_argument, NULL, 'e'},   {"eqline", required_argument, NULL, 'q'},
+        {"md-scan", required_argument, NULL, 'S'},  {"scan-start", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS], *md[MAX_MD];
-    size_t nmd = 0;
+    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS], *md[MAX_MD], *scans[MAX_MD];
+    size_t nmd = 0, nscan = 0;
     pel_figure_opts o;
     pel_figure_opts_default(&o);
     o.out_dir = "figures";
@@ -154,6 +164,12 @@ int cli_cmd_figures(int argc, char **argv)
             if (!o.md_csv) o.md_csv = optarg; /* the map shows the first */
             break;
         case 'q': o.eqline_csv = optarg; break;
+        case 'S':
+            if (nscan == MAX_MD)
+                return cli_errorf(CMD, CLI_USAGE, "--md-scan: at most %d tables", MAX_MD);
+            scans[nscan++] = optarg;
+            break;
+        case 'P': o.scan_start = optarg; break;
         case 'e':
             if (nev == MAX_EVENTS)
                 return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
@@ -178,6 +194,11 @@ int cli_cmd_figures(int argc, char **argv)
     /* inputs are checked before any figure is computed */
     o.md_tables = md;
     o.nmd = nmd;
+    o.md_scans = scans;
+    o.nmd_scans = nscan;
+    for (size_t i = 0; i < nscan; i++)
+        if (access(scans[i], R_OK) != 0)
+            return cli_errorf(CMD, CLI_FAIL, "--md-scan: cannot read %s: %s", scans[i], strerror(errno));
     for (size_t i = 0; i < nmd; i++)
         if (access(md[i], R_OK) != 0)
             return cli_errorf(CMD, CLI_FAIL, "--md: cannot read %s: %s", md[i], strerror(errno));
@@ -188,6 +209,8 @@ int cli_cmd_figures(int argc, char **argv)
         return cli_errorf(CMD, CLI_USAGE, "figure md needs --md or --eqline");
     if (nev == 0 && only && selected(only, "calibration"))
         return cli_errorf(CMD, CLI_USAGE, "figure calibration needs --events");
+    if (nscan == 0 && only && selected(only, "scans_md"))
+        return cli_errorf(CMD, CLI_USAGE, "figure scans_md needs --md-scan");
     for (size_t i = 0; i < nev; i++)
         if (access(events[i], R_OK) != 0)
             return cli_errorf(CMD, CLI_FAIL, "--events: cannot read %s: %s", events[i], strerror(errno));
@@ -206,10 +229,10 @@ int cli_cmd_figures(int argc, char **argv)
     cli_progress_init(&prog, "pel figures", 5.0);
     size_t nsel = 0, done = 0;
     for (size_t i = 0; i < pel_nfigures; i++)
-        nsel += selected(only, pel_figures[i].name) && has_data(pel_figures[i].name, md_data, nev);
+        nsel += selected(only, pel_figures[i].name) && has_data(pel_figures[i].name, md_data, nev, nscan);
     for (size_t i = 0; i < pel_nfigures; i++) {
         const pel_figure *fig = &pel_figures[i];
-        if (!selected(only, fig->name) || !has_data(fig->name, md_data, nev))
+        if (!selected(only, fig->name) || !has_data(fig->name, md_data, nev, nscan))
             continue;
         cli_progress_cb(&prog, (double)done, (double)nsel, fig->name);
         char notes[1024] = "";

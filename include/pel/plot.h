@@ -53,6 +53,12 @@ typedef struct pel_figure_opts {
                                     E_eq_se_eV_per_atom, met), or NULL */
     const char *const *events;   /* event catalogs of `pel art` (EA_eV, ER_eV, status), or NULL */
     size_t nevents;
+    const char *const *md_scans; /* truncated scans of an MD glass for the `scans_md` figure: `pel md
+                                    --protocol` protocol.csv or mean.csv of "eq@T0K; heat TtK@q; cool T0K@q"
+                                    (T_K, E_IS_eV_per_atom, t_ps; E_IS_se_eV_per_atom as error bars), or NULL */
+    size_t nmd_scans;
+    const char *scan_start;      /* model protocol that makes the scans' glass, ending at their T0; NULL:
+                                    "eq@2000K; cool T0K@1e12K/s" */
     const pel_material_cov *cov; /* covariance of a calibrated material (pel_material_load_cov): the
                                     `calibration` figure draws its 95 % band; NULL or n = 0: none */
 } pel_figure_opts;
@@ -69,7 +75,7 @@ typedef struct pel_figure {
                pel_error *err);
 } pel_figure;
 
-/* The table of figures (spectra, map, hysteresis, truncated, md, calibration) and its length. */
+/* The table of figures (spectra, map, hysteresis, truncated, md, calibration, scans_md) and its length. */
 extern const pel_figure pel_figures[];
 extern const size_t pel_nfigures;
 

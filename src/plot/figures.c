@@ -1,6 +1,6 @@
 /* figures.c - the table of the paper's figures (plot.h), output formats and
  * the PLplot device check.  The figures themselves live in fig_spectra.c,
- * fig_map.c, fig_scans.c, fig_md.c and fig_calib.c. */
+ * fig_map.c, fig_scans.c, fig_md.c, fig_calib.c and fig_scans_md.c. */
 #include <string.h>
 
 #include <plplot.h>
@@ -25,6 +25,9 @@ const pel_figure pel_figures[] = {
     {"calibration", "ART catalogs against the material: E_A histograms vs P(E_A|E_IS), W(E), m(E) with the "
                     "covariance band and per-catalog fits (drawn with --events)",
      pel_fig_calibration},
+    {"scans_md", "truncated scans of an MD glass (MD above, the model on the same scans below; paper Fig. 5; "
+                 "drawn with --md-scan)",
+     pel_fig_scans_md},
 };
 const size_t pel_nfigures = sizeof pel_figures / sizeof pel_figures[0];
 

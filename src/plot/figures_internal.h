@@ -25,6 +25,10 @@ int pel_fig_md(const pel_material *mat, const pel_figure_opts *o, char *notes, s
 int pel_fig_calibration(const pel_material *mat, const pel_figure_opts *o, char *notes, size_t notes_size,
                         pel_error *err);
 
+/* Needs o->md_scans; without them it draws nothing and says so in notes (fig_scans_md.c). */
+int pel_fig_scans_md(const pel_material *mat, const pel_figure_opts *o, char *notes, size_t notes_size,
+                     pel_error *err);
+
 /* Overlay the event catalogs of o->events on the spectra figure (events.c). */
 int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opts *o, double EA_max, char *notes,
                        size_t notes_size, pel_error *err);

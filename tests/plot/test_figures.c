@@ -22,8 +22,10 @@
 #include <gsl/gsl_rng.h>
 
 #include "pel/equilibrium.h"
+#include "pel/evolve.h"
 #include "pel/material.h"
 #include "pel/plot.h"
+#include "pel/protocol.h"
 #include "pel/spectrum.h"
 #include "testutil.h"
 
@@ -167,6 +169,7 @@ static void read_fig_csv(const char *name, pel_csv *t)
 /* ---- fixtures ------------------------------------------------------------ */
 
 static void write_catalog(const char *cat);
+static void write_model_scan(const char *path, double Tt, double *T_peak, double *E_peak);
 
 static int setup(void **state)
 {
@@ -218,6 +221,19 @@ static int setup(void **state)
         fprintf(stderr, "figure calibration: %s\n", err.msg);
         return -1;
     }
+    /* and the MD Fig. 5 figure from scan tables only */
+    static char scan[400];
+    static const char *scans[1];
+    double Tp, Ep;
+    snprintf(scan, sizeof scan, "%s/scan_setup.csv", dir);
+    write_model_scan(scan, 850, &Tp, &Ep);
+    scans[0] = scan;
+    o.md_scans = scans;
+    o.nmd_scans = 1;
+    if (pel_figure_find("scans_md")->run(&mat, &o, notes, sizeof notes, &err) != PEL_OK) {
+        fprintf(stderr, "figure scans_md: %s\n", err.msg);
+        return -1;
+    }
     return 0;
 }
 
@@ -234,7 +250,7 @@ static int teardown(void **state)
 static void test_files_valid(void **state)
 {
     (void)state;
-    assert_int_equal(pel_nfigures, 6);
+    assert_int_equal(pel_nfigures, 7);
     for (size_t i = 0; i < pel_nfigures; i++) {
         const char *name = pel_figures[i].name;
         check_png(fig_path(name, "png"), W_REQ, H_REQ);
@@ -762,6 +778,110 @@ static void test_calibration_figure(void **state)
     }
 }
 
+/* Write the model's own truncated scan of its 1e12 K/s glass (600 K -> Tt ->
+ * 600 K at 1e12 K/s, a row every 10 K) as an MD scan table; returns the
+ * highest E of the cooling leg at 0.1 K resolution in *E_peak, *T_peak. */
+static void write_model_scan(const char *path, double Tt, double *T_peak, double *E_peak)
+{
+    char text[200];
+    snprintf(text, sizeof text, "eq@2000K; cool 600K@1e12K/s; heat %gK@1e12K/s; cool 600K@1e12K/s", Tt);
+    pel_protocol pr;
+    pel_error err = {0};
+    assert_int_equal(pel_protocol_parse(text, &pr, &err), PEL_OK);
+    pel_evolve_opts eo;
+    pel_evolve_opts_default(&eo);
+    eo.dT_out_K = 0.1;
+    pel_trace tr = {0};
+    assert_int_equal(pel_evolve_run(&mat, &pr, &eo, &tr, &err), PEL_OK);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "T_K,t_ps,segment,E_IS_eV_per_atom,E_IS_se_eV_per_atom\n");
+    double t0 = NAN;
+    *E_peak = -INFINITY;
+    for (size_t i = 0; i < tr.n; i++) {
+        const pel_trace_point *q = &tr.p[i];
+        if (q->segment < 1 && !(q->segment == 0 && i + 1 < tr.n && tr.p[i + 1].segment == 1))
+            continue; /* the glass at 600 K is the table's first row, as in `pel md --protocol` */
+        if (q->segment == 2 && q->E > *E_peak)
+            *E_peak = q->E, *T_peak = q->T_K;
+        double r = fmod(q->T_K + 1e-6, 10.0);
+        if (r > 2e-6 || (q->segment == 2 && fabs(q->T_K - Tt) < 1e-6))
+            continue; /* one row per 10 K; the turning point once */
+        if (isnan(t0))
+            t0 = q->t_s;
+        fprintf(fp, "%.17g,%.17g,%d,%.17g,0.0002\n", q->T_K, (q->t_s - t0) * 1e12, q->segment, q->E);
+    }
+    fclose(fp);
+    pel_trace_clear(&tr);
+    pel_protocol_clear(&pr);
+}
+
+/* The MD Fig. 5 figure on scans made by the model itself: the model curve
+ * drawn below goes through every MD row, and the highest E on cooling found
+ * in the 10 K rows is within one row spacing of the model's (0.1 K rows);
+ * a table that only cools is refused as not a scan. */
+static void test_scans_md_figure(void **state)
+{
+    (void)state;
+    char scan[2][300], sub[300];
+    double Tt[2] = {950, 1000}, Tp[2], Ep[2]; /* inside (D', R') = (907, 1041) K: a peak on cooling */
+    for (int k = 0; k < 2; k++) {
+        snprintf(scan[k], sizeof scan[k], "%s/scan_%d.csv", dir, k);
+        write_model_scan(scan[k], Tt[k], &Tp[k], &Ep[k]);
+    }
+    pel_figure_opts o;
+    pel_figure_opts_default(&o);
+    const char *scans[] = {scan[0], scan[1]};
+    snprintf(sub, sizeof sub, "%s/scans", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    o.out_dir = sub;
+    o.md_scans = scans;
+    o.nmd_scans = 2;
+    char notes[512] = "";
+    pel_error err = {0};
+    if (pel_figure_find("scans_md")->run(&mat, &o, notes, sizeof notes, &err) != PEL_OK)
+        fail_msg("%s", err.msg);
+    pel_csv t;
+    snprintf(sub, sizeof sub, "%s/scans/scans_md.csv", dir);
+    assert_int_equal(pel_csv_read(sub, &t, &err), PEL_OK);
+    for (int k = 0; k < 2; k++) {
+        char md[32], model[32], mdp[32], mop[32];
+        snprintf(md, sizeof md, "md_%d", k + 1);
+        snprintf(model, sizeof model, "model_%d", k + 1);
+        snprintf(mdp, sizeof mdp, "md_peak_%d", k + 1);
+        snprintf(mop, sizeof mop, "model_peak_%d", k + 1);
+        assert_close(series_first(&t, md, "rate_K_per_s"), 1e12, 1e-9, 0);
+        assert_close(series_first(&t, md, "T_turn_K"), Tt[k], 0, 1e-9);
+        /* the model's cooling peak (D = 0 by root finding) against the
+           highest of the 0.1 K rows: within a row, E flat to second order */
+        assert_close(series_first(&t, mop, "T_K"), Tp[k], 0, 0.2);
+        assert_close(series_first(&t, mop, "E_IS_eV_per_atom"), Ep[k], 0, 3e-6); /* Hermite on 1 K rows */
+        assert_close(series_first(&t, mdp, "T_K"), Tp[k], 0, 10.0);
+        assert_true(series_first(&t, mdp, "E_IS_eV_per_atom") <= Ep[k] + 1e-9);
+        /* every MD row lies on the model curve (same protocol, linear interpolation on 1 K rows) */
+        size_t nmd = 0;
+        for (size_t r = 0; r < t.nrow; r++) {
+            if (!is_series(&t, r, md))
+                continue;
+            double T = num(&t, r, "T_K"), E = num(&t, r, "E_IS_eV_per_atom"), best = INFINITY;
+            for (size_t q = 0; q < t.nrow; q++)
+                if (is_series(&t, q, model) && fabs(num(&t, q, "T_K") - T) < 1e-6)
+                    best = fmin(best, fabs(num(&t, q, "E_IS_eV_per_atom") - E));
+            if (!(best < 1e-7))
+                fail_msg("MD row T %g E %.12g: nearest model E off by %g", T, E, best);
+            nmd++;
+        }
+        assert_true(nmd > 20);
+    }
+    pel_csv_clear(&t);
+    /* a cooling run is not a scan */
+    snprintf(sub, sizeof sub, "%s/data/samples/cu56zr44_n2000_q1e13/cooling.csv", PEL_SOURCE_DIR);
+    scans[0] = sub;
+    o.nmd_scans = 1;
+    assert_int_equal(pel_figure_find("scans_md")->run(&mat, &o, notes, sizeof notes, &err), PEL_EINVAL);
+    assert_non_null(strstr(err.msg, "scan"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_events_overlay),
         cmocka_unit_test(test_calibration_figure),
+        cmocka_unit_test(test_scans_md_figure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
