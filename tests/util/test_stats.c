@@ -157,6 +157,33 @@ static void test_isotherm_decision(void **state)
         free(ea[r]), free(eb[r]), free(ec[r]), free(ed[r]);
 }
 
+/* Short stationary holds (20 IS samples, as a 40 ps hold sampled every 2 ps)
+ * must rarely be called drifting: the halves' test at 3 sigma should flag
+ * well under 3 % of stationary AR(1) series, while a drift of 10 noise sds
+ * over the hold is still caught in most. */
+static void test_short_holds_drift(void **state)
+{
+    (void)state;
+    enum { N = 20, M = 400 };
+    size_t n[1] = {N}, flagged = 0, caught = 0;
+    for (int k = 0; k < M; k++) {
+        double *e = ar1(N, 0.3, 0.0015, 5000 + (unsigned long)k);
+        for (size_t i = 0; i < N; i++)
+            e[i] += -4.655;
+        pel_isotherm_side S;
+        assert_int_equal(pel_stats_isotherm_side((const double *const *)&e, n, 1, 0.5, 8, &S, NULL), PEL_OK);
+        flagged += !S.stationary;
+        for (size_t i = 0; i < N; i++)
+            e[i] += 0.015 * (double)i / N;
+        assert_int_equal(pel_stats_isotherm_side((const double *const *)&e, n, 1, 0.5, 8, &S, NULL), PEL_OK);
+        caught += !S.stationary;
+        free(e);
+    }
+    print_message("short holds: %zu of %d stationary flagged, %zu of %d drifting caught\n", flagged, M, caught, M);
+    assert_true(flagged < 0.03 * M);
+    assert_true(caught > 0.5 * M);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_equilibration_cut),
         cmocka_unit_test(test_meet_and_errors),
         cmocka_unit_test(test_isotherm_decision),
+        cmocka_unit_test(test_short_holds_drift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
