@@ -12,15 +12,14 @@
 #include <stddef.h>
 
 #include "pel/error.h"
+#include "pel/opt.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* A potential-energy surface as seen by ART: fill f[ndim] with the force
- * (minus the gradient, eV/Å) and *energy (eV) at x[ndim].  Returns PEL_OK or
- * a negative PEL_E* code with err filled (e.g. PEL_EBLOWUP). */
-typedef int (*pel_force_fn)(void *ctx, const double *x, double *f, double *energy, pel_error *err);
+/* A potential-energy surface is a pel_force_fn (include/pel/opt.h): force
+ * (minus the gradient, eV/Å) and energy (eV) at x[ndim]. */
 
 typedef struct pel_lanczos_params {
     double fd_step;   /* finite-difference displacement h, Å (default 1e-4; LAMMPS-ARTn uses

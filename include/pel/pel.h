@@ -12,6 +12,7 @@
 #include "pel/equilibrium.h"
 #include "pel/protocol.h"
 #include "pel/evolve.h"
+#include "pel/opt.h"
 #include "pel/system.h"
 #include "pel/eam.h"
 #include "pel/neighbor.h"

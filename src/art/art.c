@@ -11,8 +11,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "fire.h"
-#include "atoms/lbfgs.h"
+#include "pel/opt.h"
 
 /* Internal signal: the search's force-call budget is exhausted. */
 #define ART_OUT_OF_BUDGET 1
@@ -170,10 +169,11 @@ struct pel_art {
     double *dir;       /* unit kick direction */
     double *eig, *eig_prev;
     double *xs, *xf, *xb; /* saddle, final, pushed-back minimum */
-    double *work;      /* [2 nd] FIRE scratch */
+    double *work;      /* [2 nd] scratch */
+    pel_opt *fire;     /* FIRE workspace: perpendicular relaxation, fallback minimiser */
     size_t *displaced;
     double *local_shift; /* [nd] Hessian shift of the local mode, this search's centre */
-    pel_lbfgs lb;      /* PEL_ART_CLIMB_LBFGS memory (unallocated otherwise) */
+    pel_lbfgs *lb;     /* PEL_ART_CLIMB_LBFGS memory (NULL otherwise) */
     double *lb_x, *lb_g, *lb_s, *lb_y; /* [nd] each: previous point and perpendicular force, scratch */
     long calls;        /* force calls of the current search */
     long lanczos_calls; /* of which in Lanczos */
@@ -203,6 +203,14 @@ int pel_art_params_check(const pel_art_params *p, pel_error *err)
         return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
                                               "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
     return PEL_OK;
+}
+
+/* FIRE (include/pel/opt.h) with unit masses, ART's step sizes. */
+static void art_fire_params(const pel_art *a, pel_opt_params *op)
+{
+    pel_opt_params_default(op);
+    op->dt = a->p.perp_dt;
+    op->dmax = a->p.perp_dmax;
 }
 
 int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params *p, pel_error *err)
@@ -258,8 +266,11 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
         double **lbs[] = {&a->lb_x, &a->lb_g, &a->lb_s, &a->lb_y};
         for (size_t i = 0; i < sizeof lbs / sizeof lbs[0]; i++)
             ok &= (*lbs[i] = malloc(a->nd * sizeof(double))) != NULL;
-        ok = ok && pel_lbfgs_init(&a->lb, a->nd, p->lbfgs_memory) == PEL_OK;
+        ok = ok && pel_lbfgs_new(&a->lb, a->nd, p->lbfgs_memory, NULL) == PEL_OK;
     }
+    pel_opt_params op;
+    art_fire_params(a, &op);
+    ok = ok && pel_opt_new(&a->fire, pel_opt_fire, a->nd, &op, NULL) == PEL_OK;
     if (!ok || !a->work || !a->displaced || !a->local_shift) {
         pel_art_free(&a);
         return pel_error_set(err, PEL_ENOMEM, "art: out of memory for %zu atoms", surf->natoms);
@@ -291,7 +302,8 @@ void pel_art_free(pel_art **art)
     free(a->lb_g);
     free(a->lb_s);
     free(a->lb_y);
-    pel_lbfgs_destroy(&a->lb);
+    pel_lbfgs_free(&a->lb);
+    pel_opt_free(&a->fire);
     free(a);
     *art = NULL;
 }
@@ -375,7 +387,9 @@ static int eval(pel_art *a, const double *x, double *f, double *e, pel_error *er
 }
 
 /* ------------------------------------------------------------------------ */
-/* Minimisation: the surface's own minimiser, or FIRE on the callback. */
+/* Minimisation: the surface's own minimiser, or FIRE on the callback to max
+ * force component < min_ftol within PEL_ART_FIRE_MIN_CALLS force calls. */
+#define PEL_ART_FIRE_MIN_CALLS 100000
 int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_error *err)
 {
     if (art->s.minimize)
@@ -384,9 +398,20 @@ int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_e
     ++*calls;
     if (st)
         return st;
-    art_fire_params fp = {art->p.perp_dt, art->p.perp_dmax, 100000, 0, art->p.min_ftol};
-    return art_fire_relax(art->nd, x, art->f, energy, art->s.force, art->s.ctx, NULL, &fp, art->work, calls,
-                          *calls + 100000, err);
+    pel_opt_params op;
+    art_fire_params(art, &op);
+    op.ftol = art->p.min_ftol;
+    op.max_calls = PEL_ART_FIRE_MIN_CALLS;
+    pel_opt_objective obj = {art->nd, art->s.force, art->s.ctx, NULL, 0, NULL};
+    pel_opt_result res;
+    st = pel_opt_run(art->fire, &obj, &op, x, art->f, energy, &res, err);
+    *calls += res.force_calls;
+    if (st)
+        return st;
+    if (res.status != PEL_OPT_CONVERGED)
+        return pel_error_set(err, PEL_ENOCONV, "art: FIRE minimisation stopped (%s) at max force %.3g eV/Å",
+                             pel_opt_status_name(res.status), res.fnorm);
+    return PEL_OK;
 }
 
 /* Minimise from x (in place) inside the search budget; maps failures to a status. */
@@ -414,12 +439,19 @@ static int relax_perp(pel_art *a, const double *d, int nsteps, double ftol, doub
 {
     if (nsteps <= 0)
         return PEL_OK;
-    art_fire_params fp = {a->p.perp_dt, a->p.perp_dmax, nsteps, 0.5 * ftol, 0};
-    int st = art_fire_relax(a->nd, a->x, a->f, e, a->s.force, a->s.ctx, d, &fp, a->work, &a->calls,
-                            a->p.max_force_calls, err);
-    if (st == PEL_ENOCONV)
-        return a->calls >= a->p.max_force_calls ? ART_OUT_OF_BUDGET : PEL_OK;
-    return st;
+    pel_opt_params op;
+    art_fire_params(a, &op);
+    op.ftol = 0.5 * ftol;
+    op.norm = PEL_OPT_NORM_TWO;
+    op.max_iter = nsteps;
+    op.max_calls = a->calls < a->p.max_force_calls ? a->p.max_force_calls - a->calls : 0;
+    pel_opt_objective obj = {a->nd, a->s.force, a->s.ctx, NULL, 0, d};
+    pel_opt_result res;
+    int st = pel_opt_run(a->fire, &obj, &op, a->x, a->f, e, &res, err);
+    a->calls += res.force_calls;
+    if (st)
+        return st;
+    return res.status == PEL_OPT_MAX_CALLS ? ART_OUT_OF_BUDGET : PEL_OK;
 }
 
 /* v minus its component along the unit vector u. */
@@ -726,7 +758,7 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
     int lost = 0, have_prev = 0, since = 0, st;
     double *g = a->work, *d = a->work + a->nd; /* perpendicular force at x, step */
     double h0 = 0.25 * a->p.perp_dt * a->p.perp_dt; /* without pairs: FIRE's first step, dx = (dt/2)^2 F */
-    pel_lbfgs_reset(&a->lb);
+    pel_lbfgs_reset(a->lb);
     for (int it = 0; it < a->p.climb_max_iter; it++) {
         /* A point that meets the force test is accepted only on a fresh mode:
          * a reused one may have turned positive since (a flat shoulder, not a
@@ -741,7 +773,7 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
         }
         since++;
         if (!(*lambda < 0)) { /* the pairs belong to the lost mode's hyperplane */
-            pel_lbfgs_reset(&a->lb);
+            pel_lbfgs_reset(a->lb);
             have_prev = 0;
         }
         int next = climb_check(a, x0, e0, ftol, *lambda, &lost, e, &st, status, err);
@@ -758,12 +790,12 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
             }
             perp_part(a->nd, a->lb_s, a->eig, a->lb_s);
             perp_part(a->nd, a->lb_y, a->eig, a->lb_y);
-            pel_lbfgs_push(&a->lb, a->lb_s, a->lb_y);
+            pel_lbfgs_push(a->lb, a->lb_s, a->lb_y);
         }
-        pel_lbfgs_direction(&a->lb, g, h0, d);
+        pel_lbfgs_direction(a->lb, g, h0, d);
         perp_part(a->nd, d, a->eig, d);
         if (!(dot(a->nd, d, g) > 0)) { /* not downhill: restart from the scaled force */
-            pel_lbfgs_reset(&a->lb);
+            pel_lbfgs_reset(a->lb);
             for (size_t i = 0; i < a->nd; i++)
                 d[i] = h0 * g[i];
         }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fire.h"
+#include "pel/opt.h"
 
 void pel_neb_params_default(pel_neb_params *p)
 {
@@ -125,12 +125,18 @@ int pel_neb_run(const pel_art_surface *surf, const double *xa, const double *xb,
     b.m = p->nimages;
     b.k_spring = p->k_spring;
     size_t nb = (size_t)b.m * b.nd;
-    double *x = malloc(nb * sizeof *x), *f = malloc(nb * sizeof *f), *work = malloc(2 * nb * sizeof *work);
+    double *x = malloc(nb * sizeof *x), *f = malloc(nb * sizeof *f);
     double *xb_un = malloc(b.nd * sizeof *xb_un), *fend = malloc(b.nd * sizeof *fend);
     b.e = malloc((size_t)(b.m + 2) * sizeof *b.e);
     b.tau = malloc(b.nd * sizeof *b.tau);
     int st = PEL_OK;
-    if (!x || !f || !work || !xb_un || !fend || !b.e || !b.tau) {
+    pel_opt *fire = NULL;
+    pel_opt_params op;
+    pel_opt_params_default(&op);
+    op.ftol = p->ftol; /* largest component of the band force */
+    op.dt = p->dt;
+    op.dmax = p->dmax;
+    if (!x || !f || !xb_un || !fend || !b.e || !b.tau) {
         st = pel_error_set(err, PEL_ENOMEM, "neb: out of memory for %d images of %zu atoms", b.m, surf->natoms);
         goto out;
     }
@@ -161,21 +167,22 @@ int pel_neb_run(const pel_art_surface *surf, const double *xa, const double *xb,
     b.e[0] = b.ea;
     b.e[b.m + 1] = b.eb;
     double e;
-    long nfire = 0;
-    if ((st = band_force(&b, x, f, &e, err)) != 0)
+    pel_opt_objective obj = {nb, band_force, &b, NULL, 0, NULL};
+    pel_opt_result or;
+    if ((st = pel_opt_new(&fire, pel_opt_fire, nb, &op, err)) != 0 || (st = band_force(&b, x, f, &e, err)) != 0)
         goto out;
     /* Plain NEB first (the path settles), then the highest image climbs. */
-    art_fire_params fp = {p->dt, p->dmax, p->climb_after, 0, p->ftol};
-    st = art_fire_relax(nb, x, f, &e, band_force, &b, NULL, &fp, work, &nfire, p->max_steps, err);
-    if (st != PEL_OK && st != PEL_ENOCONV)
+    op.max_iter = p->climb_after;
+    op.max_calls = p->max_steps;
+    if ((st = pel_opt_run(fire, &obj, &op, x, f, &e, &or, err)) != 0)
         goto out;
     b.climb = 1;
     if ((st = band_force(&b, x, f, &e, err)) != 0)
         goto out;
-    fp.max_steps = p->max_steps;
-    st = art_fire_relax(nb, x, f, &e, band_force, &b, NULL, &fp, work, &nfire, p->max_steps + nfire, err);
-    if (st != PEL_OK && st != PEL_ENOCONV)
+    op.max_iter = p->max_steps;
+    if ((st = pel_opt_run(fire, &obj, &op, x, f, &e, &or, err)) != 0)
         goto out;
+    st = or.status == PEL_OPT_CONVERGED ? PEL_OK : PEL_ENOCONV;
     res->converged = st == PEL_OK;
     res->i_max = 0;
     for (int i = 1; i <= b.m + 1; i++)
@@ -191,7 +198,7 @@ int pel_neb_run(const pel_art_surface *surf, const double *xa, const double *xb,
 out:
     free(x);
     free(f);
-    free(work);
+    pel_opt_free(&fire);
     free(xb_un);
     free(fend);
     free(b.e);
