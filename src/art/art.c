@@ -59,7 +59,7 @@ void pel_art_params_default(pel_art_params *p)
     p->climb_lanczos_every = 5;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
-    p->perp_dt = 0.25;
+    p->perp_dt = 0.125;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->lost_lanczos_abs_tol = p->lanczos.abs_tol; /* 3e-3 did not pay: bench/RESULTS.md */
@@ -757,7 +757,7 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
 {
     int lost = 0, have_prev = 0, since = 0, st;
     double *g = a->work, *d = a->work + a->nd; /* perpendicular force at x, step */
-    double h0 = 0.25 * a->p.perp_dt * a->p.perp_dt; /* without pairs: FIRE's first step, dx = (dt/2)^2 F */
+    double h0 = a->p.perp_dt * a->p.perp_dt; /* without pairs: FIRE's first step, dx = dt^2 F */
     pel_lbfgs_reset(a->lb);
     for (int it = 0; it < a->p.climb_max_iter; it++) {
         /* A point that meets the force test is accepted only on a fresh mode:

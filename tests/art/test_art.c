@@ -134,7 +134,7 @@ static void mb_params(pel_art_params *p)
     p->kick_norm = 0.1;
     p->basin_step = 0.05;
     p->eig_step = 0.05;
-    p->perp_dt = 0.1;
+    p->perp_dt = 0.05; /* LAMMPS's FIRE keeps dt on its first step: same first move as 0.1 halved */
     p->basin_perp_steps = 4;
     p->lanczos.max_vectors = 3;
 }
