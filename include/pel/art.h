@@ -62,7 +62,7 @@ typedef struct pel_art_surface {
     /* Optional minimiser: relax x[3n] in place to a local minimum, set
      * *energy, add its force calls to *calls.  Return PEL_OK when converged,
      * PEL_ENOCONV when not, other codes on failure.  NULL: FIRE on `force`
-     * (src/art/fire.c) to max force component < params.min_ftol. */
+     * (include/pel/opt.h) to max force component < params.min_ftol. */
     int (*minimize)(void *ctx, double *x, double *energy, long *calls, pel_error *err);
     double box[3];       /* periodic edge lengths (minimum image), 0 = not periodic */
 } pel_art_surface;
@@ -128,11 +128,12 @@ typedef struct pel_art_params {
     int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
                                 iteration from min to max (2 .. 12) */
     int perp_steps_max;
-    double perp_dt;          /* FIRE initial time step of the perpendicular relaxation with unit
-                                masses (dx ~ dt^2 F), sqrt(Å^2/eV) (0.25).  FIRE halves it on its
-                                first step (v = 0) and grows it only after 20 downhill steps, so
-                                within one climb iteration the step is dt/2 */
-    double perp_dmax;        /* largest per-atom displacement per relaxation step, Å (0.1) */
+    double perp_dt;          /* FIRE (include/pel/opt.h) initial time step of the perpendicular
+                                relaxation with unit masses (first move dt^2 F), sqrt(Å^2/eV)
+                                (0.125).  FIRE keeps it for its first 20 steps and grows it only
+                                after 20 downhill steps, so within one climb iteration it is dt */
+    double perp_dmax;        /* FIRE's dmax: largest move of one coordinate per relaxation step,
+                                Å (0.1) */
     pel_lanczos_params lanczos;
     double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
                                 eV/Å^2 (1e-4, as lanczos.abs_tol; 3e-3 cuts the Lanczos calls of
