@@ -94,6 +94,16 @@ static int rosen_force(void *ctx, const double *x, double *f, double *energy, pe
     return PEL_OK;
 }
 
+/* Eigenvalues of the quadratic most tests use. */
+static const double SPECTRUM[NQ] = {0.5, 1, 2, 3, 5, 8, 13, 21};
+
+static void setup(quad *q, pel_opt_objective *obj, pel_opt_params *p, const double *project)
+{
+    quad_init(q, NQ, SPECTRUM);
+    *obj = (pel_opt_objective){NQ, quad_force, q, NULL, 0, project};
+    pel_opt_params_default(p);
+}
+
 static const pel_opt_type *types(int k)
 {
     return k == 0 ? pel_opt_fire : k == 1 ? pel_opt_cg : pel_opt_lbfgs;
@@ -178,13 +188,11 @@ static void test_cg_distinct_eigenvalues(void **state)
 static void test_quadratic_and_rosenbrock(void **state)
 {
     (void)state;
-    const double d[NQ] = {0.5, 1, 2, 3, 5, 8, 13, 21};
     for (int k = 0; k < 3; k++) {
         quad q;
-        quad_init(&q, NQ, d);
-        pel_opt_objective obj = {NQ, quad_force, &q, NULL, 0, NULL};
+        pel_opt_objective obj;
         pel_opt_params p;
-        pel_opt_params_default(&p);
+        setup(&q, &obj, &p, NULL);
         p.ftol = 1e-7;
         p.dt = 0.02;
         p.dmax = 0.2;
@@ -194,7 +202,7 @@ static void test_quadratic_and_rosenbrock(void **state)
         assert_int_equal(res.status, PEL_OPT_CONVERGED);
         assert_true(res.fnorm < p.ftol);
         for (size_t i = 0; i < NQ; i++)
-            assert_close(x[i], q.xs[i], 0, 1e-7 / d[0] * 2);
+            assert_close(x[i], q.xs[i], 0, 1e-7 / SPECTRUM[0] * 2);
 
         size_t n = 4;
         pel_opt_objective ro = {n, rosen_force, &n, NULL, 0, NULL};
@@ -244,7 +252,6 @@ static void constrained_min(const quad *q, const double *u, double c, double *xm
 static void test_projected(void **state)
 {
     (void)state;
-    const double d[NQ] = {0.5, 1, 2, 3, 5, 8, 13, 21};
     double u[NQ], uu = 0;
     for (size_t i = 0; i < NQ; i++) {
         u[i] = cos(0.7 * (double)i + 0.2);
@@ -254,10 +261,9 @@ static void test_projected(void **state)
         u[i] /= sqrt(uu);
     for (int k = 0; k < 3; k++) {
         quad q;
-        quad_init(&q, NQ, d);
-        pel_opt_objective obj = {NQ, quad_force, &q, NULL, 0, u};
+        pel_opt_objective obj;
         pel_opt_params p;
-        pel_opt_params_default(&p);
+        setup(&q, &obj, &p, u);
         p.ftol = 1e-8;
         p.norm = PEL_OPT_NORM_TWO;
         p.dt = 0.02;
@@ -282,17 +288,15 @@ static void test_projected(void **state)
 static void test_recoverable_and_fatal(void **state)
 {
     (void)state;
-    const double d[NQ] = {0.5, 1, 2, 3, 5, 8, 13, 21};
     for (int k = 0; k < 3; k++) {
         /* a wall just beyond the minimum: the optimisers overshoot into it,
          * step back, cut the step, and still converge */
         quad q;
-        quad_init(&q, NQ, d);
+        pel_opt_objective obj;
+        pel_opt_params p;
+        setup(&q, &obj, &p, NULL);
         q.xs[0] = 1.0;
         q.wall = 1.0 + 1e-3;
-        pel_opt_objective obj = {NQ, quad_force, &q, NULL, 0, NULL};
-        pel_opt_params p;
-        pel_opt_params_default(&p);
         p.ftol = 1e-7;
         p.dt = 0.05;
         p.dmax = 0.5;
@@ -305,7 +309,7 @@ static void test_recoverable_and_fatal(void **state)
             assert_close(x[i], q.xs[i], 0, 1e-6);
 
         /* every call after the first fails recoverably: back at the start, said so */
-        quad_init(&q, NQ, d);
+        quad_init(&q, NQ, SPECTRUM);
         q.fail_after = 1;
         q.fail_code = 2;
         double x0[NQ] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8};
@@ -315,7 +319,7 @@ static void test_recoverable_and_fatal(void **state)
         assert_memory_equal(x, x0, sizeof x);
 
         /* a fatal failure is passed on, x at the last accepted point */
-        quad_init(&q, NQ, d);
+        quad_init(&q, NQ, SPECTRUM);
         q.fail_after = 5;
         q.fail_code = PEL_EBLOWUP;
         memcpy(x, x0, sizeof x);
@@ -330,13 +334,11 @@ static void test_recoverable_and_fatal(void **state)
 static void test_not_converged(void **state)
 {
     (void)state;
-    const double d[NQ] = {0.5, 1, 2, 3, 5, 8, 13, 21};
     for (int k = 0; k < 3; k++) {
         quad q;
-        quad_init(&q, NQ, d);
-        pel_opt_objective obj = {NQ, quad_force, &q, NULL, 0, NULL};
+        pel_opt_objective obj;
         pel_opt_params p;
-        pel_opt_params_default(&p);
+        setup(&q, &obj, &p, NULL);
         p.ftol = 1e-12;
         p.max_calls = 7;
         double x[NQ] = {0};
@@ -346,7 +348,7 @@ static void test_not_converged(void **state)
         assert_true(res.force_calls >= 7 && res.force_calls <= 7 + 3); /* a line search may finish its step */
         assert_true(res.fnorm >= p.ftol);
 
-        quad_init(&q, NQ, d);
+        quad_init(&q, NQ, SPECTRUM);
         p.max_calls = 100000;
         p.max_iter = 3;
         memset(x, 0, sizeof x);
@@ -357,7 +359,7 @@ static void test_not_converged(void **state)
         /* an unreachable tolerance: CG's line search stops at energy
          * round-off; L-BFGS's steps keep being accepted up to the call cap */
         if (k > 0) {
-            quad_init(&q, NQ, d);
+            quad_init(&q, NQ, SPECTRUM);
             p.ftol = 0;
             p.max_iter = 100000;
             p.max_calls = 5000;
