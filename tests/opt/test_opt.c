@@ -30,6 +30,7 @@ typedef struct quad {
     int fail_after;  /* > 0: calls after which every call fails (returns fail_code) */
     int fail_code;
     int calls, recovered;
+    double elast[2]; /* energies of the last two successful calls, newest first */
 } quad;
 
 static void quad_init(quad *q, size_t n, const double *d)
@@ -74,6 +75,8 @@ static int quad_force(void *ctx, const double *x, double *f, double *energy, pel
         f[i] = -g;
     }
     *energy = e;
+    q->elast[1] = q->elast[0];
+    q->elast[0] = e;
     return PEL_OK;
 }
 
@@ -372,6 +375,27 @@ static void test_not_converged(void **state)
     }
 }
 
+/* LAMMPS's etol: FIRE (one force call per downhill iteration) stops at the
+ * first iteration whose energy change is below etol (|E| + |E_prev|) / 2. */
+static void test_etol(void **state)
+{
+    (void)state;
+    quad q;
+    pel_opt_objective obj;
+    pel_opt_params p;
+    setup(&q, &obj, &p, NULL);
+    p.ftol = 1e-12;
+    p.etol = 1e-6;
+    double x[NQ] = {0};
+    pel_opt_result res;
+    assert_int_equal(run(pel_opt_fire, &obj, &p, x, &res), PEL_OK);
+    assert_int_equal(res.status, PEL_OPT_ETOL);
+    double de = fabs(q.elast[0] - q.elast[1]);
+    assert_true(de < p.etol * 0.5 * (fabs(q.elast[0]) + fabs(q.elast[1])));
+    assert_true(de > 0);
+    assert_true(res.energy - q.e0 < 1e-3 && res.energy - q.e0 > 0);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -411,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_projected),
         cmocka_unit_test(test_recoverable_and_fatal),
         cmocka_unit_test(test_not_converged),
+        cmocka_unit_test(test_etol),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
