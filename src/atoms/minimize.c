@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* L-BFGS as ASE's LBFGS (docs/atoms.md). */
+/* L-BFGS as ASE's LBFGS (docs/md.md "Minimisers"). */
 #define LBFGS_MEMORY 10
 #define LBFGS_H0 (1.0 / 70.0) /* Å^2/eV: first inverse curvature (ASE's 1/alpha, alpha = 70 eV/Å^2) */
 
