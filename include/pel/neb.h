@@ -21,7 +21,7 @@ typedef struct pel_neb_params {
     double ftol;      /* converged when every NEB force component < ftol, eV/Å (default 0.005) */
     long max_steps;   /* FIRE step cap, one band force evaluation each (default 5000) */
     double dt;        /* FIRE initial time step, unit masses (default 0.02; FIRE grows it to 10 dt) */
-    double dmax;      /* largest per-atom move per step, Å (default 0.1) */
+    double dmax;      /* FIRE dmax: largest move of one coordinate per step, Å (default 0.1) */
 } pel_neb_params;
 
 void pel_neb_params_default(pel_neb_params *p);
