@@ -14,6 +14,7 @@
 #include "pel/evolve.h"
 #include "pel/system.h"
 #include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/neighbor.h"
 #include "pel/md.h"
 #include "pel/minimize.h"
