@@ -160,7 +160,12 @@ static void child_main(int sock, int outfd, const char *script, lmp_state *s, co
                 lo[k] = req.lo[k];
                 hi[k] = req.lo[k] + req.len[k];
             }
-            lammps_reset_box(h, lo, hi, 0.0, 0.0, 0.0);
+            /* positions are scattered next: no remap */
+            char cb[512];
+            snprintf(cb, sizeof cb,
+                     "change_box all x final %.17g %.17g y final %.17g %.17g z final %.17g %.17g units box", lo[0],
+                     hi[0], lo[1], hi[1], lo[2], hi[2]);
+            lammps_command(h, cb);
         }
         lammps_scatter_atoms(h, "x", 1, 3, s->xw);
         lammps_command(h, "run 0 post no");
