@@ -57,7 +57,7 @@ int cli_engine_is_eam(const cli_engine_opts *o)
     return o->type == pel_engine_eam;
 }
 
-int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, pel_system *sys, double skin, int nthreads,
+int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
                    pel_engine **out, pel_error *err)
 {
     pel_engine_params p;
@@ -65,12 +65,6 @@ int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, pel_system *sys
     p.skin = skin;
     p.nthreads = nthreads;
     if (cli_engine_is_eam(o)) {
-        int map[PEL_MAX_TYPES];
-        int rc = pel_eam_map_types(pot, sys, map, err);
-        if (rc)
-            return rc;
-        for (int t = 0; t < sys->ntypes; t++)
-            sys->mass[t] = pel_eam_mass(pot, map[t]);
         p.pot = pot;
     } else {
         p.lines = o->pair;

@@ -40,9 +40,9 @@ int cli_engine_check(const char *cmd, const cli_engine_opts *o, int potential_gi
 /* 1 for pel's EAM (the command reads --potential), 0 for LAMMPS. */
 int cli_engine_is_eam(const cli_engine_opts *o);
 /* The engine for sys.  eam: pot (read by the caller, must outlive the
- * engine) sets the masses of sys, as LAMMPS pair_coeff does for eam/fs and
- * eam/alloy; lammps: pot is unused, the masses are the data file's. */
-int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, pel_system *sys, double skin, int nthreads,
+ * engine); lammps: pot is unused (may be NULL), the masses are the data
+ * file's and the --pair lines say the rest. */
+int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
                    pel_engine **out, pel_error *err);
 
 #endif

@@ -85,10 +85,14 @@ int cli_cmd_energy(int argc, char **argv)
     pel_engine *calc = NULL;
     double *f = NULL;
     int status = CLI_FAIL;
+    int map[PEL_MAX_TYPES];
     if ((cli_engine_is_eam(&eo) && pel_eam_read_auto(potpath, &pot, &err)) ||
-        pel_system_read_data(data, elements, &sys, &err))
+        pel_system_read_data(data, elements, &sys, &err) || (pot && pel_eam_map_types(pot, sys, map, &err)))
         goto done;
     cli_note_ignored(cmd, sys);
+    /* LAMMPS pair_coeff for eam/fs and eam/alloy sets masses from the potential. */
+    for (int t = 0; pot && t < sys->ntypes; t++)
+        sys->mass[t] = pel_eam_mass(pot, map[t]);
     if (cli_engine_new(&eo, pot, sys, 0.0, (int)threads, &calc, &err))
         goto done;
     f = malloc(3 * (sys->n ? sys->n : 1) * sizeof *f);

@@ -247,7 +247,7 @@ int cli_cmd_md(int argc, char **argv)
     pel_error err = {0};
     pel_eam *pot = NULL;
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_afile af = {0};
     FILE *tf = stdout, *df = NULL; /* thermo and dump streams */
@@ -289,7 +289,7 @@ int cli_cmd_md(int argc, char **argv)
         if (seed >= 0 || ((!sys->has_velocities || at_rest) && !isnan(T)))
             rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
     }
-    if (!rc) rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err);
+    if (!rc) rc = pel_engine_eam_new(&calc, pot, sys, skin, (int)threads, &err);
     if (!rc) rc = pel_md_new(&md, calc, sys, &mp, &err);
     if (!rc) rc = pel_md_setup(md, sys, steps, &err);
     if (!rc && resume) pel_md_set_state(md, &st);
@@ -334,8 +334,8 @@ int cli_cmd_md(int argc, char **argv)
                 pack_extra(ex, done, ids);
                 pel_md_get_state(md, &st);
                 if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, MD_CK_NEXTRA, &err))) break;
-                pel_calc_free(&calc);
-                if ((rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err))) break;
+                pel_engine_free(&calc);
+                if ((rc = pel_engine_eam_new(&calc, pot, sys, skin, (int)threads, &err))) break;
                 if ((rc = pel_md_refresh(md, calc, sys, &err))) break;
             }
             if (done >= steps) break;
@@ -361,7 +361,7 @@ int cli_cmd_md(int argc, char **argv)
     }
     if (rc && dump && !ckpath && af.fp) pel_afile_abort(&af);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     pel_eam_free(&pot);
     fflush(stdout);

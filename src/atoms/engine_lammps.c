@@ -8,8 +8,10 @@
  * to it over a socket pair: positions and box in, energy, virial and forces
  * out.  The child's stdout and stderr (LAMMPS's screen) come back on a pipe
  * whose tail is kept, so that when the child dies its "ERROR: ..." line
- * becomes the pel error.  Every call is LAMMPS `run 0`: full setup, fresh
- * neighbour lists, so any displacement and any box change are handled. */
+ * becomes the pel error.  A call is LAMMPS `run 1 pre no` with no fix (the
+ * atoms stay where pel put them; the lists are rebuilt when an atom moved
+ * more than half the skin), or `run 0` with its full setup after a box
+ * change. */
 #include "pel/engine.h"
 
 #include <stdio.h>
@@ -168,7 +170,11 @@ static void child_main(int sock, int outfd, const char *script, lmp_state *s, co
             lammps_command(h, cb);
         }
         lammps_scatter_atoms(h, "x", 1, 3, s->xw);
-        lammps_command(h, "run 0 post no");
+        /* Same box: one step without setup and without any fix, so nothing
+         * moves; LAMMPS rebuilds its lists only when an atom moved more than
+         * half the skin (neigh_modify check yes), else it refreshes the
+         * ghosts.  A new box needs the full setup of run 0. */
+        lammps_command(h, box_moved ? "run 0 post no" : "run 1 pre no post no");
         rep.energy = lammps_get_thermo(h, "pe");
         /* Atoms carry no velocity in LAMMPS: its pressure tensor is the
          * virial alone, W_ab = P_ab V / nktv2p. */
@@ -351,7 +357,8 @@ static char *make_script(const pel_system *sys, const pel_engine_params *p, pel_
     for (int i = 0; i < p->nlines; i++)
         k += (size_t)snprintf(sc + k, cap - k, "%s\n", p->lines[i]);
     snprintf(sc + k, cap - k,
-             "neighbor %.17g bin\nthermo_style custom step pe pxx pyy pzz pxy pxz pyz\n"
+             "neighbor %.17g bin\nneigh_modify delay 0 every 1 check yes\n"
+             "thermo_style custom step pe pxx pyy pzz pxy pxz pyz\nthermo 1\n"
              "thermo_modify norm no lost error\nrun 0 post no\n",
              p->skin);
     return sc;

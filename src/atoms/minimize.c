@@ -81,7 +81,7 @@ typedef struct pel_min_ops {
     const char *name;
     /* Relax atoms at fixed box until fmax < ftol.  Returns PEL_OK with
      * *status set, or a negative error code. */
-    int (*relax)(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+    int (*relax)(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, long *iters,
                  int *status, pel_error *err);
 } pel_min_ops;
 
@@ -137,10 +137,10 @@ void pel_minimizer_free(pel_minimizer **m)
 
 /* Energy and forces at sys->x; frozen atoms get zero force so that no
  * algorithm moves them; fmax = largest |component|. */
-static int eval(pel_minimizer *m, pel_calc *calc, const pel_system *sys, const pel_min_params *p,
+static int eval(pel_minimizer *m, pel_engine *calc, const pel_system *sys, const pel_min_params *p,
                 pel_error *err)
 {
-    int rc = pel_calc_compute(calc, sys, &m->out, err);
+    int rc = pel_engine_compute(calc, sys, &m->out, err);
     m->calls++;
     if (rc) return rc;
     if (!isfinite(m->out.energy))
@@ -173,7 +173,7 @@ static double dot(const double *a, const double *b, size_t k)
 /* ---------------------------------------------------------------------- */
 /* FIRE 2.0 (LAMMPS MinFire::iterate, integrator eulerimplicit)            */
 
-static int fire_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+static int fire_relax(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, long *iters,
                       int *status, pel_error *err)
 {
     const size_t k3 = 3 * m->n;
@@ -249,7 +249,7 @@ static int fire_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const p
 /* Conjugate gradient (LAMMPS MinCG::iterate + linemin quadratic)           */
 
 /* x = x0 + alpha h, then forces. */
-static int alpha_step(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, double alpha,
+static int alpha_step(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, double alpha,
                       pel_error *err)
 {
     for (size_t i = 0; i < 3 * m->n; i++)
@@ -258,7 +258,7 @@ static int alpha_step(pel_minimizer *m, pel_calc *calc, pel_system *sys, const p
 }
 
 /* Returns 0 on success, 1 when no downhill progress is possible. */
-static int linemin_quadratic(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
+static int linemin_quadratic(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p,
                              int *fail, pel_error *err)
 {
     const size_t k3 = 3 * m->n;
@@ -305,7 +305,7 @@ static int linemin_quadratic(pel_minimizer *m, pel_calc *calc, pel_system *sys, 
     return PEL_OK;
 }
 
-static int cg_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+static int cg_relax(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, long *iters,
                     int *status, pel_error *err)
 {
     const size_t k3 = 3 * m->n;
@@ -342,7 +342,7 @@ static int cg_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel
 /* ---------------------------------------------------------------------- */
 /* L-BFGS on forces                                                         */
 
-static int lbfgs_relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+static int lbfgs_relax(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, long *iters,
                        int *status, pel_error *err)
 {
     const size_t k3 = 3 * m->n;
@@ -441,7 +441,7 @@ static int check_params(const pel_min_params *p, pel_error *err)
     return PEL_OK;
 }
 
-int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
+int pel_minimizer_run(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p,
                       pel_min_result *res, pel_progress_fn progress, void *progress_ctx, pel_error *err)
 {
     int rc = check_params(p, err);
@@ -505,7 +505,7 @@ done:
     return PEL_OK;
 }
 
-int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
+int pel_minimize(pel_engine *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
                  pel_progress_fn progress, void *progress_ctx, pel_error *err)
 {
     pel_minimizer *m = NULL;

@@ -3,7 +3,10 @@
  * LAMMPS engine: against pel_calc on the same eam/fs potential (pel_calc
  * equals LAMMPS run 0 to 1e-14, test_eam.c), also after atoms moved several
  * box lengths and the box changed; LAMMPS errors come back as pel errors
- * with LAMMPS's message while this process goes on.  Tolerances of issue 17:
+ * with LAMMPS's message while this process goes on.  Minimisation (box
+ * relaxation included) and NVE MD through the LAMMPS engine on eam/alloy
+ * (CuNi.eam.alloy) reach the minimum and follow the trajectory of pel's EAM
+ * on the same file, and NVE conserves the energy.  Tolerances of issue 17:
  * 1e-9 eV/atom, 1e-8 eV/Å, 0.1 bar.  LAMMPS cases skip when it is not built. */
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +14,8 @@
 
 #include "pel/eam.h"
 #include "pel/engine.h"
+#include "pel/md.h"
+#include "pel/minimize.h"
 #include "pel/system.h"
 #include "testutil.h"
 
@@ -213,12 +218,147 @@ static void test_lammps_errors(void **state)
     pel_system_free(&s);
 }
 
+/* A 108-atom Cu-Ni fcc crystal (3x3x3 cells, a = 3.58 Å, 1/3 Ni), every atom
+ * displaced by up to 0.15 Å (seed 31), and the two engines for it on
+ * CuNi.eam.alloy (elements listed Ni, Cu). */
+#define CUNI_POT "/usr/share/lammps/potentials/CuNi.eam.alloy"
+static pel_system *cuni(pel_eam **pot, pel_engine **eam, pel_engine **lmp)
+{
+    static const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    const double a0 = 3.58;
+    pel_error err = {0};
+    pel_system *s = NULL;
+    assert_int_equal(pel_system_new(&s, 108, 2, &err), PEL_OK);
+    strcpy(s->elem[0], "Cu");
+    strcpy(s->elem[1], "Ni");
+    srand(31);
+    size_t i = 0;
+    for (int cx = 0; cx < 3; cx++)
+        for (int cy = 0; cy < 3; cy++)
+            for (int cz = 0; cz < 3; cz++)
+                for (int b = 0; b < 4; b++, i++) {
+                    const int c[3] = {cx, cy, cz};
+                    for (int k = 0; k < 3; k++)
+                        s->x[3 * i + k] = (c[k] + basis[b][k]) * a0 + 0.3 * ((double)rand() / RAND_MAX - 0.5);
+                    s->type[i] = i % 3 == 0;
+                    s->id[i] = (int64_t)i + 1;
+                }
+    for (int k = 0; k < 3; k++)
+        s->len[k] = 3 * a0;
+    assert_int_equal(pel_eam_read_auto(CUNI_POT, pot, &err), PEL_OK);
+    /* masses from the potential, as LAMMPS pair_coeff sets them */
+    int map[PEL_MAX_TYPES];
+    assert_int_equal(pel_eam_map_types(*pot, s, map, &err), PEL_OK);
+    for (int t = 0; t < s->ntypes; t++)
+        s->mass[t] = pel_eam_mass(*pot, map[t]);
+    const char *lines[] = {"pair_style eam/alloy", "pair_coeff * * " CUNI_POT " Cu Ni"};
+    pel_engine_params p;
+    pel_engine_params_default(&p);
+    p.lines = lines;
+    p.nlines = 2;
+    int rc = pel_engine_new(lmp, pel_engine_lammps, s, &p, &err);
+    if (rc == PEL_ENOTIMPL) {
+        pel_eam_free(pot);
+        pel_system_free(&s);
+        skip();
+    }
+    assert_int_equal(rc, PEL_OK);
+    assert_int_equal(pel_engine_eam_new(eam, *pot, s, 0.3, 1, &err), PEL_OK);
+    return s;
+}
+
+static void test_lammps_minimize(void **state)
+{
+    (void)state;
+    pel_eam *pot = NULL;
+    pel_engine *eam = NULL, *lmp = NULL;
+    pel_system *a = cuni(&pot, &eam, &lmp), *b = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_system_clone(a, &b, &err), PEL_OK);
+    pel_min_params mp;
+    pel_min_params_default(&mp);
+    mp.box = PEL_BOX_ISO; /* box relaxation: the slow path (setup) every call */
+    mp.ftol = 1e-6;
+    pel_min_result ra, rb;
+    if (pel_minimize(eam, a, &mp, &ra, NULL, NULL, &err))
+        fail_msg("%s", err.msg);
+    if (pel_minimize(lmp, b, &mp, &rb, NULL, NULL, &err))
+        fail_msg("%s", err.msg);
+    assert_close(rb.energy / (double)b->n, ra.energy / (double)a->n, 0, TOL_E_PER_ATOM);
+    assert_close(pel_system_volume(b), pel_system_volume(a), 1e-9, 0);
+    assert_true(fabs(rb.pressure_bar) < mp.ptol_bar);
+    double worst = 0;
+    for (size_t i = 0; i < 3 * a->n; i++)
+        worst = fmax(worst, fabs(a->x[i] - b->x[i]));
+    assert_true(worst < 1e-6); /* Å: the same minimum, not just the same energy */
+    assert_int_equal(pel_engine_count(lmp), rb.force_calls);
+    pel_engine_free(&lmp);
+    pel_engine_free(&eam);
+    pel_eam_free(&pot);
+    pel_system_free(&a);
+    pel_system_free(&b);
+}
+
+static double md_nve(pel_engine *e, pel_system *s, long steps, double *e0)
+{
+    pel_error err = {0};
+    pel_md_params p;
+    pel_md_params_default(&p);
+    pel_md *md = NULL;
+    assert_int_equal(pel_md_new(&md, e, s, &p, &err), PEL_OK);
+    assert_int_equal(pel_md_setup(md, s, steps, &err), PEL_OK);
+    pel_md_thermo th;
+    pel_md_thermo_now(md, s, &th);
+    *e0 = th.etotal;
+    if (pel_md_run(md, s, steps, 0, NULL, NULL, &err))
+        fail_msg("%s", err.msg);
+    pel_md_thermo_now(md, s, &th);
+    pel_md_free(&md);
+    return th.etotal;
+}
+
+static void test_lammps_nve(void **state)
+{
+    (void)state;
+    pel_eam *pot = NULL;
+    pel_engine *eam = NULL, *lmp = NULL;
+    pel_system *a = cuni(&pot, &eam, &lmp), *b = NULL;
+    pel_error err = {0};
+    pel_min_params mp;
+    pel_min_params_default(&mp);
+    mp.ftol = 1e-3;
+    pel_min_result r;
+    if (pel_minimize(eam, a, &mp, &r, NULL, NULL, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(pel_md_velocity_create(a, 800.0, 7, &err), PEL_OK);
+    assert_int_equal(pel_system_clone(a, &b, &err), PEL_OK);
+    double e0a, e0b;
+    double ea = md_nve(eam, a, 300, &e0a), eb = md_nve(lmp, b, 300, &e0b);
+    double n = (double)a->n;
+    assert_close(e0b / n, e0a / n, 0, TOL_E_PER_ATOM);
+    /* 0.3 ps NVE at 1 fs: velocity Verlet drifts by far less than 1e-4 eV/atom */
+    assert_close(eb / n, e0b / n, 0, 1e-4);
+    /* and both engines follow one trajectory (forces equal to 1e-14) */
+    assert_close(eb / n, ea / n, 0, TOL_E_PER_ATOM);
+    double worst = 0;
+    for (size_t i = 0; i < 3 * a->n; i++)
+        worst = fmax(worst, fabs(a->x[i] - b->x[i]));
+    assert_true(worst < 1e-8);
+    pel_engine_free(&lmp);
+    pel_engine_free(&eam);
+    pel_eam_free(&pot);
+    pel_system_free(&a);
+    pel_system_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eam_bit_for_bit),
         cmocka_unit_test(test_lammps_equals_eam),
         cmocka_unit_test(test_lammps_errors),
+        cmocka_unit_test(test_lammps_minimize),
+        cmocka_unit_test(test_lammps_nve),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
