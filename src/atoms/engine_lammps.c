@@ -62,12 +62,13 @@ typedef struct lmp_state {
 } lmp_state;
 
 /* ------------------------------------------------------------------------ */
-/* Plumbing shared by both ends: whole-buffer writes and reads. */
-static int write_all(int fd, const void *buf, size_t len)
+/* Plumbing shared by both ends: whole-buffer transfers (send, so that a
+ * dead peer is an error and not SIGPIPE). */
+static int xfer_all(int fd, void *buf, size_t len, int sending)
 {
-    const char *p = buf;
+    char *p = buf;
     while (len > 0) {
-        ssize_t k = send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t k = sending ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -78,19 +79,14 @@ static int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+static int write_all(int fd, const void *buf, size_t len)
+{
+    return xfer_all(fd, (void *)buf, len, 1);
+}
+
 static int read_all_plain(int fd, void *buf, size_t len)
 {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t k = read(fd, p, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        p += k;
-        len -= (size_t)k;
-    }
-    return 0;
+    return xfer_all(fd, buf, len, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -144,6 +140,14 @@ static void child_main(int sock, int outfd, const char *script, lmp_state *s, co
     }
     if (!rep.status)
         lammps_commands_string(h, script);
+    /* A fix would move the atoms during the step of each force call: pel
+     * integrates the motion itself. */
+    char fixid[64];
+    if (!rep.status && lammps_id_count(h, "fix") > 0 && lammps_id_name(h, "fix", 0, fixid, (int)sizeof fixid)) {
+        snprintf(rep.msg, sizeof rep.msg, "the LAMMPS lines define fix %s: pel moves the atoms itself (give pair "
+                 "and neighbour settings only)", fixid);
+        rep.status = 1;
+    }
     write_all(sock, &rep, sizeof rep); /* ready (or not) */
     lmp_req req;
     double lo[3], hi[3];
