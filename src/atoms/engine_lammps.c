@@ -64,13 +64,20 @@ typedef struct lmp_state {
 /* ------------------------------------------------------------------------ */
 /* Plumbing shared by both ends: whole-buffer transfers (send, so that a
  * dead peer is an error and not SIGPIPE). */
+/* One transfer, retried on EINTR: bytes moved, <= 0 when the peer is gone. */
+static ssize_t xfer_some(int fd, void *p, size_t len, int sending)
+{
+    ssize_t k;
+    do
+        k = sending ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
+    while (k < 0 && errno == EINTR);
+    return k;
+}
+
 static int xfer_all(int fd, void *buf, size_t len, int sending)
 {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t k = sending ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
-        if (k < 0 && errno == EINTR)
-            continue;
+    for (char *p = buf; len > 0;) {
+        ssize_t k = xfer_some(fd, p, len, sending);
         if (k <= 0)
             return -1;
         p += k;
@@ -252,9 +259,7 @@ static int recv_reply(lmp_state *s, void *buf, size_t len)
         if (s->out >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
             drain(s);
         if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t k = read(s->sock, p, len);
-            if (k < 0 && errno == EINTR)
-                continue;
+            ssize_t k = xfer_some(s->sock, p, len, 0);
             if (k <= 0)
                 return -1;
             p += k;
