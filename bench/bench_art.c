@@ -42,19 +42,19 @@ static int die(const pel_error *e)
 /* Wall time of one force call of a single-threaded engine, s. */
 static double time_force_call(const pel_eam *pot, pel_system *sys)
 {
-    pel_calc *c = NULL;
+    pel_engine *c = NULL;
     pel_error e = {0};
-    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e))
+    if (pel_engine_eam_new(&c, pot, sys, 0.3, 1, &e))
         return NAN;
     pel_forces fo = {0};
     fo.f = malloc(3 * sys->n * sizeof *fo.f);
     int n = 200;
     double t = pel_wall_seconds();
     for (int i = 0; i < n; i++)
-        pel_calc_compute(c, sys, &fo, &e);
+        pel_engine_compute(c, sys, &fo, &e);
     t = (pel_wall_seconds() - t) / n;
     free(fo.f);
-    pel_calc_free(&c);
+    pel_engine_free(&c);
     return t;
 }
 
@@ -62,8 +62,8 @@ static int load(const char *path, pel_system **sys, pel_eam **pot, double *e0, p
 {
     if (pel_system_read_data(path, NULL, sys, e) || pel_eam_read_auto(PEL_EAM_DEFAULT_PATH, pot, e))
         return 1;
-    pel_calc *c = NULL;
-    if (pel_calc_new(&c, *pot, *sys, 0.3, 1, e))
+    pel_engine *c = NULL;
+    if (pel_engine_eam_new(&c, *pot, *sys, 0.3, 1, e))
         return 1;
     pel_min_params mp;
     pel_min_params_default(&mp);
@@ -71,7 +71,7 @@ static int load(const char *path, pel_system **sys, pel_eam **pot, double *e0, p
     pel_min_result mr;
     int st = pel_minimize(c, *sys, &mp, &mr, NULL, NULL, e);
     *e0 = mr.energy;
-    pel_calc_free(&c);
+    pel_engine_free(&c);
     return st != PEL_OK;
 }
 
@@ -155,11 +155,11 @@ static int profile(const char *path, long nsearch, uint64_t seed)
     double t0 = pel_wall_seconds();
     printf("search center status basin_calls climb_calls after_calls lanczos_calls EA_eV ER_eV n_disp order_retries lambda2 lost_longest lost_retries\n");
     for (long k = 0; k < nsearch; k++) {
-        pel_calc *c = NULL;
+        pel_engine *c = NULL;
         pel_art_calc ad;
         pel_art_surface surf;
         pel_art *art = NULL;
-        if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &p, &e))
+        if (pel_engine_eam_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &p, &e))
             return die(&e);
         if (g_moved) {
             mv.inner = surf.force;
@@ -235,7 +235,7 @@ static int profile(const char *path, long nsearch, uint64_t seed)
         }
         pel_art_free(&art);
         pel_art_calc_destroy(&ad);
-        pel_calc_free(&c);
+        pel_engine_free(&c);
     }
     if (g_moved && moved_calls > 0)
         printf("# force calls of ART outside the minimisations: %ld; atoms moved since the previous call: "
@@ -274,7 +274,7 @@ static int initial_mode(const char *path, int nstart)
     double e0, en;
     if (load(path, &sys, &pot, &e0, &e))
         return die(&e);
-    pel_calc *c = NULL;
+    pel_engine *c = NULL;
     pel_art_calc ad;
     pel_art_surface surf;
     pel_lanczos *lz = NULL;
@@ -284,7 +284,7 @@ static int initial_mode(const char *path, int nstart)
     lp.rel_tol = 1e-4;
     size_t nd = 3 * sys->n;
     double *f = malloc(nd * sizeof *f), *v = malloc(nd * sizeof *v);
-    if (pel_calc_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &g_params, &e) ||
+    if (pel_engine_eam_new(&c, pot, sys, 0.3, 1, &e) || pel_art_calc_init(&ad, &surf, c, sys, &g_params, &e) ||
         pel_lanczos_new(&lz, nd, &lp, &e) || surf.force(surf.ctx, sys->x, f, &en, &e))
         return die(&e);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -307,7 +307,7 @@ static int initial_mode(const char *path, int nstart)
     free(v);
     pel_lanczos_free(&lz);
     pel_art_calc_destroy(&ad);
-    pel_calc_free(&c);
+    pel_engine_free(&c);
     pel_eam_free(&pot);
     pel_system_free(&sys);
     return 0;

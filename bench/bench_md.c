@@ -32,12 +32,12 @@ static double pel_nve_rate(const pel_eam *pot, const char *data, int threads, lo
 {
     pel_error err = {0};
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_md_params mp;
     pel_md_params_default(&mp);
     if (pel_system_read_data(data, NULL, &sys, &err)) die("read", &err);
-    if (pel_calc_new(&calc, pot, sys, 1.0, threads, &err)) die("calc", &err);
+    if (pel_engine_eam_new(&calc, pot, sys, 1.0, threads, &err)) die("calc", &err);
     if (pel_md_new(&md, calc, sys, &mp, &err) || pel_md_setup(md, sys, steps, &err)) die("md", &err);
     double t0 = pel_wall_seconds();
     if (!e_drift) {
@@ -56,7 +56,7 @@ static double pel_nve_rate(const pel_eam *pot, const char *data, int threads, lo
     }
     double dt = pel_wall_seconds() - t0;
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     return (double)steps / dt;
 }
@@ -101,11 +101,11 @@ int main(int argc, char **argv)
     /* 1. liquid */
     pel_liquid_params lp;
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_liquid_params_cuzr(&lp, n, 0.56, 0.0545, 42);
     if (pel_system_random_liquid(&lp, &sys, &err)) die("liquid", &err);
-    if (pel_calc_new(&calc, pot, sys, 1.0, 1, &err)) die("calc", &err);
+    if (pel_engine_eam_new(&calc, pot, sys, 1.0, 1, &err)) die("calc", &err);
     pel_min_params mnp;
     pel_min_result mr;
     pel_min_params_default(&mnp);
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
         pel_md_run(md, sys, 2000, 0, NULL, NULL, &err))
         die("equilibrate", &err);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     if (pel_system_write_data(sys, liq, "bench_md liquid 2000 K", &err)) die("write", &err);
     pel_system_free(&sys);
     printf("liquid: %zu atoms Cu56Zr44, NVT 2000 K 2 ps -> %s\n", n, liq);
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 
     /* 3. zero-pressure IS */
     if (pel_system_read_data(liq, NULL, &sys, &err)) die("read", &err);
-    if (pel_calc_new(&calc, pot, sys, 0.5, 1, &err)) die("calc", &err);
+    if (pel_engine_eam_new(&calc, pot, sys, 0.5, 1, &err)) die("calc", &err);
     pel_min_params_default(&mnp);
     mnp.algo = PEL_MIN_CG;
     mnp.box = PEL_BOX_ISO;
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
     pel_system_write_data(sys, path, "is", &err);
     printf("IS pel CG+iso: %.2f s, %ld force calls, E %.10f eV/atom, P %.3f bar, fmax %.2e, converged %d\n", tp,
            mr.force_calls, mr.energy / (double)n, mr.pressure_bar, mr.fmax, rc == PEL_OK);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     snprintf(script, sizeof script,
              "units metal\natom_style atomic\nboundary p p p\nread_data %s\npair_style eam/fs/opt\n"

@@ -1,11 +1,48 @@
-/* cli_atoms.h - CLI helpers shared by the commands that read atoms. */
+/* cli_atoms.h - CLI helpers shared by the commands that read atoms: notes on
+ * what a data file held, and the force-engine options (docs/engines.md). */
 #ifndef PEL_CLI_ATOMS_H
 #define PEL_CLI_ATOMS_H
 
+#include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/system.h"
 
 /* One stderr line "pel <cmd>: note: charges ... ignored" when the data file
  * held what pel reads but does not use (atom_style charge/full, bonds). */
 void cli_note_ignored(const char *cmd, const pel_system *sys);
+
+/* --engine eam|lammps and --pair LINE (repeatable), for every command that
+ * takes atoms: add CLI_ENGINE_OPTIONS to the getopt_long table, pass
+ * CLI_OPT_ENGINE and CLI_OPT_PAIR to cli_engine_opt, print CLI_ENGINE_HELP. */
+#define CLI_PAIR_MAX 64
+#define CLI_OPT_ENGINE 0x1001
+#define CLI_OPT_PAIR 0x1002
+#define CLI_ENGINE_OPTIONS                                                                                   \
+    {"engine", required_argument, NULL, CLI_OPT_ENGINE}, { "pair", required_argument, NULL, CLI_OPT_PAIR }
+#define CLI_ENGINE_HELP                                                                                      \
+    "  --engine NAME      force engine: eam (default; pel's EAM with --potential) or lammps\n"               \
+    "  --pair LINE        LAMMPS command for --engine lammps, repeatable, in order, e.g.\n"                  \
+    "                     --pair \"pair_style sw\" --pair \"pair_coeff * * Si.sw Si\" (docs/engines.md)\n"
+
+typedef struct cli_engine_opts {
+    const pel_engine_type *type;     /* pel_engine_eam unless --engine says otherwise */
+    const char *pair[CLI_PAIR_MAX];  /* --pair lines */
+    int npair;
+} cli_engine_opts;
+
+void cli_engine_opts_init(cli_engine_opts *o);
+/* Take one --engine or --pair value; CLI_USAGE (message printed) on a bad one. */
+int cli_engine_opt(const char *cmd, cli_engine_opts *o, int opt, const char *arg);
+/* After parsing: --engine lammps needs --pair lines, eam takes none, and the
+ * EAM-only options (potential_given: --potential was on the command line)
+ * are refused with lammps.  CLI_USAGE (message printed) or CLI_OK. */
+int cli_engine_check(const char *cmd, const cli_engine_opts *o, int potential_given);
+/* 1 for pel's EAM (the command reads --potential), 0 for LAMMPS. */
+int cli_engine_is_eam(const cli_engine_opts *o);
+/* The engine for sys.  eam: pot (read by the caller, must outlive the
+ * engine); lammps: pot is unused (may be NULL), the masses are the data
+ * file's and the --pair lines say the rest. */
+int cli_engine_new(const cli_engine_opts *o, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
+                   pel_engine **out, pel_error *err);
 
 #endif

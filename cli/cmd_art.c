@@ -186,13 +186,13 @@ static int file_identity(const char *cmd, const char *path, uint64_t *hash, long
 /* Minimise the sample first if its largest force component exceeds ftol. */
 static int ensure_minimum(const char *cmd, const pel_eam *pot, pel_system *sys, double ftol, pel_error *err)
 {
-    pel_calc *calc = NULL;
-    int st = pel_calc_new(&calc, pot, sys, 0.3, 1, err);
+    pel_engine *calc = NULL;
+    int st = pel_engine_eam_new(&calc, pot, sys, 0.3, 1, err);
     if (st)
         return st;
     pel_forces fo = {0};
     fo.f = malloc(3 * sys->n * sizeof *fo.f);
-    st = fo.f ? pel_calc_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "out of memory");
+    st = fo.f ? pel_engine_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "out of memory");
     double fmax = 0;
     for (size_t i = 0; !st && i < 3 * sys->n; i++)
         fmax = fmax > fabs(fo.f[i]) ? fmax : fabs(fo.f[i]);
@@ -207,7 +207,7 @@ static int ensure_minimum(const char *cmd, const pel_eam *pot, pel_system *sys, 
         pel_min_result res;
         st = pel_minimize(calc, sys, &mp, &res, NULL, NULL, err);
     }
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     return st;
 }
 

@@ -45,6 +45,7 @@ static void usage(FILE *fp)
                 "  --resume            ... and continue from it after a kill: thermo and dump files are cut\n"
                 "                      back to the checkpoint and continued (same options required)\n"
                 "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
+                CLI_ENGINE_HELP
                 "  --help\n"
                 "With --protocol \"...\": MD along a thermal protocol with inherent structures sampled\n"
                 "(see pel md --protocol x --help).\n");
@@ -170,7 +171,10 @@ int cli_cmd_md(int argc, char **argv)
         {"skin", required_argument, 0, 'k'},     {"threads", required_argument, 0, 'j'},
         {"thermo-out", required_argument, 0, 'f'}, {"checkpoint", required_argument, 0, 'c'},
         {"checkpoint-every", required_argument, 0, 'C'}, {"resume", no_argument, 0, 'R'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},           CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
+    int potential_given = 0;
     const char *in = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *dump = NULL;
     const char *ens = NULL, *thermo_out = NULL, *ckpath = NULL;
     long ck_every = 10000;
@@ -198,7 +202,9 @@ int cli_cmd_md(int argc, char **argv)
         case 'r': if (cli_long(CMD, "--thermo", optarg, &thermo)) return CLI_USAGE; break;
         case 'd': dump = optarg; break;
         case 'D': if (cli_long(CMD, "--dump-every", optarg, &dump_every)) return CLI_USAGE; break;
-        case 'p': potential = optarg; break;
+        case 'p': potential = optarg; potential_given = 1; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
         case 'e': elements = optarg; break;
         case 'k': if (cli_double(CMD, "--skin", optarg, &skin)) return CLI_USAGE; break;
         case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
@@ -215,6 +221,9 @@ int cli_cmd_md(int argc, char **argv)
     if (!in) return cli_errorf(CMD, CLI_USAGE, "--data <file> is required");
     if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <file> is required");
     if (!ens) return cli_errorf(CMD, CLI_USAGE, "--ensemble nve|nvt|npt is required");
+    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    if (ckpath && !cli_engine_is_eam(&eo))
+        return cli_errorf(CMD, CLI_USAGE, "--checkpoint is not available with --engine lammps yet");
     if (!strcmp(ens, "nve")) mp.ensemble = PEL_MD_NVE;
     else if (!strcmp(ens, "nvt")) mp.ensemble = PEL_MD_NVT;
     else if (!strcmp(ens, "npt")) mp.ensemble = PEL_MD_NPT;
@@ -247,12 +256,12 @@ int cli_cmd_md(int argc, char **argv)
     pel_error err = {0};
     pel_eam *pot = NULL;
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_afile af = {0};
     FILE *tf = stdout, *df = NULL; /* thermo and dump streams */
     long done = 0;
-    int rc = pel_eam_read_auto(potential, &pot, &err);
+    int rc = cli_engine_is_eam(&eo) ? pel_eam_read_auto(potential, &pot, &err) : PEL_OK;
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
     if (!rc) cli_note_ignored(CMD, sys);
     /* What fixes the trajectory and the outputs: a resume must repeat it. */
@@ -289,7 +298,7 @@ int cli_cmd_md(int argc, char **argv)
         if (seed >= 0 || ((!sys->has_velocities || at_rest) && !isnan(T)))
             rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
     }
-    if (!rc) rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err);
+    if (!rc) rc = cli_engine_new(&eo, pot, sys, skin, (int)threads, &calc, &err);
     if (!rc) rc = pel_md_new(&md, calc, sys, &mp, &err);
     if (!rc) rc = pel_md_setup(md, sys, steps, &err);
     if (!rc && resume) pel_md_set_state(md, &st);
@@ -334,8 +343,8 @@ int cli_cmd_md(int argc, char **argv)
                 pack_extra(ex, done, ids);
                 pel_md_get_state(md, &st);
                 if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, MD_CK_NEXTRA, &err))) break;
-                pel_calc_free(&calc);
-                if ((rc = pel_calc_new(&calc, pot, sys, skin, (int)threads, &err))) break;
+                pel_engine_free(&calc);
+                if ((rc = cli_engine_new(&eo, pot, sys, skin, (int)threads, &calc, &err))) break;
                 if ((rc = pel_md_refresh(md, calc, sys, &err))) break;
             }
             if (done >= steps) break;
@@ -361,7 +370,7 @@ int cli_cmd_md(int argc, char **argv)
     }
     if (rc && dump && !ckpath && af.fp) pel_afile_abort(&af);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     pel_eam_free(&pot);
     fflush(stdout);

@@ -26,6 +26,7 @@ static void usage(FILE *fp)
                 "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
                 "  --elements A,B      element of each atom type (default: from the data file)\n"
                 "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
+                CLI_ENGINE_HELP
                 "  --verbose           also print P_bar, fmax, force calls on a second line\n"
                 "  --help\n");
 }
@@ -39,10 +40,12 @@ int cli_cmd_minimize(int argc, char **argv)
         {"P", required_argument, 0, 'P'},         {"max-calls", required_argument, 0, 'm'},
         {"potential", required_argument, 0, 'p'}, {"elements", required_argument, 0, 'e'},
         {"threads", required_argument, 0, 'j'},   {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},            CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     const char *in = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL;
     long threads = CLI_DEFAULT_THREADS;
-    int verbose = 0;
+    int verbose = 0, potential_given = 0;
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
     pel_min_params mp;
     pel_min_params_default(&mp);
     pel_error err = {0};
@@ -63,7 +66,9 @@ int cli_cmd_minimize(int argc, char **argv)
         case 'q': if (cli_double(CMD, "--ptol", optarg, &mp.ptol_bar)) return CLI_USAGE; break;
         case 'P': if (cli_double(CMD, "--P", optarg, &mp.p_target_bar)) return CLI_USAGE; break;
         case 'm': if (cli_long(CMD, "--max-calls", optarg, &mp.max_force_calls)) return CLI_USAGE; break;
-        case 'p': potential = optarg; break;
+        case 'p': potential = optarg; potential_given = 1; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
         case 'e': elements = optarg; break;
         case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
         case 'v': verbose = 1; break;
@@ -75,6 +80,7 @@ int cli_cmd_minimize(int argc, char **argv)
     if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
     if (!in) return cli_errorf(CMD, CLI_USAGE, "--data <file> is required");
     if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <file> is required");
+    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
     if (!(mp.ftol > 0)) return cli_errorf(CMD, CLI_USAGE, "--ftol must be > 0");
     if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
     if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
@@ -82,12 +88,12 @@ int cli_cmd_minimize(int argc, char **argv)
 
     pel_eam *pot = NULL;
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_min_result res;
-    int rc = pel_eam_read_auto(potential, &pot, &err);
+    int rc = cli_engine_is_eam(&eo) ? pel_eam_read_auto(potential, &pot, &err) : PEL_OK;
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
     if (!rc) cli_note_ignored(CMD, sys);
-    if (!rc) rc = pel_calc_new(&calc, pot, sys, 0.5, (int)threads, &err);
+    if (!rc) rc = cli_engine_new(&eo, pot, sys, 0.5, (int)threads, &calc, &err);
     if (!rc) rc = pel_minimize(calc, sys, &mp, &res, NULL, NULL, &err);
     if (!rc) {
         memset(sys->v, 0, 3 * sys->n * sizeof(double));
@@ -103,7 +109,7 @@ int cli_cmd_minimize(int argc, char **argv)
             printf("P_bar=%.17g fmax_eV_per_A=%.17g force_calls=%ld iterations=%ld V_A3=%.17g\n", res.pressure_bar,
                    res.fmax, res.force_calls, res.iterations, pel_system_volume(sys));
     }
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     pel_eam_free(&pot);
     if (rc == PEL_ENUMERIC) return CLI_FAIL;

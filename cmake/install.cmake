@@ -43,6 +43,11 @@ foreach(_l ${OpenMP_C_LIB_NAMES})
 endforeach()
 string(APPEND PEL_PC_LIBS_PRIVATE " -lm")
 string(STRIP "${PEL_PC_LIBS_PRIVATE}" PEL_PC_LIBS_PRIVATE)
+# libpel.a with the LAMMPS engine also needs liblammps.
+set(PEL_PC_REQUIRES_LAMMPS)
+if(PEL_LAMMPS)
+  set(PEL_PC_REQUIRES_LAMMPS " liblammps")
+endif()
 configure_file(pel.pc.in ${PROJECT_BINARY_DIR}/pel.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/pel.pc DESTINATION ${_pcdir})
 

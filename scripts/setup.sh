@@ -6,9 +6,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${PEL_BUILD:-$here/build}
 pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
-      libplplot-dev plplot-driver-cairo libcmocka-dev libssl-dev lammps lammps-data python3
+      libplplot-dev plplot-driver-cairo libcmocka-dev libssl-dev lammps lammps-data liblammps-dev python3
       clang libclang-rt-dev python3-cffi python3-numpy python3-pytest python3-ase)
 # (libssl-dev: SHA-256 provenance of pel calibrate; libclang-rt-dev: libFuzzer, tests/fuzz/)
+# (liblammps-dev: the LAMMPS force engine, --engine lammps; docs/engines.md)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

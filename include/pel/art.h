@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/error.h"
 #include "pel/lanczos.h"
 #include "pel/minimize.h"
@@ -247,10 +248,10 @@ const double *pel_art_eigvec(const pel_art *art);
 int pel_art_minimize(pel_art *art, double *x, double *energy, long *calls, pel_error *err);
 
 /* ------------------------------------------------------------------------ */
-/* The EAM engine as an ART surface.  The adapter owns a private copy of the
+/* A force engine as an ART surface.  The adapter owns a private copy of the
  * system (positions are overwritten by every call); calc is borrowed. */
 typedef struct pel_art_calc {
-    pel_calc *calc;
+    pel_engine *calc;
     pel_system *sys;      /* owned copy */
     pel_forces out;
     pel_min_params min;   /* fixed-box minimisation used after the saddle */
@@ -259,7 +260,7 @@ typedef struct pel_art_calc {
 
 /* Fill surf and ad for sys/calc; p->min_algo and p->min_ftol (eV/Å) set the
  * fixed-box minimiser ad->min. */
-int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
+int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_engine *calc, const pel_system *sys,
                       const pel_art_params *p, pel_error *err);
 void pel_art_calc_destroy(pel_art_calc *ad);
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/error.h"
 #include "pel/system.h"
 
@@ -78,7 +79,7 @@ void pel_md_params_default(pel_md_params *p);
 
 /* Integrator for systems of sys->n atoms using `calc` for forces (borrowed,
  * must outlive the integrator).  Allocates its force workspace once. */
-int pel_md_new(pel_md **out, pel_calc *calc, const pel_system *sys, const pel_md_params *p,
+int pel_md_new(pel_md **out, pel_engine *calc, const pel_system *sys, const pel_md_params *p,
                pel_error *err);
 void pel_md_free(pel_md **md);
 
@@ -97,7 +98,7 @@ int pel_md_run(pel_md *md, pel_system *sys, long count, long thermo_every, pel_m
  * recompute the forces of the current positions; the dynamical state is
  * untouched.  A resumed run that does the same at the same step continues
  * bit for bit (same thread count). */
-int pel_md_refresh(pel_md *md, pel_calc *calc, const pel_system *sys, pel_error *err);
+int pel_md_refresh(pel_md *md, pel_engine *calc, const pel_system *sys, pel_error *err);
 
 /* Thermodynamic values of the current state (forces of the last step). */
 void pel_md_thermo_now(const pel_md *md, const pel_system *sys, pel_md_thermo *th);

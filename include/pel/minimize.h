@@ -7,6 +7,7 @@
 #define PEL_MINIMIZE_H
 
 #include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/error.h"
 #include "pel/system.h"
 #include "pel/util.h"
@@ -47,7 +48,7 @@ void pel_min_params_default(pel_min_params *p);
 /* Minimise sys in place.  Returns PEL_OK when converged, PEL_ENOCONV when
  * the budget ran out (sys then holds the best state reached, res filled),
  * PEL_EBLOWUP on non-finite energy.  `progress` may be NULL. */
-int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
+int pel_minimize(pel_engine *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
                  pel_progress_fn progress, void *progress_ctx, pel_error *err);
 
 /* Reusable workspace for systems of n atoms: pel_minimizer_run performs no
@@ -57,7 +58,7 @@ typedef struct pel_minimizer pel_minimizer;
 int pel_minimizer_new(pel_minimizer **out, size_t n, pel_error *err);
 void pel_minimizer_free(pel_minimizer **m);
 /* Same contract as pel_minimize, using the workspace (sys->n must equal n). */
-int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
+int pel_minimizer_run(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p,
                       pel_min_result *res, pel_progress_fn progress, void *progress_ctx, pel_error *err);
 
 /* Names of the algorithms and box modes ("fire", "cg", "lbfgs"; "fixed", "iso");

@@ -15,6 +15,7 @@
 #include "pel/opt.h"
 #include "pel/system.h"
 #include "pel/eam.h"
+#include "pel/engine.h"
 #include "pel/neighbor.h"
 #include "pel/md.h"
 #include "pel/minimize.h"

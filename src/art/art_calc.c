@@ -1,4 +1,4 @@
-/* art_calc.c - the EAM force engine (pel_calc) as an ART surface: force
+/* art_calc.c - a force engine (pel_engine, include/pel/engine.h) as an ART surface: force
  * callback and fixed-box minimisation through a reusable pel_minimizer
  * (include/pel/art.h): a search minimises several times, so the workspace is
  * allocated once per adapter, not per call. */
@@ -13,7 +13,7 @@ static int calc_force(void *ctx, const double *x, double *f, double *energy, pel
     memcpy(ad->sys->x, x, 3 * ad->sys->n * sizeof *x);
     ad->out.f = f;
     ad->out.e_atom = NULL;
-    int st = pel_calc_compute(ad->calc, ad->sys, &ad->out, err);
+    int st = pel_engine_compute(ad->calc, ad->sys, &ad->out, err);
     *energy = ad->out.energy;
     return st;
 }
@@ -30,7 +30,7 @@ static int calc_minimize(void *ctx, double *x, double *energy, long *calls, pel_
     return st;
 }
 
-int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_calc *calc, const pel_system *sys,
+int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_engine *calc, const pel_system *sys,
                       const pel_art_params *p, pel_error *err)
 {
     memset(ad, 0, sizeof *ad);

@@ -53,16 +53,16 @@ static int check_resumed(const pel_catalog *cat, const pel_system *sys, const pe
  * search starts from bit-identical numbers. */
 static int initial_energy(const pel_eam *pot, const pel_system *sys, double skin, double *e0, pel_error *err)
 {
-    pel_calc *calc = NULL;
-    int st = pel_calc_new(&calc, pot, sys, skin, 1, err);
+    pel_engine *calc = NULL;
+    int st = pel_engine_eam_new(&calc, pot, sys, skin, 1, err);
     if (st)
         return st;
     pel_forces fo = {0};
     fo.f = malloc(3 * sys->n * sizeof *fo.f);
-    st = fo.f ? pel_calc_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "art: out of memory");
+    st = fo.f ? pel_engine_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "art: out of memory");
     *e0 = fo.energy;
     free(fo.f);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     return st;
 }
 
@@ -113,8 +113,8 @@ static int run_one(const pel_eam *pot, const pel_system *sys, const pel_art_run_
                    pel_art_calc *ad, pel_art **art, gsl_rng *rng, pel_system *scratch, pel_catalog_row *row,
                    pel_error *err)
 {
-    pel_calc *calc = NULL;
-    int st = pel_calc_new(&calc, pot, sys, p->skin, 1, err);
+    pel_engine *calc = NULL;
+    int st = pel_engine_eam_new(&calc, pot, sys, p->skin, 1, err);
     if (st)
         return st;
     ad->calc = calc;
@@ -127,7 +127,7 @@ static int run_one(const pel_eam *pot, const pel_system *sys, const pel_art_run_
     if (!st && p->configs_dir && res.status == PEL_ART_CONVERGED)
         st = write_configs(p, *art, &res, k, scratch, row, err);
     ad->calc = NULL;
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     return st;
 }
 

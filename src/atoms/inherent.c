@@ -14,7 +14,7 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
                       pel_quench_row *row, pel_error *err)
 {
     pel_system *c = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     int map[PEL_MAX_TYPES];
     memset(row, 0, sizeof *row);
     row->T_K = row->t_ps = NAN;
@@ -26,10 +26,10 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
     /* LAMMPS pair_coeff for EAM takes masses from the potential. */
     for (int t = 0; t < c->ntypes; t++)
         c->mass[t] = pel_eam_mass(pot, map[t]);
-    if ((rc = pel_calc_new(&calc, pot, c, PEL_IS_SKIN, nthreads, err)))
+    if ((rc = pel_engine_eam_new(&calc, pot, c, PEL_IS_SKIN, nthreads, err)))
         goto out;
     pel_forces fr = {0};
-    if ((rc = pel_calc_compute(calc, c, &fr, err)))
+    if ((rc = pel_engine_compute(calc, c, &fr, err)))
         goto out;
     double n = (double)c->n;
     row->e_pot = fr.energy / n;
@@ -47,7 +47,7 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
     row->e_is = mr.energy / n;
     row->v_is = pel_system_volume(c) / n;
 out:
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&c);
     return rc;
 }

@@ -23,7 +23,7 @@
 struct pel_md {
     pel_md_params p;
     pel_md_state st;
-    pel_calc *calc;
+    pel_engine *calc;
     size_t n;
     double *f;      /* [3n] forces of the current positions */
     pel_forces out; /* last force call (energy, virial) */
@@ -325,7 +325,7 @@ static const pel_md_ops ops_table[] = {
 /* ---------------------------------------------------------------------- */
 /* Object life cycle                                                       */
 
-int pel_md_new(pel_md **out, pel_calc *calc, const pel_system *sys, const pel_md_params *p,
+int pel_md_new(pel_md **out, pel_engine *calc, const pel_system *sys, const pel_md_params *p,
                pel_error *err)
 {
     *out = NULL;
@@ -373,7 +373,7 @@ void pel_md_set_state(pel_md *md, const pel_md_state *st)
 
 static int compute_forces(pel_md *md, const pel_system *sys, pel_error *err)
 {
-    int rc = pel_calc_compute(md->calc, sys, &md->out, err);
+    int rc = pel_engine_compute(md->calc, sys, &md->out, err);
     if (rc) return rc;
     if (!isfinite(md->out.energy))
         return pel_error_set(err, PEL_EBLOWUP, "potential energy became non-finite");
@@ -421,7 +421,7 @@ int pel_md_setup(pel_md *md, pel_system *sys, long nsteps, pel_error *err)
     return PEL_OK;
 }
 
-int pel_md_refresh(pel_md *md, pel_calc *calc, const pel_system *sys, pel_error *err)
+int pel_md_refresh(pel_md *md, pel_engine *calc, const pel_system *sys, pel_error *err)
 {
     if (sys->n != md->n)
         return pel_error_set(err, PEL_EINVAL, "system has %zu atoms, integrator was made for %zu", sys->n, md->n);

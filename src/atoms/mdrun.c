@@ -173,13 +173,13 @@ static int sample_is(const pel_eam *pot, const pel_mdrun_params *p, const pel_sy
                      pel_system **is_out, pel_error *err)
 {
     pel_system *c = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_min_result mr;
     int rc = pel_system_clone(sys, &c, err);
     if (rc) return rc;
     memset(c->v, 0, 3 * c->n * sizeof(double));
     c->has_velocities = 0;
-    if ((rc = pel_calc_new(&calc, pot, c, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
+    if ((rc = pel_engine_eam_new(&calc, pot, c, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
     rc = pel_minimize(calc, c, &p->min, &mr, NULL, NULL, err);
     row->is_converged = rc == PEL_OK;
     if (rc && rc != PEL_ENOCONV) goto out;
@@ -187,7 +187,7 @@ static int sample_is(const pel_eam *pot, const pel_mdrun_params *p, const pel_sy
     row->e_is = mr.energy / (double)c->n;
     row->v_is = pel_system_volume(c) / (double)c->n;
 out:
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     if (rc == PEL_OK && is_out) *is_out = c;
     else pel_system_free(&c);
     return rc;
@@ -205,7 +205,7 @@ static int velocities_all_zero(const pel_system *sys)
 static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system **out, pel_error *err)
 {
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     int rc;
     if (p->start) {
         if ((rc = pel_system_clone(p->start, &sys, err))) return rc;
@@ -213,7 +213,7 @@ static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system 
         pel_min_params mp;
         pel_min_result mr;
         if ((rc = pel_system_random_liquid(&p->liquid, &sys, err))) return pel_error_wrap(err, rc, "random liquid");
-        if ((rc = pel_calc_new(&calc, pot, sys, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
+        if ((rc = pel_engine_eam_new(&calc, pot, sys, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
         pel_min_params_default(&mp);
         mp.ftol = MDRUN_PRE_FTOL;
         mp.max_force_calls = MDRUN_PRE_CALLS;
@@ -227,7 +227,7 @@ static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system 
         sys->has_velocities = 1;
     }
 out:
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     if (rc) pel_system_free(&sys);
     *out = sys;
     return rc;
@@ -267,7 +267,7 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     size_t nseg = p->protocol->nseg, cap = 0;
     long total, *steps = calloc(nseg, sizeof *steps), *offset = calloc(nseg + 1, sizeof *offset);
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     int rc;
     if (!steps || !offset) {
@@ -302,7 +302,7 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     } else if ((rc = make_start(pot, p, &sys, err))) {
         goto out;
     }
-    if ((rc = pel_calc_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
+    if ((rc = pel_engine_eam_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
     md_params_for(p, seg, &mdp);
     if ((rc = pel_md_new(&md, calc, sys, &mdp, err))) goto out;
     if (hooks->progress)
@@ -349,8 +349,8 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
                                                     hooks->mark ? &mark : NULL, err);
                     if (rc) goto out;
                 }
-                pel_calc_free(&calc);
-                if ((rc = pel_calc_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
+                pel_engine_free(&calc);
+                if ((rc = pel_engine_eam_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
                 if ((rc = pel_md_refresh(md, calc, sys, err))) goto out;
                 if (stop_requested || (p->stop_at_step > 0 && gstep >= p->stop_at_step)) {
                     rc = pel_error_set(err, PEL_ENOCONV, "stopped at step %ld (checkpoint written)", gstep);
@@ -378,7 +378,7 @@ out:
     free(steps);
     free(offset);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     if (rc) pel_mdrun_result_free(res);
     return rc;

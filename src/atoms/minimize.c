@@ -44,7 +44,7 @@ struct pel_minimizer {
     pel_opt_params op;
     pel_forces out;
     /* the objective's context during a run */
-    pel_calc *calc;
+    pel_engine *calc;
     pel_system *sys;
     const pel_min_params *p;
     double energy, fmax;
@@ -117,10 +117,10 @@ void pel_minimizer_free(pel_minimizer **m)
 
 /* Energy and forces at sys->x; frozen atoms get zero force so that no
  * algorithm moves them; fmax = largest |component|. */
-static int eval(pel_minimizer *m, pel_calc *calc, const pel_system *sys, const pel_min_params *p,
+static int eval(pel_minimizer *m, pel_engine *calc, const pel_system *sys, const pel_min_params *p,
                 pel_error *err)
 {
-    int rc = pel_calc_compute(calc, sys, &m->out, err);
+    int rc = pel_engine_compute(calc, sys, &m->out, err);
     m->calls++;
     if (rc) return rc;
     if (!isfinite(m->out.energy))
@@ -167,7 +167,7 @@ static int opt_relax(pel_minimizer *m, pel_min_algo algo, long *iters, pel_opt_r
 /* Relax atoms at fixed box until fmax < p->ftol.  Returns PEL_OK with *status
  * set, or a negative error code.  CG and L-BFGS hand over to FIRE (forces
  * only) when their energy differences reach round-off. */
-static int relax(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p, long *iters,
+static int relax(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p, long *iters,
                  int *status, pel_error *err)
 {
     m->calc = calc;
@@ -232,7 +232,7 @@ static int check_params(const pel_min_params *p, pel_error *err)
     return PEL_OK;
 }
 
-int pel_minimizer_run(pel_minimizer *m, pel_calc *calc, pel_system *sys, const pel_min_params *p,
+int pel_minimizer_run(pel_minimizer *m, pel_engine *calc, pel_system *sys, const pel_min_params *p,
                       pel_min_result *res, pel_progress_fn progress, void *progress_ctx, pel_error *err)
 {
     int rc = check_params(p, err);
@@ -295,7 +295,7 @@ done:
     return PEL_OK;
 }
 
-int pel_minimize(pel_calc *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
+int pel_minimize(pel_engine *calc, pel_system *sys, const pel_min_params *p, pel_min_result *res,
                  pel_progress_fn progress, void *progress_ctx, pel_error *err)
 {
     pel_minimizer *m = NULL;

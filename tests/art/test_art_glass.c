@@ -27,7 +27,7 @@
 typedef struct glass {
     pel_system *sys;
     pel_eam *pot;
-    pel_calc *calc;
+    pel_engine *calc;
     pel_art_calc ad;
     pel_art_surface surf;
     double e0;
@@ -38,7 +38,7 @@ static int setup(void **state)
     glass *g = calloc(1, sizeof *g);
     pel_error err = {0};
     if (pel_system_read_data(pel_test_src("tests/data/art_cuzr250.data"), NULL, &g->sys, &err) ||
-        pel_eam_read_auto(PEL_EAM_DEFAULT_PATH, &g->pot, &err) || pel_calc_new(&g->calc, g->pot, g->sys, 0.3, 1, &err)) {
+        pel_eam_read_auto(PEL_EAM_DEFAULT_PATH, &g->pot, &err) || pel_engine_eam_new(&g->calc, g->pot, g->sys, 0.3, 1, &err)) {
         print_error("%s\n", err.msg);
         return -1;
     }
@@ -63,7 +63,7 @@ static int teardown(void **state)
 {
     glass *g = *state;
     pel_art_calc_destroy(&g->ad);
-    pel_calc_free(&g->calc);
+    pel_engine_free(&g->calc);
     pel_eam_free(&g->pot);
     pel_system_free(&g->sys);
     free(g);

@@ -58,19 +58,19 @@ static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double densit
 {
     pel_liquid_params lp;
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_error err = {0};
     pel_min_params mp;
     pel_min_result mr;
     pel_liquid_params_cuzr(&lp, n, 0.56, density, seed);
     assert_int_equal(pel_system_random_liquid(&lp, &sys, &err), PEL_OK);
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
     pel_min_params_default(&mp);
     mp.ftol = 0.05;
     mp.max_force_calls = 2000;
     int rc = pel_minimize(calc, sys, &mp, &mr, NULL, NULL, &err);
     assert_true(rc == PEL_OK || rc == PEL_ENOCONV);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     if (T > 0) assert_int_equal(pel_md_velocity_create(sys, T, seed, &err), PEL_OK);
     return sys;
 }

@@ -40,10 +40,10 @@ static int collect(void *ctx, const pel_md_thermo *th)
 /* Run our integrator; thermo every `every` steps incl. step 0. */
 static void run_pel(pel_system *sys, const pel_md_params *mp, long steps, long every, series *s)
 {
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_error err = {0};
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
     assert_int_equal(pel_md_new(&md, calc, sys, mp, &err), PEL_OK);
     assert_int_equal(pel_md_setup(md, sys, steps, &err), PEL_OK);
     pel_md_thermo th;
@@ -52,7 +52,7 @@ static void run_pel(pel_system *sys, const pel_md_params *mp, long steps, long e
     collect(s, &th);
     assert_int_equal(pel_md_run(md, sys, steps, every, collect, s, &err), PEL_OK);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
 }
 
 static const char *fix_line(const pel_md_params *mp, char *buf, size_t cap)
@@ -262,12 +262,12 @@ static void test_blowup_and_bad_params(void **state)
 {
     (void)state;
     pel_system *sys = mdt_liquid(pot, 100, DENSITY, 300.0, 5);
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     pel_error err = {0};
     pel_md_params mp;
     pel_md_params_default(&mp);
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
     mp.dt = 0;
     assert_int_equal(pel_md_new(&md, calc, sys, &mp, &err), PEL_EINVAL);
     pel_md_params_default(&mp);
@@ -285,7 +285,7 @@ static void test_blowup_and_bad_params(void **state)
     assert_int_equal(pel_md_run(md, sys, 10, 0, NULL, NULL, &err), PEL_EBLOWUP);
     assert_non_null(strstr(err.msg, "blew up"));
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
 }
 

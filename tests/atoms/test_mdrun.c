@@ -50,10 +50,10 @@ static void test_equals_manual_runs(void **state)
 
     /* the same dynamics by hand */
     pel_system *sys = NULL;
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_md *md = NULL;
     assert_int_equal(pel_system_clone(start, &sys, &err), PEL_OK);
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
     static const double T0[3] = {1500, 1200, 1200}, T1[3] = {1200, 1200, 1300};
     pel_md_params mp;
     pel_md_params_default(&mp);
@@ -89,7 +89,7 @@ static void test_equals_manual_runs(void **state)
     }
     assert_true(res.final_is_converged);
     pel_md_free(&md);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&sys);
     pel_system_free(&start);
     pel_mdrun_result_free(&res);

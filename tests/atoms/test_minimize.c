@@ -18,15 +18,15 @@
 
 static int run_min(pel_system *sys, pel_min_algo algo, pel_box_mode box, pel_min_result *res)
 {
-    pel_calc *calc = NULL;
+    pel_engine *calc = NULL;
     pel_error err = {0};
     pel_min_params mp;
     pel_min_params_default(&mp);
     mp.algo = algo;
     mp.box = box;
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
     int rc = pel_minimize(calc, sys, &mp, res, NULL, NULL, &err);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     return rc;
 }
 
@@ -172,8 +172,8 @@ static void test_frozen_budget_reuse_bad(void **state)
     pel_system *s0 = NULL, *s1 = NULL;
     assert_int_equal(pel_system_clone(s, &s0, &err), PEL_OK);
     assert_int_equal(pel_system_clone(s, &s1, &err), PEL_OK);
-    pel_calc *calc = NULL;
-    assert_int_equal(pel_calc_new(&calc, pot, s, 0.5, 1, &err), PEL_OK);
+    pel_engine *calc = NULL;
+    assert_int_equal(pel_engine_eam_new(&calc, pot, s, 0.5, 1, &err), PEL_OK);
     pel_min_params mp;
     pel_min_result r;
     int frozen[100] = {0};
@@ -213,14 +213,14 @@ static void test_frozen_budget_reuse_bad(void **state)
     pel_system *a = NULL, *b = NULL;
     assert_int_equal(pel_system_clone(s1, &a, &err), PEL_OK);
     assert_int_equal(pel_system_clone(s1, &b, &err), PEL_OK);
-    pel_calc_free(&calc);
-    assert_int_equal(pel_calc_new(&calc, pot, s1, 0.5, 1, &err), PEL_OK);
+    pel_engine_free(&calc);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, s1, 0.5, 1, &err), PEL_OK);
     assert_int_equal(pel_minimizer_run(m, calc, s1, &mp, &r, NULL, NULL, &err), PEL_OK);
-    pel_calc_free(&calc);
-    assert_int_equal(pel_calc_new(&calc, pot, a, 0.5, 1, &err), PEL_OK);
+    pel_engine_free(&calc);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, a, 0.5, 1, &err), PEL_OK);
     assert_int_equal(pel_minimizer_run(m, calc, a, &mp, &r, NULL, NULL, &err), PEL_OK);
-    pel_calc_free(&calc);
-    assert_int_equal(pel_calc_new(&calc, pot, b, 0.5, 1, &err), PEL_OK);
+    pel_engine_free(&calc);
+    assert_int_equal(pel_engine_eam_new(&calc, pot, b, 0.5, 1, &err), PEL_OK);
     assert_int_equal(pel_minimize(calc, b, &mp, &r, NULL, NULL, &err), PEL_OK);
     assert_true(max_dist(a, b) == 0.0);
     /* bad parameters */
@@ -247,7 +247,7 @@ static void test_frozen_budget_reuse_bad(void **state)
     assert_int_equal(al, PEL_MIN_LBFGS);
     pel_minimizer_free(&m);
     assert_null(m);
-    pel_calc_free(&calc);
+    pel_engine_free(&calc);
     pel_system_free(&a);
     pel_system_free(&b);
     pel_system_free(&s);
