@@ -43,10 +43,22 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
     return s;
 }
 
+/* 1 when PEL_FUZZ_VERBOSE is set: FUZZ_CHECK_ERROR then prints each
+ * verdict, to see what a seed or a finding does (docs/dev/fuzzing.md). */
+static inline int fuzz_verbose(void)
+{
+    static int v = -1;
+    if (v < 0)
+        v = getenv("PEL_FUZZ_VERBOSE") != NULL;
+    return v;
+}
+
 /* A parser must set a message on every failure: an empty one would print
  * "pel <cmd>: " and nothing else. */
 #define FUZZ_CHECK_ERROR(rc, err)                                                                                    \
     do {                                                                                                             \
+        if (fuzz_verbose())                                                                                          \
+            fprintf(stderr, "fuzz: rc=%d %s\n", (int)(rc), (rc) ? (err).msg : "");                                   \
         if ((rc) != 0 && (err).msg[0] == '\0')                                                                       \
             abort();                                                                                                 \
     } while (0)
