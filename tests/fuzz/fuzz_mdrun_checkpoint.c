@@ -5,8 +5,7 @@
  * fingerprint, which the harness puts in front (taken from a checkpoint it
  * writes once), so that mutations reach the segment, state, system, rows and
  * mark; odd: the rest is the whole payload.  Either way the harness frames it
- * (magic, length, FNV-1a hash, src/atoms/ckfile.h) so the hash never stops a
- * mutation. */
+ * (fuzz_ck_file) so the hash never stops a mutation. */
 #include "fuzz_util.h"
 #include "../../src/atoms/mdrun_internal.h"
 
@@ -53,23 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_setup();
     if (size < 1)
         return 0;
-    size_t pre = data[0] & 1 ? 0 : fp_len;
-    uint64_t len = pre + size - 1, h = 1469598103934665603ULL;
-    uint8_t *file = malloc(len + 24);
-    if (!file)
-        abort();
-    memcpy(file, "PELMRUN1", 8);
-    memcpy(file + 8, &len, 8);
-    memcpy(file + 16, fp_prefix, pre);
-    memcpy(file + 16 + pre, data + 1, size - 1);
-    for (size_t i = 0; i < len; i++) {
-        h ^= file[16 + i];
-        h *= 1099511628211ULL;
-    }
-    memcpy(file + 16 + len, &h, 8);
-    const char *path = fuzz_file(file, len + 24, ".ck");
-    free(file);
-
+    const char *path = fuzz_ck_file("PELMRUN1", fp_prefix, data[0] & 1 ? 0 : fp_len, data + 1, size - 1);
     pel_system *sys = NULL;
     pel_md_state st;
     pel_mdrun_row rows[FUZZ_CAP];
