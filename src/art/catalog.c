@@ -282,8 +282,8 @@ static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *wher
     int st = pel_parse_long(col[0], where, &r->search_id, err);
     if (!st)
         st = pel_parse_long(col[1], where, &r->center_id, err);
-    if (!st)
-        st = pel_art_status_parse(col[2], &r->status, err);
+    if (!st && (st = pel_art_status_parse(col[2], &r->status, err)))
+        return pel_error_wrap(err, st, "%s", where); /* the number parsers name `where` themselves */
     double *dv[] = {&r->e_initial, &r->e_saddle, &r->e_final, &r->ea, &r->er, &r->eigenvalue, &r->force};
     for (int i = 0; i < 7 && !st; i++)
         st = parse_opt_double(col[3 + i], where, dv[i], err);
@@ -304,7 +304,7 @@ static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *wher
     for (int i = 0; i < CATALOG_NCOLS_V2 - CATALOG_NCOLS_V1 && !st && ncols >= CATALOG_NCOLS_V2; i++)
         st = parse_opt_double(col[CATALOG_NCOLS_V1 + i], where, extra[i], err);
     if (st)
-        return pel_error_wrap(err, st, "%s", where);
+        return st;
     if (nd < 0 || r->search_id < 0 || r->force_calls < 0)
         return pel_error_set(err, PEL_EPARSE, "%s: negative count", where);
     /* n_displaced must equal the ids the line lists: a count is never trusted
@@ -334,9 +334,9 @@ static int parse_row(char *line, int ncols, pel_catalog_row *r, const char *wher
         if (semi)
             *semi = '\0';
         long id;
-        if ((st = pel_parse_long(q, where, &id, err)) != 0) {
+        if ((st = pel_parse_long(q, "displaced_ids", &id, err)) != 0) {
             pel_catalog_row_clear(r);
-            return pel_error_wrap(err, st, "%s: displaced_ids", where);
+            return pel_error_wrap(err, st, "%s", where);
         }
         r->displaced_ids[i] = id;
         q = semi ? semi + 1 : q;

@@ -136,6 +136,13 @@ int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const doubl
     }
     for (int k = 0; k < tr->nnames && k < s->ntypes; k++)
         strcpy(s->elem[k], tr->names[k]);
+    /* The wrap counts box lengths in the int image flags (|flag| <= 1e9). */
+    for (size_t i = 0; i < 3 * s->n; i++)
+        if (!(fabs((s->x[i] - lo[i % 3]) / len[i % 3]) <= 1e9)) {
+            rc = pel_error_set(err, PEL_EPARSE, "%s: frame %ld: atom %lld is more than 1e9 box lengths outside the box",
+                               tr->path, tr->frames, (long long)s->id[i / 3]);
+            goto out;
+        }
     pel_system_wrap(s);
 out:
     free(ord);

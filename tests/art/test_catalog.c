@@ -226,6 +226,8 @@ static void test_bad_files(void **state)
         {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,2305843009213693953,,50,,,5,,,,\n", "1 displaced_ids, n_displaced says 2305843009213693953"},
         {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,1,,50,,,5;6,,,,\n", "2 displaced_ids"},
         {"# pel art campaign: seed=1\n# pel art campaign: seed=1\n" PEL_CATALOG_HEADER "\n", "header"},
+        {PEL_CATALOG_HEADER "\n0,1,converged,-10,,,,,,,50,2,,50,,,5;x,,,,\n", "line 2: displaced_ids: 'x' is not"},
+        {PEL_CATALOG_HEADER "\n" PEL_CATALOG_HEADER "\n", "line 2: 'search_id' is not an integer"},
     };
     pel_error err = {0};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -235,6 +237,10 @@ static void test_bad_files(void **state)
         assert_null(cat);
         if (!strstr(err.msg, bad[i].key))
             fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad[i].key);
+        /* Regression (fuzz_catalog): number errors named the file and line twice */
+        const char *first = strstr(err.msg, "bad.csv");
+        if (first && strstr(first + 1, "bad.csv"))
+            fail_msg("case %zu: '%s' names the file twice", i, err.msg);
     }
     pel_catalog_writer *w = NULL;
     assert_int_equal(pel_catalog_writer_open("/nonexistent-dir/x.csv", NULL, &w, &err), PEL_EIO);

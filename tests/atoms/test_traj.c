@@ -286,6 +286,12 @@ static void test_bad_traj(void **state)
     snprintf(text[nb], sizeof text[nb],
              "2\nLattice=\"10 0 0 0 10 0 0 0 10\" Properties=species:S:1:pos:R:3:id:I:1\nCu 1 1 1 5\nCu 2 2 2 5\n");
     key[nb++] = "frame 0: duplicate atom id 5";
+    /* Regression (fuzz_traj): a coordinate 1e71 box lengths away overflowed
+     * the int image count in the wrap (UBSan: float-cast-overflow). */
+    snprintf(text[nb], sizeof text[nb], "%s%sITEM: ATOMS id type x y z\n1 1 1 1 1\n2 1 1 1.5e72 1\n", head, box);
+    key[nb++] = "frame 0: atom 2 is more than 1e9 box lengths outside the box";
+    snprintf(text[nb], sizeof text[nb], "1\nLattice=\"10 0 0 0 10 0 0 0 10\"\nCu -1e300 1 1\n");
+    key[nb++] = "frame 0: atom 1 is more than 1e9 box lengths outside the box";
     for (int k = 0; k < nb; k++) {
         write_text(tpath("bad.traj"), text[k]);
         pel_error err = {0};

@@ -35,6 +35,8 @@ expect_stdout_full map "standard output" --E -5:-4.9:0.05 --T 800:900:50
 expect_stdout_full minimize "standard output" --data "$D" --out "$T/min.data"
 expect_stdout_full energy "output" --data "$D"
 expect_stdout_full md "standard output" --data "$D" --ensemble nve --steps 10 --out "$T/md.data"
+expect_stdout_full art "standard output" --data "$PEL_SOURCE_DIR/tests/data/art_cuzr250.data" --centers ids:5 \
+    --searches-per-center 1 --max-calls 200 --threads 1 --quiet --out "$T/art.csv"
 
 # A FIFO (like /dev/null, not a regular file) is refused and stays a FIFO.
 mkfifo "$T/fifo"

@@ -32,6 +32,34 @@ static inline const char *fuzz_file(const uint8_t *data, size_t size, const char
     return path;
 }
 
+/* Write a checkpoint file framed as src/atoms/ckfile.h does (8-byte magic,
+ * u64 payload length, payload, u64 FNV-1a hash of the payload), the payload
+ * being pre[0..npre) then data[0..size): a harness frames the input itself so
+ * that mutations reach the payload parser instead of stopping at the hash.
+ * Returns the scratch file's path (static). */
+static inline const char *fuzz_ck_file(const char magic[8], const uint8_t *pre, size_t npre, const uint8_t *data,
+                                       size_t size)
+{
+    uint64_t len = npre + size, h = 1469598103934665603ULL;
+    uint8_t *file = malloc(len + 24);
+    if (!file)
+        abort();
+    memcpy(file, magic, 8);
+    memcpy(file + 8, &len, 8);
+    if (npre)
+        memcpy(file + 16, pre, npre);
+    if (size)
+        memcpy(file + 16 + npre, data, size);
+    for (size_t i = 0; i < len; i++) {
+        h ^= file[16 + i];
+        h *= 1099511628211ULL;
+    }
+    memcpy(file + 16 + len, &h, 8);
+    const char *path = fuzz_file(file, len + 24, ".ck");
+    free(file);
+    return path;
+}
+
 /* A NUL-terminated copy of the input (caller frees). */
 static inline char *fuzz_string(const uint8_t *data, size_t size)
 {
@@ -43,10 +71,22 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
     return s;
 }
 
+/* 1 when PEL_FUZZ_VERBOSE is set: FUZZ_CHECK_ERROR then prints each
+ * verdict, to see what a seed or a finding does (docs/dev/fuzzing.md). */
+static inline int fuzz_verbose(void)
+{
+    static int v = -1;
+    if (v < 0)
+        v = getenv("PEL_FUZZ_VERBOSE") != NULL;
+    return v;
+}
+
 /* A parser must set a message on every failure: an empty one would print
  * "pel <cmd>: " and nothing else. */
 #define FUZZ_CHECK_ERROR(rc, err)                                                                                    \
     do {                                                                                                             \
+        if (fuzz_verbose())                                                                                          \
+            fprintf(stderr, "fuzz: rc=%d %s\n", (int)(rc), (rc) ? (err).msg : "");                                   \
         if ((rc) != 0 && (err).msg[0] == '\0')                                                                       \
             abort();                                                                                                 \
     } while (0)
