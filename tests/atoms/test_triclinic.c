@@ -9,11 +9,16 @@
  *  - NVE, NVT and NPT-iso trajectories equal LAMMPS fix nve / nvt / npt step
  *    for step (100 steps);
  *  - minimisation at fixed box and with iso box relaxation reaches LAMMPS's
- *    minimum (minimize, fix box/relax iso). */
+ *    minimum (minimize, fix box/relax iso);
+ *  - dumps: a dump LAMMPS writes (x y z and xs ys zs) reads back as the data
+ *    file, and LAMMPS read_dump of a pel dump gives the same box and atoms;
+ *  - extended XYZ with a general (rotated) Lattice: energy and force norms
+ *    equal those of the unrotated cell; a left-handed cell is refused. */
 #include <math.h>
 
 #include "md_testutil.h"
 #include "pel/md.h"
+#include "pel/traj.h"
 
 /* Shear a sample affinely into a triclinic box: tilts are fractions of the
  * box length (lamda coordinates kept). */
@@ -385,6 +390,188 @@ static void test_minimize_matches_lammps(void **state)
     mdt_rmdir(dir);
 }
 
+/* First frame of a trajectory file. */
+static pel_system *read_frame(const char *path)
+{
+    pel_traj *tr = NULL;
+    pel_system *s = NULL;
+    pel_frame_info info;
+    pel_error err = {0};
+    assert_int_equal(pel_traj_open(&tr, path, "Cu,Zr", &err), PEL_OK);
+    int rc = pel_traj_next(tr, &s, &info, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_non_null(s);
+    pel_traj_close(&tr);
+    return s;
+}
+
+/* Same box and atoms (wrapped positions, image flags) within tol A. */
+static void assert_same(const pel_system *a, const pel_system *b, double tol)
+{
+    assert_int_equal(a->n, b->n);
+    for (int d = 0; d < 3; d++) {
+        assert_close(a->lo[d], b->lo[d], 0, tol);
+        assert_close(a->len[d], b->len[d], 0, tol);
+        assert_close(a->tilt[d], b->tilt[d], 0, tol);
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        double xa[3], xb[3];
+        int ia[3], ib[3];
+        pel_system_wrapped(a, i, xa, ia);
+        pel_system_wrapped(b, i, xb, ib);
+        assert_int_equal(a->id[i], b->id[i]);
+        assert_int_equal(a->type[i], b->type[i]);
+        for (int d = 0; d < 3; d++) {
+            assert_close(xa[d], xb[d], 0, tol);
+            assert_int_equal(ia[d], ib[d]);
+        }
+    }
+}
+
+static void test_dump_conventions(void **state)
+{
+    (void)state;
+    char dir[64], data[128], script[2048], path[160];
+    static double rows[MDT_MAX_ROWS][MDT_MAX_COLS];
+    pel_error err = {0};
+    mdt_tmpdir(dir);
+    pel_system *s = tri_liquid(100, 0.058, 0.5, -0.45, -0.5, 0.0, 21), *r = NULL;
+    for (size_t i = 0; i < s->n; i += 7)
+        s->image[3 * i + (i % 3)] = (int)(i % 5) - 2;
+    snprintf(data, sizeof data, "%s/t.data", dir);
+    assert_int_equal(pel_system_write_data(s, data, "tri dump", &err), PEL_OK);
+    pel_system_free(&s);
+    assert_int_equal(pel_system_read_data(data, "Cu,Zr", &s, &err), PEL_OK);
+    /* LAMMPS writes dumps of the data file (and reads pel's dump back). */
+    snprintf(path, sizeof path, "%s/pel.dump", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(pel_dump_write(s, fp, 0, PEL_TRAJ_IMAGES, &err), PEL_OK);
+    fclose(fp);
+    snprintf(script, sizeof script,
+             "units metal\natom_style atomic\nboundary p p p\nread_data %s\n"
+             "write_dump all custom %s/x.dump id type x y z ix iy iz modify sort id format float %%.17g\n"
+             "write_dump all custom %s/s.dump id type xs ys zs ix iy iz modify sort id format float %%.17g\n"
+             "read_dump %s/pel.dump 0 x y z ix iy iz box yes replace yes\nwrite_data %s/back.data\n"
+             "thermo_style custom step xy xz yz\nthermo_modify format float %%.17g\nrun 0\n",
+             data, dir, dir, dir, dir);
+    assert_int_equal(mdt_lmp(dir, script, rows, 4), 1);
+    assert_close(rows[0][1], s->tilt[0], 0, 1e-12);
+    snprintf(path, sizeof path, "%s/x.dump", dir);
+    r = read_frame(path);
+    assert_same(s, r, 1e-12);
+    pel_system_free(&r);
+    snprintf(path, sizeof path, "%s/s.dump", dir);
+    r = read_frame(path);
+    assert_same(s, r, 1e-12);
+    pel_system_free(&r);
+    snprintf(path, sizeof path, "%s/back.data", dir);
+    assert_int_equal(pel_system_read_data(path, "Cu,Zr", &r, &err), PEL_OK);
+    assert_same(s, r, 1e-12);
+    pel_system_free(&r);
+    /* pel's own scaled dump and extxyz read back. */
+    snprintf(path, sizeof path, "%s/own.dump", dir);
+    fp = fopen(path, "w");
+    assert_int_equal(pel_dump_write(s, fp, 0, PEL_TRAJ_SCALED | PEL_TRAJ_IMAGES, &err), PEL_OK);
+    fclose(fp);
+    r = read_frame(path);
+    assert_same(s, r, 1e-12);
+    pel_system_free(&r);
+    snprintf(path, sizeof path, "%s/own.xyz", dir);
+    fp = fopen(path, "w");
+    assert_int_equal(pel_extxyz_write(s, fp, 0, NAN, NULL, &err), PEL_OK);
+    fclose(fp);
+    r = read_frame(path);
+    for (size_t i = 0; i < s->n; i++) /* extxyz carries no image flags */
+        for (int d = 0; d < 3; d++)
+            r->image[3 * i + d] = s->image[3 * i + d] + r->image[3 * i + d];
+    assert_same(s, r, 0);
+    pel_system_free(&r);
+    pel_system_free(&s);
+    mdt_rmdir(dir);
+}
+
+/* Energy and per-atom force norms of a system (fresh engine). */
+static double energy_of(const pel_system *s, double *fnorm)
+{
+    pel_calc *calc = NULL;
+    pel_error err = {0};
+    double *f = malloc(3 * s->n * sizeof *f);
+    assert_int_equal(pel_calc_new(&calc, pot, s, 0.0, 1, &err), PEL_OK);
+    pel_forces out = {.f = f};
+    assert_int_equal(pel_calc_compute(calc, s, &out, &err), PEL_OK);
+    for (size_t i = 0; i < s->n; i++)
+        fnorm[i] = sqrt(f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2]);
+    pel_calc_free(&calc);
+    free(f);
+    return out.energy;
+}
+
+static void test_extxyz_general_cell(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    mdt_tmpdir(dir);
+    pel_system *s = tri_liquid(120, 0.058, 0.3, -0.2, 0.4, 0.0, 31);
+    /* Rotation about the axis (1, 2, 2)/3 by 0.7 rad (Rodrigues), applied to
+     * the cell rows and the positions: a cell ASE or OVITO might hold. */
+    double k[3] = {1.0 / 3, 2.0 / 3, 2.0 / 3}, th = 0.7, R[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double kx = (i == 0 ? 0 : i == 1 ? k[2] : -k[1]) * (j == 0) +
+                        (i == 0 ? -k[2] : i == 1 ? 0 : k[0]) * (j == 1) + (i == 0 ? k[1] : i == 1 ? -k[0] : 0) * (j == 2);
+            R[i][j] = (i == j) * cos(th) + sin(th) * kx + (1 - cos(th)) * k[i] * k[j];
+        }
+    double cell[3][3] = {{s->len[0], 0, 0}, {s->tilt[0], s->len[1], 0}, {s->tilt[1], s->tilt[2], s->len[2]}};
+    snprintf(path, sizeof path, "%s/rot.xyz", dir);
+    FILE *fp = fopen(path, "w");
+    fprintf(fp, "%zu\nLattice=\"", s->n);
+    for (int v = 0; v < 3; v++)
+        for (int i = 0; i < 3; i++)
+            fprintf(fp, "%.17g%s", R[i][0] * cell[v][0] + R[i][1] * cell[v][1] + R[i][2] * cell[v][2],
+                    v == 2 && i == 2 ? "\"" : " ");
+    fprintf(fp, " Properties=species:S:1:pos:R:3 pbc=\"T T T\"\n");
+    for (size_t a = 0; a < s->n; a++) {
+        double r[3];
+        for (int d = 0; d < 3; d++)
+            r[d] = s->x[3 * a + d] - s->lo[d];
+        fprintf(fp, "%s", s->elem[s->type[a]]);
+        for (int i = 0; i < 3; i++)
+            fprintf(fp, " %.17g", R[i][0] * r[0] + R[i][1] * r[1] + R[i][2] * r[2]);
+        fputc('\n', fp);
+    }
+    fclose(fp);
+    pel_system *r = read_frame(path);
+    for (int d = 0; d < 3; d++) {
+        assert_close(r->len[d], s->len[d], 0, 1e-9);
+        assert_close(r->tilt[d], s->tilt[d], 0, 1e-9);
+    }
+    double *fa = malloc(s->n * sizeof *fa), *fb = malloc(s->n * sizeof *fb);
+    double ea = energy_of(s, fa), eb = energy_of(r, fb);
+    assert_close(eb / (double)s->n, ea / (double)s->n, 0, 1e-9);
+    for (size_t i = 0; i < s->n; i++)
+        assert_close(fb[i], fa[i], 0, 1e-8);
+    /* A left-handed cell (c reversed) is refused with one message. */
+    fp = fopen(path, "w");
+    fprintf(fp, "1\nLattice=\"10 0 0 0 10 0 0 0 -10\"\nCu 1 1 1\n");
+    fclose(fp);
+    pel_traj *tr = NULL;
+    pel_system *bad = NULL;
+    pel_frame_info info;
+    pel_error err = {0};
+    assert_int_equal(pel_traj_open(&tr, path, "Cu,Zr", &err), PEL_OK);
+    assert_int_not_equal(pel_traj_next(tr, &bad, &info, &err), PEL_OK);
+    assert_non_null(strstr(err.msg, "not a right-handed cell"));
+    assert_null(bad);
+    pel_traj_close(&tr);
+    free(fa);
+    free(fb);
+    pel_system_free(&r);
+    pel_system_free(&s);
+    mdt_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_energy_matches_lammps),
         cmocka_unit_test(test_md_matches_lammps),
         cmocka_unit_test(test_minimize_matches_lammps),
+        cmocka_unit_test(test_dump_conventions),
+        cmocka_unit_test(test_extxyz_general_cell),
     };
     return cmocka_run_group_tests(tests, setup_pot, teardown_pot);
 }
