@@ -33,18 +33,9 @@ static void shear(pel_system *s, double fxy, double fxz, double fyz)
 static pel_system *tri_liquid(size_t n, double density, double fxy, double fxz, double fyz, double T, uint64_t seed)
 {
     pel_system *sys = mdt_liquid(pot, n, density, 0.0, seed);
-    shear(sys, fxy, fxz, fyz);
-    pel_calc *calc = NULL;
     pel_error err = {0};
-    pel_min_params mp;
-    pel_min_result mr;
-    assert_int_equal(pel_calc_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
-    pel_min_params_default(&mp);
-    mp.ftol = 0.05;
-    mp.max_force_calls = 2000;
-    int rc = pel_minimize(calc, sys, &mp, &mr, NULL, NULL, &err);
-    assert_true(rc == PEL_OK || rc == PEL_ENOCONV);
-    pel_calc_free(&calc);
+    shear(sys, fxy, fxz, fyz);
+    mdt_relax(pot, sys);
     if (T > 0)
         assert_int_equal(pel_md_velocity_create(sys, T, seed, &err), PEL_OK);
     return sys;
@@ -230,27 +221,6 @@ static void test_energy_matches_lammps(void **state)
 
 /* ---------------------------------------------------------------------- */
 
-typedef struct series {
-    int n;
-    double step[MDT_MAX_ROWS], T[MDT_MAX_ROWS], pe[MDT_MAX_ROWS], et[MDT_MAX_ROWS], p[MDT_MAX_ROWS],
-        v[MDT_MAX_ROWS];
-} series;
-
-static int collect(void *ctx, const pel_md_thermo *th)
-{
-    series *s = ctx;
-    if (s->n < MDT_MAX_ROWS) {
-        s->step[s->n] = (double)th->step;
-        s->T[s->n] = th->T;
-        s->pe[s->n] = th->pe;
-        s->et[s->n] = th->etotal;
-        s->p[s->n] = th->p_bar;
-        s->v[s->n] = th->volume;
-        s->n++;
-    }
-    return 0;
-}
-
 static void test_md_matches_lammps(void **state)
 {
     (void)state;
@@ -275,7 +245,7 @@ static void test_md_matches_lammps(void **state)
         mp.pdamp = 0.5;
         pel_system *sys = NULL;
         assert_int_equal(pel_system_read_data(data, NULL, &sys, &err), PEL_OK);
-        series a = {0}, b = {0};
+        mdt_series a = {0}, b = {0};
         pel_calc *calc = NULL;
         pel_md *md = NULL;
         assert_int_equal(pel_calc_new(&calc, pot, sys, 1.0, 1, &err), PEL_OK);
@@ -283,8 +253,8 @@ static void test_md_matches_lammps(void **state)
         assert_int_equal(pel_md_setup(md, sys, 100, &err), PEL_OK);
         pel_md_thermo th;
         pel_md_thermo_now(md, sys, &th);
-        collect(&a, &th);
-        assert_int_equal(pel_md_run(md, sys, 100, 20, collect, &a, &err), PEL_OK);
+        mdt_collect(&a, &th);
+        assert_int_equal(pel_md_run(md, sys, 100, 20, mdt_collect, &a, &err), PEL_OK);
         pel_md_free(&md);
         pel_calc_free(&calc);
         pel_system_free(&sys);
@@ -313,24 +283,6 @@ static void test_md_matches_lammps(void **state)
 }
 
 /* ---------------------------------------------------------------------- */
-
-/* LAMMPS pe/atom, fmax, press, vol after the given minimisation lines. */
-static void lmp_min(const char *dir, const char *data, const char *extra, double out[4])
-{
-    static double rows[MDT_MAX_ROWS][MDT_MAX_COLS];
-    char script[2048];
-    snprintf(script, sizeof script,
-             "units metal\natom_style atomic\nboundary p p p\nread_data %s\n"
-             "pair_style eam/fs\npair_coeff * * %s Cu Zr\nneighbor 0.5 bin\nneigh_modify every 1 delay 0 check yes\n"
-             "thermo_style custom step pe fmax press vol atoms\nthermo_modify format float %%.17g\n%s\nrun 0\n",
-             data, PEL_EAM_DEFAULT_PATH, extra);
-    int n = mdt_lmp(dir, script, rows, 6);
-    assert_true(n >= 1);
-    out[0] = rows[n - 1][1] / rows[n - 1][5];
-    out[1] = rows[n - 1][2];
-    out[2] = rows[n - 1][3];
-    out[3] = rows[n - 1][4];
-}
 
 static void perturb(pel_system *sys, double amp, unsigned seed)
 {
@@ -365,7 +317,7 @@ static void test_minimize_matches_lammps(void **state)
         double l[4];
         snprintf(path, sizeof path, "%s/min%d.data", dir, b);
         assert_int_equal(pel_system_write_data(ref, path, "pel min", &err), PEL_OK);
-        lmp_min(dir, path, "", l);
+        mdt_lmp_eval(dir, path, "", l);
         assert_close(l[0], r.energy / (double)ref->n, 0, 1e-9);
         assert_true(l[1] < 1e-6 + 1e-8);
         if (box[b] == PEL_BOX_ISO) {
@@ -379,7 +331,7 @@ static void test_minimize_matches_lammps(void **state)
         perturb(start, 0.01, 5);
         snprintf(path, sizeof path, "%s/start%d.data", dir, b);
         assert_int_equal(pel_system_write_data(start, path, "perturbed", &err), PEL_OK);
-        lmp_min(dir, path, lmin[b], l);
+        mdt_lmp_eval(dir, path, lmin[b], l);
         print_message("box %s: pel E/atom %.10f eV V %.4f A^3; LAMMPS from perturbed %.10f eV V %.4f A^3\n",
                       b ? "iso" : "fixed", r.energy / (double)ref->n, pel_system_volume(ref), l[0], l[3]);
         assert_close(l[0], r.energy / (double)ref->n, 0, 1e-6);
