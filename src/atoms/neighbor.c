@@ -195,9 +195,10 @@ static int build_direct(pel_nlist *nl, const pel_system *sys, const double *xw, 
     return PEL_OK;
 }
 
-/* Cell-list search: every box dimension holds >= 2 reach + 1 cells of edge
- * >= rc / reach (so the box edge is > 2 rc, only the nearest image of a pair
- * can be within rc, and the stencil offsets are distinct cells).  Atoms are
+/* Cell-list search in lamda space: every box dimension holds >= 2 reach + 1
+ * cells at least rc / reach wide face to face (so the box width is > 2 rc,
+ * only the nearest image of a pair can be within rc, and the stencil offsets
+ * are distinct cells).  Atoms are
  * counting-sorted by cell (contiguous candidate positions); a half stencil
  * (offsets lexicographically >= 0, index order inside the own cell) finds
  * each pair once. */

@@ -2,7 +2,8 @@
  * geometry and against LAMMPS itself (`lmp`, run here on the same file):
  *  - box geometry: lamda coordinates, lattice shifts, face widths (analytic
  *    for a single tilt), wrapping keeps x + H image, tilt limits refused;
- *  - data files with the "xy xz yz" line written and read back bit-equal;
+ *  - data files with the "xy xz yz" line and MD checkpoints written and read
+ *    back bit-equal;
  *  - energy, forces and the full pressure tensor equal LAMMPS `run 0` on a
  *    strongly tilted 250-atom Cu-Zr cell (tilts +-0.5 of the length) and on a
  *    16-atom cell smaller than the cutoff (many images of every atom);
@@ -126,6 +127,17 @@ static void test_data_roundtrip(void **state)
     assert_int_equal(pel_system_read_data(path, NULL, &b, &err), PEL_EINVAL);
     assert_non_null(strstr(err.msg, "t.data:8"));
     assert_null(b);
+    /* An MD checkpoint keeps the tilts (an orthogonal one has none to keep). */
+    snprintf(path, sizeof path, "%s/t.ck", dir);
+    pel_md_state st = {0};
+    double fprint[1] = {1.0};
+    assert_int_equal(pel_md_checkpoint_write(path, fprint, 1, a, &st, NULL, 0, &err), PEL_OK);
+    assert_int_equal(pel_md_checkpoint_read(path, fprint, 1, &b, &st, NULL, 0, &err), PEL_OK);
+    for (int d = 0; d < 3; d++)
+        assert_true(a->len[d] == b->len[d] && a->tilt[d] == b->tilt[d]);
+    for (size_t k = 0; k < 3 * a->n; k++)
+        assert_true(a->x[k] == b->x[k]);
+    pel_system_free(&b);
     pel_system_free(&a);
     mdt_rmdir(dir);
 }
