@@ -316,7 +316,8 @@ int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err)
     for (int d = 0; d < 3; d++) {
         if (!(rc <= PEL_NLIST_MAX_IMAGES * w[d])) {
             free(xw);
-            return pel_error_set(err, PEL_EINVAL, "cutoff + skin %g A spans more than %d box widths (%c = %g A)", rc,
+            return pel_error_set(err, PEL_EINVAL,
+                                 "cutoff + skin %g A spans more than %d box lengths (width %c = %g A)", rc,
                                  PEL_NLIST_MAX_IMAGES, 'x' + d, w[d]);
         }
         double ncd = floor(w[d] * reach / rc);

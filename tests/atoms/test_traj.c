@@ -267,7 +267,9 @@ static void test_bad_traj(void **state)
     key[nb++] = "bad.traj:5: only periodic boxes";
     snprintf(text[nb], sizeof text[nb], "%sITEM: BOX BOUNDS pp pp ff\n0 10\n0 10\n0 10\n", head);
     key[nb++] = "only periodic boxes";
-    snprintf(text[nb], sizeof text[nb], "%sITEM: BOX BOUNDS xy xz yz pp pp pp\n-1 16 6\n0 10 0\n0 10 0\n", head);
+    snprintf(text[nb], sizeof text[nb],
+             "%sITEM: BOX BOUNDS xy xz yz pp pp pp\n0 16 6\n0 10 0\n0 10 0\nITEM: ATOMS id type x y z\n1 1 1 1 1\n2 1 2 2 2\n",
+             head);
     key[nb++] = "frame 0: tilt xy = 6 is outside [-5, 5]";
     snprintf(text[nb], sizeof text[nb], "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000\n%s", box);
     key[nb++] = "bad.traj:4: 1000000000 atoms cannot fit";
