@@ -66,6 +66,7 @@ typedef struct pel_art_surface {
      * (include/pel/opt.h) to max force component < params.min_ftol. */
     int (*minimize)(void *ctx, double *x, double *energy, long *calls, pel_error *err);
     double box[3];       /* periodic edge lengths (minimum image), 0 = not periodic */
+    double tilt[3];      /* triclinic tilts xy, xz, yz (include/pel/system.h), 0 = orthogonal */
 } pel_art_surface;
 
 /* Climb step while the lowest eigenvalue is not negative (pel_art_params.lost_step). */

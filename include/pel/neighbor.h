@@ -1,19 +1,22 @@
 /* neighbor.h - Verlet half neighbour lists with a skin, built from cell lists
  * (or by a direct search over all periodic images when the box is smaller
- * than three list cutoffs), for orthorhombic periodic boxes.
+ * than three list cutoffs), for orthorhombic and triclinic periodic boxes
+ * (cells are binned in lamda coordinates, include/pel/system.h).
  *
  * Pair geometry.  At a build every atom gets an image triple img_i such that
- * x_i - img_i*L lies in the box.  A slot s of atom i = owner[s] names its
- * partner j[s] and an image code c = code[s]; the pair vector at any later
- * time is   d = (x_i - img_i*L) - (x_j - img_j*L) - S[c],
- * with S[c] = (cx*Lx, cy*Ly, cz*Lz) for the CURRENT box lengths L
- * (pel_nlist_shifts).  Self-images (j == i, c != 0) appear once per +-c pair.
+ * x_i - H img_i lies in the box (H the edge vectors a b c as columns).  A slot
+ * s of atom i = owner[s] names its partner j[s] and an image code c = code[s];
+ * the pair vector at any later time is
+ *     d = (x_i - H img_i) - (x_j - H img_j) - S[c],   S[c] = H c,
+ * for the CURRENT box H (pel_nlist_shifts, pel_nlist_unwrap_build).
+ * Self-images (j == i, c != 0) appear once per +-c pair.
  *
  * Rebuild policy (pel_nlist_update): the list holds every pair image closer
  * than cut + skin at the build; it stays valid while no pair can have moved
  * more than skin closer, i.e. while
- *     2 max_i |x_i - x_i(build)| + sum_d (nmax_d + 1) |L_d - L_d(build)| <= skin,
- * where nmax_d is the largest image number of a listed pair.  A box change
+ *     2 max_i |x_i - x_i(build)| + sum_d (nmax_d + 1) |e_d - e_d(build)|_1 <= skin,
+ * where nmax_d is the largest image number of a listed pair and e_d the box
+ * edge vectors (a: len0; b: xy, len1; c: xz, yz, len2).  A box change
  * therefore does not force a rebuild by itself (NPT keeps its list, as in
  * LAMMPS); re-wrapping atoms moves them by a box length and does.
  */
@@ -44,6 +47,7 @@ typedef struct pel_nlist {
     int *img;         /* [3n] image triple of each atom at the build */
     double *xbuild;   /* [3n] positions at the build, Å */
     double lbuild[3]; /* box lengths at the build, Å */
+    double tbuild[3]; /* tilt factors at the build, Å */
     int kimg[3];      /* image codes cover -kimg..kimg per dimension */
     int nmax[3];      /* largest |img_i - img_j + c| per dimension over slots */
     long nbuilds;     /* builds so far */
@@ -58,9 +62,12 @@ int pel_nlist_stale(const pel_nlist *nl, const pel_system *sys);
 int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err);
 /* Build if stale; *rebuilt (may be NULL) says whether it did. */
 int pel_nlist_update(pel_nlist *nl, const pel_system *sys, int *rebuilt, pel_error *err);
-/* Number of image codes, and their shift vectors S[3*c + d] for box lengths len. */
+/* Number of image codes, and their shift vectors S[3*c + d] for sys's box. */
 size_t pel_nlist_nshift(const pel_nlist *nl);
-void pel_nlist_shifts(const pel_nlist *nl, const double len[3], double *shift);
+void pel_nlist_shifts(const pel_nlist *nl, const pel_system *sys, double *shift);
+/* Positions relative to the build images, xw_i = x_i - H img_i ([3n], sys's
+ * current box; sys->n must equal the list's). */
+void pel_nlist_unwrap_build(const pel_nlist *nl, const pel_system *sys, double *xw);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
-/* system.h - atoms in a periodic orthorhombic box, and LAMMPS data files
- * (atom_style atomic) as the sample format.  Units: LAMMPS metal
+/* system.h - atoms in a periodic box (orthorhombic or LAMMPS restricted
+ * triclinic), and LAMMPS data files (atom_style atomic) as the sample format.  Units: LAMMPS metal
  * (Å, ps, g/mol, Å/ps).  The caller owns the system; every array has n (or
  * 3n, xyz interleaved) entries. */
 #ifndef PEL_SYSTEM_H
@@ -27,7 +27,8 @@ typedef struct pel_system {
     size_t n;                    /* number of atoms */
     int ntypes;                  /* number of atom types (1..PEL_MAX_TYPES) */
     double lo[3];                /* box origin, Å */
-    double len[3];               /* box edge lengths, Å (periodic in x, y, z) */
+    double len[3];               /* box lengths hi - lo, Å (periodic in x, y, z) */
+    double tilt[3];              /* tilt factors xy, xz, yz, Å; all 0: orthorhombic */
     double *x;                   /* [3n] positions, Å */
     double *v;                   /* [3n] velocities, Å/ps (zeros when none given) */
     int *type;                   /* [n] type index, 0-based (LAMMPS type - 1) */
@@ -58,7 +59,8 @@ int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err);
  * ("id type q x y z") or full ("id mol type q x y z"), each with or without 3
  * image flags, the style from the "Atoms # style" comment or else the column
  * count; optional Masses, Velocities; topology and Coeffs sections skipped
- * (sys->ignored says what was dropped); orthorhombic box only.  Element names
+ * (sys->ignored says what was dropped); orthorhombic or triclinic box ("xy xz
+ * yz" line, tilts within LAMMPS's limits).  Element names
  * come from `elements` (comma list "Cu,Zr", type order) or, if NULL, from
  * "# Cu"-style comments after Masses entries.  Bounded: the declared atom
  * count must fit the file's size before anything is allocated; lines over
@@ -72,9 +74,32 @@ int pel_system_ignored_note(const pel_system *sys, char *buf, size_t cap);
 /* Write a LAMMPS data file atomically (temp file + rename), %.17g. */
 int pel_system_write_data(const pel_system *sys, const char *path, const char *title, pel_error *err);
 
+/* The box as LAMMPS holds it (docs/atoms.md, "Triclinic boxes"): edge
+ * vectors a = (len0, 0, 0), b = (xy, len1, 0), c = (xz, yz, len2), so a point
+ * is x = lo + lamda0 a + lamda1 b + lamda2 c with fractional (lamda)
+ * coordinates in [0, 1) inside the box, and an atom with image flags (i, j, k)
+ * sits at x + i a + j b + k c unwrapped.  Nonzero if a tilt is nonzero. */
+int pel_system_triclinic(const pel_system *sys);
+/* Lattice translation n0 a + n1 b + n2 c, Å. */
+void pel_system_shift(const pel_system *sys, const double n[3], double out[3]);
+/* Fractional coordinates of point x (x = lo + h lamda). */
+void pel_system_lamda(const pel_system *sys, const double x[3], double lamda[3]);
+/* Distance between opposite faces of the box along each lamda axis, Å
+ * (len itself for an orthorhombic box): a sphere of radius r fits inside
+ * the box iff 2 r <= every width. */
+void pel_system_widths(const pel_system *sys, double w[3]);
+/* Check a box: lengths positive and finite, tilts finite and within LAMMPS's
+ * limits |xy| <= len0/2, |xz| <= len0/2, |yz| <= len1/2 (relative slack 1e-9
+ * for round-off).  `what` names the source in the message. */
+int pel_system_check_box(const pel_system *sys, const char *what, pel_error *err);
+
+/* Change the box to (lo, len, tilt), moving every atom with it (lamda
+ * coordinates kept, as LAMMPS x2lamda / lamda2x around a box change). */
+void pel_system_remap_box(pel_system *sys, const double lo[3], const double len[3], const double tilt[3]);
+
 /* Wrap positions into the box, updating image flags. */
 void pel_system_wrap(pel_system *sys);
-/* Position of atom i wrapped into [lo, lo+len), with its image flags updated
+/* Position of atom i wrapped into the box (lamda in [0, 1)), with its image flags updated
  * accordingly (sys unchanged). */
 void pel_system_wrapped(const pel_system *sys, size_t i, double x[3], int im[3]);
 double pel_system_volume(const pel_system *sys);

@@ -6,9 +6,10 @@
  * into the box, image flags kept).  Types: a dump's `type` column is the
  * LAMMPS type; element names (a dump's `element` column, extxyz species) map
  * to types in the order of the `elements` list ("Cu,Zr") when one is given,
- * else in order of first appearance, fixed by the first frame.  Orthogonal,
- * fully periodic boxes only: triclinic or non-periodic frames are refused
- * with a message saying so. */
+ * else in order of first appearance, fixed by the first frame.  Fully
+ * periodic boxes, orthogonal or triclinic (dump "BOX BOUNDS xy xz yz", any
+ * right-handed extxyz Lattice; docs/atoms.md "Triclinic boxes");
+ * non-periodic frames are refused with a message saying so. */
 #ifndef PEL_TRAJ_H
 #define PEL_TRAJ_H
 
@@ -61,7 +62,7 @@ int pel_traj_info_double(const pel_traj *tr, const char *key, double *out, pel_e
 
 /* Append a frame to an open stream (the caller opens it, "w" or "a"), %.17g,
  * positions wrapped into the box.  Dump: "ITEM: TIMESTEP ... ITEM: BOX
- * BOUNDS pp pp pp ... ITEM: ATOMS id type|element x y z|xs ys zs [ix iy iz]
+ * BOUNDS [xy xz yz] pp pp pp ... ITEM: ATOMS id type|element x y z|xs ys zs [ix iy iz]
  * [vx vy vz]".  Extended XYZ (ASE, OVITO): Lattice, Origin (when not 0),
  * Properties=species:S:1:pos:R:3[:velo:R:3], pbc="T T T", energy= when
  * `energy` is finite, then `comment` (may be NULL).  Types without an element

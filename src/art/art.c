@@ -320,26 +320,38 @@ static double min_image(const pel_art *a, int k, double d)
     return L > 0 ? d - L * nearbyint(d / L) : d;
 }
 
+/* Squared minimum-image length of p - q: z, then y, then x, subtracting the
+ * box edge vectors c = (xz, yz, Lz), b = (xy, Ly, 0), a = (Lx, 0, 0), as
+ * LAMMPS's Domain::minimum_image (exactly per axis when the tilts are 0). */
+static double min_image_dist2(const pel_art *a, const double *p, const double *q)
+{
+    const double *L = a->s.box, *t = a->s.tilt;
+    double d[3] = {p[0] - q[0], p[1] - q[1], p[2] - q[2]};
+    if (L[2] > 0) {
+        double k = nearbyint(d[2] / L[2]);
+        d[0] -= k * t[1];
+        d[1] -= k * t[2];
+        d[2] -= k * L[2];
+    }
+    if (L[1] > 0) {
+        double k = nearbyint(d[1] / L[1]);
+        d[0] -= k * t[0];
+        d[1] -= k * L[1];
+    }
+    d[0] = min_image(a, 0, d[0]);
+    return d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+}
+
 /* Squared distance of atom i between configurations xa and xb. */
 static double atom_disp2(const pel_art *a, const double *xa, const double *xb, size_t i)
 {
-    double s = 0;
-    for (int k = 0; k < 3; k++) {
-        double d = min_image(a, k, xa[3 * i + k] - xb[3 * i + k]);
-        s += d * d;
-    }
-    return s;
+    return min_image_dist2(a, &xa[3 * i], &xb[3 * i]);
 }
 
 /* Squared distance between atoms i and j of one configuration. */
 static double pair_dist2(const pel_art *a, const double *x, size_t i, size_t j)
 {
-    double s = 0;
-    for (int k = 0; k < 3; k++) {
-        double d = min_image(a, k, x[3 * i + k] - x[3 * j + k]);
-        s += d * d;
-    }
-    return s;
+    return min_image_dist2(a, &x[3 * i], &x[3 * j]);
 }
 
 static double max_disp(const pel_art *a, const double *xa, const double *xb)

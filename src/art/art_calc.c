@@ -52,8 +52,10 @@ int pel_art_calc_init(pel_art_calc *ad, pel_art_surface *surf, pel_engine *calc,
     surf->force = calc_force;
     surf->ctx = ad;
     surf->minimize = calc_minimize;
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 3; k++) {
         surf->box[k] = sys->len[k];
+        surf->tilt[k] = sys->tilt[k];
+    }
     return PEL_OK;
 }
 

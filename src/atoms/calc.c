@@ -219,7 +219,7 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
     if ((rc = ensure_scratch(c, err)))
         return rc;
     c->count++;
-    pel_nlist_shifts(c->nl, sys->len, c->shift);
+    pel_nlist_shifts(c->nl, sys, c->shift);
     const pel_eam *pot = c->pot;
     const pel_nlist *nl = c->nl;
     const size_t n = sys->n;
@@ -240,11 +240,14 @@ int pel_calc_compute(pel_calc *calc, const pel_system *sys, pel_forces *out, pel
 
 #pragma omp parallel num_threads(nth) default(shared)
     {
-        /* Positions relative to the build images. */
+        /* Positions relative to the build images, x - H img (triclinic too). */
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            double im[3] = {nl->img[3 * i], nl->img[3 * i + 1], nl->img[3 * i + 2]}, t[3];
+            pel_system_shift(sys, im, t);
             for (int d = 0; d < 3; d++)
-                c->xw[3 * i + d] = sys->x[3 * i + d] - nl->img[3 * i + d] * sys->len[d];
+                c->xw[3 * i + d] = sys->x[3 * i + d] - t[d];
+        }
 
         /* Pass 1 (LAMMPS first loop): density at the owner is summed here, the
          * partner's share goes to the slot for the reverse gather.  Stage A

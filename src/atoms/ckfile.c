@@ -9,6 +9,7 @@
 #include "pel/util.h"
 
 #define CK_MAX_BYTES ((uint64_t)1 << 34) /* 16 GiB: anything larger is corrupt */
+#define CK_TRICLINIC 0x10000             /* flag in the stored type count: tilts follow len */
 
 void ck_put(ck_buf *b, const void *src, size_t k)
 {
@@ -59,13 +60,18 @@ uint64_t ck_hash(const void *data, size_t k)
 void ck_put_system(ck_buf *b, const pel_system *sys)
 {
     uint64_t n = sys->n;
-    int32_t nt = sys->ntypes;
+    /* A triclinic box sets CK_TRICLINIC in the type count and its tilts
+     * follow the lengths: orthogonal checkpoints keep their old layout. */
+    int tri = pel_system_triclinic(sys);
+    int32_t nt = sys->ntypes | (tri ? CK_TRICLINIC : 0);
     ck_put(b, &n, sizeof n);
     ck_put(b, &nt, sizeof nt);
     ck_put(b, sys->mass, sizeof sys->mass);
     ck_put(b, sys->elem, sizeof sys->elem);
     ck_put(b, sys->lo, sizeof sys->lo);
     ck_put(b, sys->len, sizeof sys->len);
+    if (tri)
+        ck_put(b, sys->tilt, sizeof sys->tilt);
     ck_put(b, sys->x, 3 * sys->n * sizeof(double));
     ck_put(b, sys->v, 3 * sys->n * sizeof(double));
     for (size_t i = 0; i < 3 * sys->n; i++) {
@@ -84,8 +90,11 @@ int ck_get_system(ck_buf *b, size_t n_expected, pel_system **out, pel_error *err
     *out = NULL;
     uint64_t n;
     int32_t nt;
-    if (ck_get(b, &n, sizeof n) || ck_get(b, &nt, sizeof nt) || n == 0 || (n_expected && n != n_expected) ||
-        nt < 1 || nt > PEL_MAX_TYPES || n > (b->len - b->pos) / (7 * sizeof(double)))
+    if (ck_get(b, &n, sizeof n) || ck_get(b, &nt, sizeof nt))
+        return PEL_ESTATE;
+    int tri = (nt & CK_TRICLINIC) != 0;
+    nt &= ~CK_TRICLINIC;
+    if (n == 0 || (n_expected && n != n_expected) || nt < 1 || nt > PEL_MAX_TYPES || n > (b->len - b->pos) / (7 * sizeof(double)))
         return PEL_ESTATE;
     pel_system *sys = NULL;
     int rc = pel_system_new(&sys, (size_t)n, nt, err);
@@ -93,7 +102,7 @@ int ck_get_system(ck_buf *b, size_t n_expected, pel_system **out, pel_error *err
         return rc;
     if (ck_get(b, sys->mass, sizeof sys->mass) || ck_get(b, sys->elem, sizeof sys->elem) ||
         ck_get(b, sys->lo, sizeof sys->lo) || ck_get(b, sys->len, sizeof sys->len) ||
-        ck_get(b, sys->x, 3 * n * sizeof(double)) || ck_get(b, sys->v, 3 * n * sizeof(double)))
+        (tri && ck_get(b, sys->tilt, sizeof sys->tilt)) || ck_get(b, sys->x, 3 * n * sizeof(double)) || ck_get(b, sys->v, 3 * n * sizeof(double)))
         goto bad;
     for (size_t i = 0; i < 3 * n; i++) {
         int32_t im;

@@ -27,8 +27,9 @@ void ck_free(ck_buf *b);
 /* FNV-1a hash of k bytes (the payload hash of the files; also fingerprints). */
 uint64_t ck_hash(const void *data, size_t k);
 
-/* System: u64 n, i32 ntypes, masses, element names, lo[3], len[3], x, v,
- * image (i32), type (i32), id (i64). */
+/* System: u64 n, i32 ntypes (| 0x10000 if triclinic), masses, element
+ * names, lo[3], len[3], [tilt[3] if triclinic], x, v, image (i32), type
+ * (i32), id (i64). */
 void ck_put_system(ck_buf *b, const pel_system *sys);
 /* Read a system written by ck_put_system; n_expected 0 accepts any size.
  * PEL_ESTATE (err untouched, *out NULL) when the payload is inconsistent;

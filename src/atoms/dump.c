@@ -102,8 +102,8 @@ static int cmp_id(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const double len[3], int has_velocities,
-                    pel_system **out, pel_error *err)
+int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const double len[3], const double tilt[3],
+                    int has_velocities, pel_system **out, pel_error *err)
 {
     pel_system *t = NULL;
     int rc = PEL_OK;
@@ -111,10 +111,13 @@ int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const doubl
     for (int d = 0; d < 3; d++) {
         s->lo[d] = lo[d];
         s->len[d] = len[d];
+        s->tilt[d] = tilt ? tilt[d] : 0.0;
     }
     s->has_velocities = has_velocities;
     id_at *ord = malloc((s->n ? s->n : 1) * sizeof *ord);
-    if (!ord || (rc = pel_system_clone(s, &t, err))) {
+    char where[600];
+    snprintf(where, sizeof where, "%s: frame %ld", tr->path, tr->frames);
+    if (!ord || (rc = pel_system_check_box(s, where, err)) || (rc = pel_system_clone(s, &t, err))) {
         rc = rc ? rc : pel_error_set(err, PEL_ENOMEM, "out of memory reading %s", tr->path);
         goto out;
     }
@@ -212,15 +215,30 @@ static int dump_frame(pel_traj *tr, pel_system **out, pel_frame_info *info, pel_
         return rc;
     if ((rc = want_item(tr, "BOX BOUNDS", err)))
         return rc;
-    if (tr->ntok != 6 || strcmp(tr->tok[3], "pp") || strcmp(tr->tok[4], "pp") || strcmp(tr->tok[5], "pp"))
-        return pel_traj_fail(tr, err, "only orthogonal periodic boxes ('ITEM: BOX BOUNDS pp pp pp') are supported");
-    double lo[3], len[3];
-    for (int d = 0; d < 3; d++) {
-        double b[2];
-        if ((rc = header_numbers(tr, 2, b, err)))
+    /* "BOX BOUNDS [xy xz yz] pp pp pp": a triclinic box is given by its
+     * bounding box and the tilts (LAMMPS dump conventions). */
+    int tri = tr->ntok == 9 && !strcmp(tr->tok[3], "xy") && !strcmp(tr->tok[4], "xz") && !strcmp(tr->tok[5], "yz");
+    int p0 = tri ? 6 : 3;
+    if (tr->ntok != p0 + 3 || strcmp(tr->tok[p0], "pp") || strcmp(tr->tok[p0 + 1], "pp") ||
+        strcmp(tr->tok[p0 + 2], "pp"))
+        return pel_traj_fail(tr, err, "only periodic boxes ('ITEM: BOX BOUNDS [xy xz yz] pp pp pp') are supported");
+    double lo[3], len[3], tilt[3] = {0, 0, 0}, b[3][3];
+    for (int d = 0; d < 3; d++)
+        if ((rc = header_numbers(tr, tri ? 3 : 2, b[d], err)))
             return rc;
-        lo[d] = b[0];
-        len[d] = b[1] - b[0];
+    if (tri) {
+        double xy = b[0][2], xz = b[1][2], yz = b[2][2];
+        b[0][0] -= fmin(fmin(0.0, xy), fmin(xz, xy + xz));
+        b[0][1] -= fmax(fmax(0.0, xy), fmax(xz, xy + xz));
+        b[1][0] -= fmin(0.0, yz);
+        b[1][1] -= fmax(0.0, yz);
+        tilt[0] = xy;
+        tilt[1] = xz;
+        tilt[2] = yz;
+    }
+    for (int d = 0; d < 3; d++) {
+        lo[d] = b[d][0];
+        len[d] = b[d][1] - b[d][0];
         if (!(len[d] > 0) || !isnormal(len[d]))
             return pel_traj_fail(tr, err, "box %clo >= %chi", 'x' + d, 'x' + d);
     }
@@ -310,7 +328,7 @@ static int dump_frame(pel_traj *tr, pel_system **out, pel_frame_info *info, pel_
                 rc = pel_traj_fail(tr, err, "image flag %ld out of range", im);
                 goto fail;
             }
-            s->x[3 * i + d] = scaled ? lo[d] + x * len[d] : x;
+            s->x[3 * i + d] = x; /* scaled: lamda, converted below */
             s->v[3 * i + d] = v;
             s->image[3 * i + d] = (int)im;
         }
@@ -322,7 +340,17 @@ static int dump_frame(pel_traj *tr, pel_system **out, pel_frame_info *info, pel_
         goto fail;
     }
     info->has_velocities = hasv;
-    return pel_traj_finish(tr, s, lo, len, hasv, out, err);
+    if (scaled) {
+        pel_system box = {.lo = {lo[0], lo[1], lo[2]}, .len = {len[0], len[1], len[2]},
+                          .tilt = {tilt[0], tilt[1], tilt[2]}};
+        for (long i = 0; i < n; i++) {
+            double t[3];
+            pel_system_shift(&box, &s->x[3 * i], t);
+            for (int d = 0; d < 3; d++)
+                s->x[3 * i + d] = lo[d] + t[d];
+        }
+    }
+    return pel_traj_finish(tr, s, lo, len, tilt, hasv, out, err);
 fail:
     pel_system_free(&s);
     return rc;
@@ -446,9 +474,21 @@ int pel_dump_write(const pel_system *sys, FILE *fp, long step, unsigned cols, pe
         for (int t = 0; t < sys->ntypes; t++)
             if (!sys->elem[t][0])
                 return pel_error_set(err, PEL_EINVAL, "dump with elements: atom type %d has no element name", t + 1);
-    fprintf(fp, "ITEM: TIMESTEP\n%ld\nITEM: NUMBER OF ATOMS\n%zu\nITEM: BOX BOUNDS pp pp pp\n", step, sys->n);
-    for (int d = 0; d < 3; d++)
-        fprintf(fp, "%.17g %.17g\n", sys->lo[d], sys->lo[d] + sys->len[d]);
+    int tri = pel_system_triclinic(sys);
+    fprintf(fp, "ITEM: TIMESTEP\n%ld\nITEM: NUMBER OF ATOMS\n%zu\nITEM: BOX BOUNDS %spp pp pp\n", step, sys->n,
+            tri ? "xy xz yz " : "");
+    if (tri) { /* LAMMPS writes the bounding box of the tilted cell */
+        double xy = sys->tilt[0], xz = sys->tilt[1], yz = sys->tilt[2], hi[3];
+        for (int d = 0; d < 3; d++)
+            hi[d] = sys->lo[d] + sys->len[d];
+        fprintf(fp, "%.17g %.17g %.17g\n", sys->lo[0] + fmin(fmin(0.0, xy), fmin(xz, xy + xz)),
+                hi[0] + fmax(fmax(0.0, xy), fmax(xz, xy + xz)), xy);
+        fprintf(fp, "%.17g %.17g %.17g\n", sys->lo[1] + fmin(0.0, yz), hi[1] + fmax(0.0, yz), xz);
+        fprintf(fp, "%.17g %.17g %.17g\n", sys->lo[2], hi[2], yz);
+    } else {
+        for (int d = 0; d < 3; d++)
+            fprintf(fp, "%.17g %.17g\n", sys->lo[d], sys->lo[d] + sys->len[d]);
+    }
     int scaled = (cols & PEL_TRAJ_SCALED) != 0;
     fprintf(fp, "ITEM: ATOMS id %s %s", (cols & PEL_TRAJ_ELEMENT) ? "element" : "type",
             scaled ? "xs ys zs" : "x y z");
@@ -462,8 +502,10 @@ int pel_dump_write(const pel_system *sys, FILE *fp, long step, unsigned cols, pe
             fprintf(fp, "%s", sys->elem[sys->type[i]]);
         else
             fprintf(fp, "%d", sys->type[i] + 1);
+        double lam[3];
+        pel_system_lamda(sys, x, lam);
         for (int d = 0; d < 3; d++)
-            fprintf(fp, " %.17g", scaled ? (x[d] - sys->lo[d]) / sys->len[d] : x[d]);
+            fprintf(fp, " %.17g", scaled ? lam[d] : x[d]);
         if ((cols & PEL_TRAJ_IMAGES))
             fprintf(fp, " %d %d %d", im[0], im[1], im[2]);
         if ((cols & PEL_TRAJ_VELOCITIES))

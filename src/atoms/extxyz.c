@@ -1,6 +1,7 @@
 /* extxyz.c - extended XYZ frames (ASE and OVITO conventions): line 1 the
  * atom count; line 2 key=value pairs with Lattice="ax ay az bx by bz cx cy
- * cz" (orthogonal only), optional Origin="x y z" (OVITO), pbc="T T T",
+ * cz" (any right-handed cell: turned into LAMMPS's restricted triclinic form,
+ * docs/atoms.md), optional Origin="x y z" (OVITO), pbc="T T T",
  * Properties=name:type:ncols:... of which species:S:1, pos:R:3, optional
  * velo:R:3 (Å/ps) and id:I:1 are used and the rest skipped; then one line
  * per atom. */
@@ -114,9 +115,65 @@ static int properties(const pel_traj *tr, const char *val, xyz_cols *c, pel_erro
     return PEL_OK;
 }
 
+/* A general cell (rows a, b, c of `cell`) in LAMMPS's restricted form, as
+ * LAMMPS documents it (Howto triclinic): a' = (|a|, 0, 0), b' in the xy
+ * plane, c' with cz > 0.  rot (row-major) is the rotation taking old
+ * Cartesian vectors to new ones; *turned is 0 when the cell was already in
+ * that form (rot the identity, not applied).  Tilts are then brought within
+ * LAMMPS's limits by a change of basis (same lattice). */
+static int restrict_cell(pel_traj *tr, const double cell[9], double len[3], double tilt[3], double rot[9],
+                         int *turned, pel_error *err)
+{
+    const double *a = &cell[0], *b = &cell[3], *c = &cell[6];
+    double axb[3] = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    double det = axb[0] * c[0] + axb[1] * c[1] + axb[2] * c[2];
+    if (!(det > 0) || !isfinite(det))
+        return pel_traj_fail(tr, err, "Lattice is not a right-handed cell ((a x b) . c = %g, must be > 0)", det);
+    *turned = !(a[1] == 0 && a[2] == 0 && b[2] == 0 && a[0] > 0 && b[1] > 0 && c[2] > 0);
+    double h[3][3]; /* columns: restricted edge vectors */
+    if (!*turned) {
+        double hh[3][3] = {{a[0], b[0], c[0]}, {0, b[1], c[1]}, {0, 0, c[2]}};
+        memcpy(h, hh, sizeof h);
+    } else {
+        double na = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+        double bx = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / na;
+        double by = sqrt(axb[0] * axb[0] + axb[1] * axb[1] + axb[2] * axb[2]) / na;
+        double cx = (a[0] * c[0] + a[1] * c[1] + a[2] * c[2]) / na;
+        double cy = ((b[0] * c[0] + b[1] * c[1] + b[2] * c[2]) - bx * cx) / by;
+        double cz = det / (na * by);
+        double hh[3][3] = {{na, bx, cx}, {0, by, cy}, {0, 0, cz}};
+        memcpy(h, hh, sizeof h);
+    }
+    /* rot = h M^-1, M the old edge vectors as columns; M^-1 rows are
+     * (b x c, c x a, a x b) / det. */
+    double inv[3][3] = {{b[1] * c[2] - b[2] * c[1], b[2] * c[0] - b[0] * c[2], b[0] * c[1] - b[1] * c[0]},
+                        {c[1] * a[2] - c[2] * a[1], c[2] * a[0] - c[0] * a[2], c[0] * a[1] - c[1] * a[0]},
+                        {axb[0], axb[1], axb[2]}};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0;
+            for (int k = 0; k < 3; k++)
+                s += h[i][k] * inv[k][j] / det;
+            rot[3 * i + j] = s;
+        }
+    len[0] = h[0][0];
+    len[1] = h[1][1];
+    len[2] = h[2][2];
+    double xy = h[0][1], xz = h[0][2], yz = h[1][2];
+    double k = nearbyint(yz / len[1]); /* c -= k b */
+    yz -= k * len[1];
+    xz -= k * xy;
+    xz -= nearbyint(xz / len[0]) * len[0]; /* c -= k a */
+    xy -= nearbyint(xy / len[0]) * len[0]; /* b -= k a */
+    tilt[0] = xy;
+    tilt[1] = xz;
+    tilt[2] = yz;
+    return PEL_OK;
+}
+
 /* The comment line, the box and the columns of a frame. */
-static int frame_header(pel_traj *tr, double lo[3], double len[3], xyz_cols *c, pel_frame_info *info,
-                        pel_error *err)
+static int frame_header(pel_traj *tr, double lo[3], double len[3], double tilt[3], double rot[9], int *turned,
+                        xyz_cols *c, pel_frame_info *info, pel_error *err)
 {
     ssize_t k = getline(&tr->comment, &tr->comment_cap, tr->fp);
     if (k < 0)
@@ -132,8 +189,6 @@ static int frame_header(pel_traj *tr, double lo[3], double len[3], xyz_cols *c, 
         return pel_traj_fail(tr, err, "no Lattice=\"...\": a periodic cell is required");
     if ((rc = numbers(tr, "Lattice", val, 9, cell, err)))
         return rc;
-    if (cell[1] != 0 || cell[2] != 0 || cell[3] != 0 || cell[5] != 0 || cell[6] != 0 || cell[7] != 0)
-        return pel_traj_fail(tr, err, "triclinic cells are not supported (Lattice must be diagonal)");
     if (kv_find(tr->comment, "Origin", val, sizeof val) && (rc = numbers(tr, "Origin", val, 3, origin, err)))
         return rc;
     if (kv_find(tr->comment, "pbc", val, sizeof val)) {
@@ -147,9 +202,10 @@ static int frame_header(pel_traj *tr, double lo[3], double len[3], xyz_cols *c, 
         snprintf(val, sizeof val, "species:S:1:pos:R:3");
     if ((rc = properties(tr, val, c, err)))
         return rc;
+    if ((rc = restrict_cell(tr, cell, len, tilt, rot, turned, err)))
+        return rc;
     for (int d = 0; d < 3; d++) {
         lo[d] = origin[d];
-        len[d] = cell[4 * d];
         if (!(len[d] > 0) || !isnormal(len[d]))
             return pel_traj_fail(tr, err, "cell edge %c = %g must be positive", 'a' + d, len[d]);
     }
@@ -166,10 +222,11 @@ static int frame_header(pel_traj *tr, double lo[3], double len[3], xyz_cols *c, 
 
 int pel_extxyz_frame(pel_traj *tr, long n, pel_system **out, pel_frame_info *info, pel_error *err)
 {
-    double lo[3], len[3];
+    double lo[3], len[3], tilt[3], rot[9];
+    int turned = 0;
     xyz_cols c;
     int rc = pel_traj_check_count(tr, n, PEL_XYZ_MIN_ATOM_BYTES, err);
-    if (rc || (rc = frame_header(tr, lo, len, &c, info, err)))
+    if (rc || (rc = frame_header(tr, lo, len, tilt, rot, &turned, &c, info, err)))
         return rc;
     pel_system *s = NULL;
     if ((rc = pel_system_new(&s, (size_t)n, PEL_MAX_TYPES, err)))
@@ -198,11 +255,19 @@ int pel_extxyz_frame(pel_traj *tr, long n, pel_system **out, pel_frame_info *inf
             if ((rc = pel_traj_number(tr, tr->tok[c.pos + d], &s->x[3 * i + d], err)) ||
                 (c.velo >= 0 && (rc = pel_traj_number(tr, tr->tok[c.velo + d], &s->v[3 * i + d], err))))
                 goto fail;
+        if (turned) { /* positions about the origin and velocities rotated with the cell */
+            double *x = &s->x[3 * i], *v = &s->v[3 * i], r[3] = {x[0] - lo[0], x[1] - lo[1], x[2] - lo[2]},
+                   u[3] = {v[0], v[1], v[2]};
+            for (int d = 0; d < 3; d++) {
+                x[d] = lo[d] + rot[3 * d] * r[0] + rot[3 * d + 1] * r[1] + rot[3 * d + 2] * r[2];
+                v[d] = rot[3 * d] * u[0] + rot[3 * d + 1] * u[1] + rot[3 * d + 2] * u[2];
+            }
+        }
     }
     if (!tr->ntypes)
         tr->ntypes = tr->nnames;
     info->has_velocities = c.velo >= 0;
-    return pel_traj_finish(tr, s, lo, len, info->has_velocities, out, err);
+    return pel_traj_finish(tr, s, lo, len, tilt, info->has_velocities, out, err);
 fail:
     pel_system_free(&s);
     return rc;
@@ -212,7 +277,8 @@ int pel_extxyz_write(const pel_system *sys, FILE *fp, unsigned cols, double ener
                      pel_error *err)
 {
     int velo = (cols & PEL_TRAJ_VELOCITIES) != 0;
-    fprintf(fp, "%zu\nLattice=\"%.17g 0 0 0 %.17g 0 0 0 %.17g\" ", sys->n, sys->len[0], sys->len[1], sys->len[2]);
+    fprintf(fp, "%zu\nLattice=\"%.17g 0 0 %.17g %.17g 0 %.17g %.17g %.17g\" ", sys->n, sys->len[0], sys->tilt[0],
+            sys->len[1], sys->tilt[1], sys->tilt[2], sys->len[2]);
     if (sys->lo[0] != 0 || sys->lo[1] != 0 || sys->lo[2] != 0)
         fprintf(fp, "Origin=\"%.17g %.17g %.17g\" ", sys->lo[0], sys->lo[1], sys->lo[2]);
     fprintf(fp, "Properties=species:S:1:pos:R:3%s", velo ? ":velo:R:3" : "");

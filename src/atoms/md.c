@@ -263,17 +263,15 @@ static void remap(pel_md *md, pel_system *sys)
 {
     double expfac = exp(0.5 * md->p.dt * md->st.omega_dot);
     const double *fp = md->st.fixedpoint;
+    double nlo[3], nlen[3], ntilt[3];
     for (int d = 0; d < 3; d++) {
         double lo = sys->lo[d], hi = sys->lo[d] + sys->len[d];
-        double nlo = (lo - fp[d]) * expfac + fp[d], nhi = (hi - fp[d]) * expfac + fp[d];
-        /* positions via fractional coordinates, as x2lamda/lamda2x */
-        for (size_t i = 0; i < sys->n; i++) {
-            double s = (sys->x[3 * i + d] - lo) / sys->len[d];
-            sys->x[3 * i + d] = nlo + s * (nhi - nlo);
-        }
-        sys->lo[d] = nlo;
-        sys->len[d] = nhi - nlo;
+        nlo[d] = (lo - fp[d]) * expfac + fp[d];
+        nlen[d] = (hi - fp[d]) * expfac + fp[d] - nlo[d];
+        ntilt[d] = sys->tilt[d] * expfac; /* LAMMPS iso: tilts scale with the cell */
     }
+    /* positions via fractional coordinates, as x2lamda/lamda2x */
+    pel_system_remap_box(sys, nlo, nlen, ntilt);
 }
 
 /* ---------------------------------------------------------------------- */

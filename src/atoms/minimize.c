@@ -209,8 +209,10 @@ static void dilate(pel_system *sys, double dlnv)
     for (size_t i = 0; i < sys->n; i++)
         for (int d = 0; d < 3; d++)
             sys->x[3 * i + d] = sys->lo[d] + (sys->x[3 * i + d] - sys->lo[d]) * s;
-    for (int d = 0; d < 3; d++)
+    for (int d = 0; d < 3; d++) {
         sys->len[d] *= s;
+        sys->tilt[d] *= s; /* triclinic: the whole cell dilates, as LAMMPS box/relax iso */
+    }
 }
 
 static int check_params(const pel_min_params *p, pel_error *err)

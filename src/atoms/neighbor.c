@@ -1,4 +1,5 @@
-/* neighbor.c - Verlet half lists from cell lists, with a skin and the rebuild
+/* neighbor.c - Verlet half lists from cell lists (in lamda space, so the
+ * same code serves orthorhombic and triclinic boxes), with a skin and the rebuild
  * policy of include/pel/neighbor.h.  Builds are serial and deterministic (the
  * slot order fixes the summation order of the force loop in calc.c). */
 #include <math.h>
@@ -70,9 +71,13 @@ int pel_nlist_stale(const pel_nlist *nl, const pel_system *sys)
         if (d2 > dmax2)
             dmax2 = d2;
     }
-    double bound = 2.0 * sqrt(dmax2);
-    for (int d = 0; d < 3; d++)
-        bound += (nl->nmax[d] + 1) * fabs(sys->len[d] - nl->lbuild[d]);
+    /* A pair's lattice translation n0 a + n1 b + n2 c moves by at most
+     * sum_d (nmax_d + 1) |change of edge d| (pair vectors: include/pel/neighbor.h). */
+    double da = fabs(sys->len[0] - nl->lbuild[0]);
+    double db = fabs(sys->len[1] - nl->lbuild[1]) + fabs(sys->tilt[0] - nl->tbuild[0]);
+    double dc = fabs(sys->len[2] - nl->lbuild[2]) + fabs(sys->tilt[1] - nl->tbuild[1]) +
+                fabs(sys->tilt[2] - nl->tbuild[2]);
+    double bound = 2.0 * sqrt(dmax2) + (nl->nmax[0] + 1) * da + (nl->nmax[1] + 1) * db + (nl->nmax[2] + 1) * dc;
     return !(bound <= nl->skin);
 }
 
@@ -87,16 +92,25 @@ static int encode(const pel_nlist *nl, const int c[3])
     return ((c[0] + nl->kimg[0]) * wy + (c[1] + nl->kimg[1])) * wz + (c[2] + nl->kimg[2]);
 }
 
-void pel_nlist_shifts(const pel_nlist *nl, const double len[3], double *shift)
+void pel_nlist_shifts(const pel_nlist *nl, const pel_system *sys, double *shift)
 {
     int c[3];
     for (c[0] = -nl->kimg[0]; c[0] <= nl->kimg[0]; c[0]++)
         for (c[1] = -nl->kimg[1]; c[1] <= nl->kimg[1]; c[1]++)
             for (c[2] = -nl->kimg[2]; c[2] <= nl->kimg[2]; c[2]++) {
-                int k = encode(nl, c);
-                for (int d = 0; d < 3; d++)
-                    shift[3 * k + d] = c[d] * len[d];
+                double n[3] = {c[0], c[1], c[2]};
+                pel_system_shift(sys, n, &shift[3 * encode(nl, c)]);
             }
+}
+
+void pel_nlist_unwrap_build(const pel_nlist *nl, const pel_system *sys, double *xw)
+{
+    for (size_t i = 0; i < sys->n; i++) {
+        double n[3] = {nl->img[3 * i], nl->img[3 * i + 1], nl->img[3 * i + 2]}, t[3];
+        pel_system_shift(sys, n, t);
+        for (int d = 0; d < 3; d++)
+            xw[3 * i + d] = sys->x[3 * i + d] - t[d];
+    }
 }
 
 /* Append a slot, growing the arrays geometrically. */
@@ -133,19 +147,27 @@ static int push(pel_nlist *nl, int i, int j, const int c[3], pel_error *err)
 }
 
 /* Direct search over all atom pairs and all images within reach (small boxes). */
-static int build_direct(pel_nlist *nl, const double *xw, const double len[3], double rc2, pel_error *err)
+static int build_direct(pel_nlist *nl, const pel_system *sys, const double *xw, double rc2, pel_error *err)
 {
     size_t n = nl->n;
-    double rc = sqrt(rc2);
+    double rc = sqrt(rc2), w[3];
+    pel_system_widths(sys, w);
     for (size_t i = 0; i < n; i++) {
         nl->start[i] = nl->nslots;
         for (size_t j = i; j < n; j++) {
-            double dx[3];
+            double dx[3], lam[3], zero[3] = {sys->lo[0], sys->lo[1], sys->lo[2]};
             int clo[3], chi[3], c[3];
             for (int d = 0; d < 3; d++) {
                 dx[d] = xw[3 * i + d] - xw[3 * j + d];
-                clo[d] = (int)ceil((dx[d] - rc) / len[d]);
-                chi[d] = (int)floor((dx[d] + rc) / len[d]);
+                zero[d] += dx[d];
+            }
+            /* |lamda_d of a vector| <= |vector| / w_d: images within rc. */
+            pel_system_lamda(sys, zero, lam);
+            for (int d = 0; d < 3; d++) {
+                clo[d] = (int)ceil(lam[d] - rc / w[d]) - 1;
+                chi[d] = (int)floor(lam[d] + rc / w[d]) + 1;
+                clo[d] = clo[d] < -nl->kimg[d] ? -nl->kimg[d] : clo[d];
+                chi[d] = chi[d] > nl->kimg[d] ? nl->kimg[d] : chi[d];
             }
             for (c[0] = clo[0]; c[0] <= chi[0]; c[0]++)
                 for (c[1] = clo[1]; c[1] <= chi[1]; c[1]++)
@@ -155,9 +177,10 @@ static int build_direct(pel_nlist *nl, const double *xw, const double len[3], do
                             if (first <= 0)
                                 continue;
                         }
-                        double r2 = 0.0;
+                        double r2 = 0.0, nc_[3] = {c[0], c[1], c[2]}, S[3];
+                        pel_system_shift(sys, nc_, S);
                         for (int d = 0; d < 3; d++) {
-                            double e = dx[d] - c[d] * len[d];
+                            double e = dx[d] - S[d];
                             r2 += e * e;
                         }
                         if (r2 < rc2) {
@@ -172,14 +195,15 @@ static int build_direct(pel_nlist *nl, const double *xw, const double len[3], do
     return PEL_OK;
 }
 
-/* Cell-list search: every box dimension holds >= 2 reach + 1 cells of edge
- * >= rc / reach (so the box edge is > 2 rc, only the nearest image of a pair
- * can be within rc, and the stencil offsets are distinct cells).  Atoms are
+/* Cell-list search in lamda space: every box dimension holds >= 2 reach + 1
+ * cells at least rc / reach wide face to face (so the box width is > 2 rc,
+ * only the nearest image of a pair can be within rc, and the stencil offsets
+ * are distinct cells).  Atoms are
  * counting-sorted by cell (contiguous candidate positions); a half stencil
  * (offsets lexicographically >= 0, index order inside the own cell) finds
  * each pair once. */
-static int build_cells(pel_nlist *nl, const double *xw, const double lo[3], const double len[3], const int nc[3],
-                       int reach, double rc2, pel_error *err)
+static int build_cells(pel_nlist *nl, const pel_system *sys, const double *xw, const int nc[3], int reach,
+                       double rc2, pel_error *err)
 {
     size_t n = nl->n, ncell = (size_t)nc[0] * nc[1] * nc[2];
     size_t *cstart = calloc(ncell + 1, sizeof *cstart);
@@ -194,8 +218,10 @@ static int build_cells(pel_nlist *nl, const double *xw, const double lo[3], cons
     }
     for (size_t i = 0; i < n; i++) {
         int cc[3];
+        double lam[3];
+        pel_system_lamda(sys, &xw[3 * i], lam);
         for (int d = 0; d < 3; d++) {
-            cc[d] = (int)((xw[3 * i + d] - lo[d]) / len[d] * nc[d]);
+            cc[d] = (int)(lam[d] * nc[d]);
             cc[d] = cc[d] >= nc[d] ? nc[d] - 1 : cc[d] < 0 ? 0 : cc[d];
         }
         cellof[i] = (cc[0] * nc[1] + cc[1]) * nc[2] + cc[2];
@@ -222,13 +248,16 @@ static int build_cells(pel_nlist *nl, const double *xw, const double lo[3], cons
             for (o[1] = o[0] == 0 ? 0 : -reach; o[1] <= reach; o[1]++)
                 for (o[2] = (o[0] == 0 && o[1] == 0) ? 0 : -reach; o[2] <= reach && !rc_; o[2]++) {
                     int cj[3], c[3];
-                    double sh[3];
+                    double sh[3], cn[3], S[3];
                     for (int d = 0; d < 3; d++) {
                         int q = ci[d] + o[d];
                         c[d] = q < 0 ? -1 : q >= nc[d] ? 1 : 0; /* image of the neighbour cell */
                         cj[d] = q - c[d] * nc[d];
-                        sh[d] = xi[d] - c[d] * len[d];
+                        cn[d] = c[d];
                     }
+                    pel_system_shift(sys, cn, S);
+                    for (int d = 0; d < 3; d++)
+                        sh[d] = xi[d] - S[d];
                     int self = o[0] == 0 && o[1] == 0 && o[2] == 0;
                     size_t kc = (size_t)(cj[0] * nc[1] + cj[1]) * nc[2] + cj[2];
                     for (size_t q = cstart[kc]; q < cstart[kc + 1]; q++) {
@@ -271,24 +300,31 @@ int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err)
     double rc = nl->cut + nl->skin, rc2 = rc * rc;
     int nc[3], direct = 0, reach = PEL_NLIST_REACH;
     for (int d = 0; d < 3; d++)
-        if (floor(sys->len[d] * PEL_NLIST_REACH / rc) < 2 * PEL_NLIST_REACH + 1)
+        if (!(sys->len[d] > 0) || !isfinite(sys->len[d]) || !isfinite(sys->tilt[d])) {
+            free(xw);
+            return pel_error_set(err, PEL_EBLOWUP, "box length %c = %g or tilt %s = %g is not finite and positive",
+                                 'x' + d, sys->len[d], d == 0 ? "xy" : d == 1 ? "xz" : "yz", sys->tilt[d]);
+        }
+    /* Cells and image ranges live in lamda space: a pair within rc differs
+     * by at most rc / w_d in lamda_d, w_d the face-to-face width (len_d for
+     * an orthorhombic box). */
+    double w[3];
+    pel_system_widths(sys, w);
+    for (int d = 0; d < 3; d++)
+        if (floor(w[d] * PEL_NLIST_REACH / rc) < 2 * PEL_NLIST_REACH + 1)
             reach = 1;
     for (int d = 0; d < 3; d++) {
-        if (!(sys->len[d] > 0) || !isfinite(sys->len[d])) {
+        if (!(rc <= PEL_NLIST_MAX_IMAGES * w[d])) {
             free(xw);
-            return pel_error_set(err, PEL_EBLOWUP, "box length %c = %g is not positive and finite", 'x' + d,
-                                 sys->len[d]);
+            return pel_error_set(err, PEL_EINVAL,
+                                 "cutoff + skin %g A spans more than %d box lengths (width %c = %g A)", rc,
+                                 PEL_NLIST_MAX_IMAGES, 'x' + d, w[d]);
         }
-        if (!(rc <= PEL_NLIST_MAX_IMAGES * sys->len[d])) {
-            free(xw);
-            return pel_error_set(err, PEL_EINVAL, "cutoff + skin %g A spans more than %d box lengths (%c = %g A)", rc,
-                                 PEL_NLIST_MAX_IMAGES, 'x' + d, sys->len[d]);
-        }
-        double ncd = floor(sys->len[d] * reach / rc);
+        double ncd = floor(w[d] * reach / rc);
         nc[d] = ncd > 1000 ? 1000 : (int)ncd;
         direct |= nc[d] < 2 * reach + 1;
-        /* Image codes needed: |dx| < L between wrapped atoms, plus rc. */
-        nl->kimg[d] = (int)ceil(rc / sys->len[d]) + 1;
+        /* Image codes needed: |dlamda| < 1 between wrapped atoms, plus rc / w. */
+        nl->kimg[d] = (int)ceil(rc / w[d]) + 1;
     }
     /* More cells than PEL_NLIST_CELLS_PER_ATOM per atom only cost memory (a
      * tiny cutoff would ask for 1e9): coarsen, keeping the stencil valid. */
@@ -300,27 +336,32 @@ int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err)
         }
         nl->nmax[d] = 0;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        const double *x = &sys->x[3 * i];
+        if (!isfinite(x[0]) || !isfinite(x[1]) || !isfinite(x[2])) {
+            free(xw);
+            return pel_error_set(err, PEL_EBLOWUP, "atom %lld has a non-finite position", (long long)sys->id[i]);
+        }
+        double lam[3], k[3], t[3];
+        pel_system_lamda(sys, x, lam);
         for (int d = 0; d < 3; d++) {
-            double x = sys->x[3 * i + d];
-            if (!isfinite(x)) {
-                free(xw);
-                return pel_error_set(err, PEL_EBLOWUP, "atom %lld has a non-finite position",
-                                     (long long)sys->id[i]);
-            }
-            double k = floor((x - sys->lo[d]) / sys->len[d]);
-            if (fabs(k) > 1e9) {
+            k[d] = floor(lam[d]);
+            if (fabs(k[d]) > 1e9) {
                 free(xw);
                 return pel_error_set(err, PEL_EBLOWUP, "atom %lld is %g box lengths away (lost)",
-                                     (long long)sys->id[i], k);
+                                     (long long)sys->id[i], k[d]);
             }
-            nl->img[3 * i + d] = (int)k;
-            xw[3 * i + d] = x - k * sys->len[d];
-            nl->xbuild[3 * i + d] = x;
+            nl->img[3 * i + d] = (int)k[d];
         }
+        pel_system_shift(sys, k, t);
+        for (int d = 0; d < 3; d++) {
+            xw[3 * i + d] = x[d] - t[d];
+            nl->xbuild[3 * i + d] = x[d];
+        }
+    }
     nl->n = n;
     nl->nslots = 0;
-    int rc_ = direct ? build_direct(nl, xw, sys->len, rc2, err) : build_cells(nl, xw, sys->lo, sys->len, nc, reach, rc2, err);
+    int rc_ = direct ? build_direct(nl, sys, xw, rc2, err) : build_cells(nl, sys, xw, nc, reach, rc2, err);
     free(xw);
     if (rc_) {
         nl->n = 0;
@@ -338,6 +379,7 @@ int pel_nlist_build(pel_nlist *nl, const pel_system *sys, pel_error *err)
         nl->rstart[i] = nl->rstart[i - 1];
     nl->rstart[0] = 0;
     memcpy(nl->lbuild, sys->len, sizeof nl->lbuild);
+    memcpy(nl->tbuild, sys->tilt, sizeof nl->tbuild);
     nl->nbuilds++;
     return PEL_OK;
 }

@@ -1,5 +1,5 @@
-/* system.c - atoms in a periodic orthorhombic box (include/pel/system.h):
- * allocation, copies, wrapping, kinetic energy and temperature with LAMMPS
+/* system.c - atoms in a periodic orthorhombic or triclinic box
+ * (include/pel/system.h): allocation, copies, box geometry, wrapping, kinetic energy and temperature with LAMMPS
  * metal-unit conventions, overlap check, and the random liquid generator. */
 #include <math.h>
 #include <stdlib.h>
@@ -65,6 +65,7 @@ int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err)
     size_t n = src->n;
     memcpy(d->lo, src->lo, sizeof d->lo);
     memcpy(d->len, src->len, sizeof d->len);
+    memcpy(d->tilt, src->tilt, sizeof d->tilt);
     memcpy(d->mass, src->mass, sizeof d->mass);
     memcpy(d->elem, src->elem, sizeof d->elem);
     d->has_velocities = src->has_velocities;
@@ -79,29 +80,140 @@ int pel_system_clone(const pel_system *src, pel_system **out, pel_error *err)
     return PEL_OK;
 }
 
-/* Wrap one coordinate into [lo, lo+len), returning the image shift applied. */
-static int wrap1(double *x, double lo, double len)
+int pel_system_triclinic(const pel_system *sys)
 {
-    double k = floor((*x - lo) / len);
-    int shift = (int)k;
-    *x -= k * len;
-    /* Rounding can leave x == lo+len or a hair below lo. */
-    if (*x >= lo + len) {
-        *x -= len;
-        shift++;
+    return sys->tilt[0] != 0 || sys->tilt[1] != 0 || sys->tilt[2] != 0;
+}
+
+/* Edge vector d of the box (a, b, c of include/pel/system.h). */
+static void edge(const pel_system *s, int d, double e[3])
+{
+    e[0] = d == 0 ? s->len[0] : d == 1 ? s->tilt[0] : s->tilt[1];
+    e[1] = d == 0 ? 0.0 : d == 1 ? s->len[1] : s->tilt[2];
+    e[2] = d == 2 ? s->len[2] : 0.0;
+}
+
+void pel_system_shift(const pel_system *sys, const double n[3], double out[3])
+{
+    out[0] = n[0] * sys->len[0] + n[1] * sys->tilt[0] + n[2] * sys->tilt[1];
+    out[1] = n[1] * sys->len[1] + n[2] * sys->tilt[2];
+    out[2] = n[2] * sys->len[2];
+}
+
+/* Offset of the box's lower face along axis d at point x (the tilt part of
+ * lo + h lamda in component d; 0 for an orthorhombic box, exactly). */
+static double face_offset(const pel_system *s, const double x[3], int d)
+{
+    if (d == 2)
+        return 0.0;
+    double l2 = (x[2] - s->lo[2]) / s->len[2];
+    if (d == 1)
+        return s->tilt[2] * l2;
+    double l1 = (x[1] - s->lo[1] - s->tilt[2] * l2) / s->len[1];
+    return s->tilt[0] * l1 + s->tilt[1] * l2;
+}
+
+void pel_system_lamda(const pel_system *sys, const double x[3], double lamda[3])
+{
+    for (int d = 2; d >= 0; d--)
+        lamda[d] = (x[d] - sys->lo[d] - face_offset(sys, x, d)) / sys->len[d];
+}
+
+void pel_system_widths(const pel_system *sys, double w[3])
+{
+    /* Width along lamda_d = V / |area of the face spanned by the other two edges|. */
+    double a[3], b[3], c[3];
+    edge(sys, 0, a);
+    edge(sys, 1, b);
+    edge(sys, 2, c);
+    const double *u[3][2] = {{b, c}, {c, a}, {a, b}};
+    double V = pel_system_volume(sys);
+    for (int d = 0; d < 3; d++) {
+        const double *p = u[d][0], *q = u[d][1];
+        double nx = p[1] * q[2] - p[2] * q[1], ny = p[2] * q[0] - p[0] * q[2], nz = p[0] * q[1] - p[1] * q[0];
+        w[d] = pel_system_triclinic(sys) ? V / sqrt(nx * nx + ny * ny + nz * nz) : sys->len[d];
     }
-    if (*x < lo) {
-        *x += len;
-        shift--;
+}
+
+int pel_system_check_box(const pel_system *sys, const char *what, pel_error *err)
+{
+    for (int d = 0; d < 3; d++)
+        if (!(sys->len[d] > 0) || !isnormal(sys->len[d]) || !isfinite(sys->lo[d]))
+            return pel_error_set(err, PEL_EINVAL, "%s: box length %c = %g is not positive and finite", what, 'x' + d,
+                                 sys->len[d]);
+    static const char *const name[3] = {"xy", "xz", "yz"};
+    static const int along[3] = {0, 0, 1}; /* LAMMPS: xy, xz against x; yz against y */
+    for (int k = 0; k < 3; k++) {
+        double t = sys->tilt[k], half = 0.5 * sys->len[along[k]];
+        if (!isfinite(t) || fabs(t) > half * (1.0 + 1e-9))
+            return pel_error_set(err, PEL_EINVAL,
+                                 "%s: tilt %s = %g is outside [-%g, %g] (half the %c length, as LAMMPS requires)", what,
+                                 name[k], t, half, half, 'x' + along[k]);
     }
-    return shift;
+    return PEL_OK;
+}
+
+void pel_system_remap_box(pel_system *sys, const double lo[3], const double len[3], const double tilt[3])
+{
+    pel_system nb = *sys;
+    memcpy(nb.lo, lo, sizeof nb.lo);
+    memcpy(nb.len, len, sizeof nb.len);
+    memcpy(nb.tilt, tilt, sizeof nb.tilt);
+    for (size_t i = 0; i < sys->n; i++) {
+        double *x = &sys->x[3 * i], lam[3], t[3];
+        pel_system_lamda(sys, x, lam);
+        pel_system_shift(&nb, lam, t);
+        for (int d = 0; d < 3; d++)
+            x[d] = nb.lo[d] + t[d];
+    }
+    memcpy(sys->lo, lo, sizeof sys->lo);
+    memcpy(sys->len, len, sizeof sys->len);
+    memcpy(sys->tilt, tilt, sizeof sys->tilt);
+}
+
+/* Wrap point x into the box, z first, then y, then x (a shift along c or b
+ * moves the lower components too); k receives the lattice shifts removed.
+ * With zero tilts this is exactly the per-axis wrap of an orthorhombic box. */
+static void wrap_point(const pel_system *s, double x[3], int k[3])
+{
+    for (int d = 2; d >= 0; d--) {
+        double e[3], lo = s->lo[d] + face_offset(s, x, d), len = s->len[d];
+        edge(s, d, e);
+        double q = floor((x[d] - lo) / len);
+        for (int c = 0; c <= d; c++)
+            x[c] -= q * e[c];
+        k[d] = (int)q;
+        /* Rounding can leave x == lo+len or a hair below lo. */
+        if (x[d] >= lo + len) {
+            for (int c = 0; c <= d; c++)
+                x[c] -= e[c];
+            k[d]++;
+        }
+        if (x[d] < lo) {
+            for (int c = 0; c <= d; c++)
+                x[c] += e[c];
+            k[d]--;
+        }
+    }
+}
+
+void pel_system_wrapped(const pel_system *sys, size_t i, double x[3], int im[3])
+{
+    int k[3];
+    memcpy(x, &sys->x[3 * i], 3 * sizeof *x);
+    wrap_point(sys, x, k);
+    for (int d = 0; d < 3; d++)
+        im[d] = sys->image[3 * i + d] + k[d];
 }
 
 void pel_system_wrap(pel_system *sys)
 {
-    for (size_t i = 0; i < sys->n; i++)
+    for (size_t i = 0; i < sys->n; i++) {
+        int k[3];
+        wrap_point(sys, &sys->x[3 * i], k);
         for (int d = 0; d < 3; d++)
-            sys->image[3 * i + d] += wrap1(&sys->x[3 * i + d], sys->lo[d], sys->len[d]);
+            sys->image[3 * i + d] += k[d];
+    }
 }
 
 double pel_system_volume(const pel_system *sys) { return sys->len[0] * sys->len[1] * sys->len[2]; }

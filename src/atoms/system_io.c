@@ -2,11 +2,11 @@
  * appendable trajectory frames (LAMMPS dump, extended XYZ) that OVITO reads.
  *
  * Reading rules (docs/atoms.md): header keywords "atoms", "atom types",
- * "xlo xhi", "ylo yhi", "zlo zhi" ("xy xz yz" only if all zero: orthorhombic
- * boxes only); sections Masses, Atoms (style atomic: "id type x y z" with or
+ * "xlo xhi", "ylo yhi", "zlo zhi", "xy xz yz" (triclinic, tilts within
+ * LAMMPS's limits); sections Masses, Atoms (style atomic: "id type x y z" with or
  * without three image flags), Velocities; '#' starts a comment.  Atoms are
  * stored sorted by id.  Atoms outside the box by more than PEL_DATA_BOX_TOL
- * of the box length are an error; those within it are wrapped (image flag
+ * of the box (in lamda coordinates) are an error; those within it are wrapped (image flag
  * adjusted).  Every error names the file and line. */
 #include <ctype.h>
 #include <errno.h>
@@ -319,13 +319,21 @@ static int apply_elements(pel_system *s, const char *elements, const char *path,
 /* Check every atom is inside the box (within tolerance) and wrap it. */
 static int check_box(pel_system *s, const long *line_of, const char *path, pel_error *err)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
+        double lam[3];
+        pel_system_lamda(s, &s->x[3 * i], lam);
         for (int d = 0; d < 3; d++) {
-            double x = s->x[3 * i + d], lo = s->lo[d], len = s->len[d], tol = PEL_DATA_BOX_TOL * len;
-            if (!(x >= lo - tol && x <= lo + len + tol))
+            double x = s->x[3 * i + d], lo = s->lo[d], len = s->len[d];
+            if (!(lam[d] >= -PEL_DATA_BOX_TOL && lam[d] <= 1.0 + PEL_DATA_BOX_TOL)) {
+                if (pel_system_triclinic(s))
+                    return pel_error_set(err, PEL_EINVAL,
+                                         "%s:%ld: atom %lld is outside the triclinic box (lamda %c = %.17g not in [0, 1])",
+                                         path, line_of[i], (long long)s->id[i], "xyz"[d], lam[d]);
                 return pel_error_set(err, PEL_EINVAL, "%s:%ld: atom %lld is outside the box (%c = %.17g not in [%g, %g])",
                                      path, line_of[i], (long long)s->id[i], "xyz"[d], x, lo, lo + len);
+            }
         }
+    }
     pel_system_wrap(s);
     return PEL_OK;
 }
@@ -374,7 +382,8 @@ static int skip_section(data_reader *r)
 static int parse_data(data_reader *r, const char *elements, long file_bytes, pel_system **out, pel_error *err)
 {
     long natoms = -1, ntypes = -1;
-    double lo[3] = {0}, hi[3] = {0};
+    double lo[3] = {0}, hi[3] = {0}, tilt[3] = {0};
+    long tilt_line = 0;
     int have_box[3] = {0};
     int rc;
     pel_system *s = NULL;
@@ -414,15 +423,12 @@ static int parse_data(data_reader *r, const char *elements, long file_bytes, pel
                 goto fail;
             }
             have_box[d] = 1;
-        } else if (!s && r->ntok == 6 && strcmp(r->tok[3], "xy") == 0) {
-            double t[3];
+        } else if (!s && r->ntok == 6 && strcmp(r->tok[3], "xy") == 0 && strcmp(r->tok[4], "xz") == 0 &&
+                   strcmp(r->tok[5], "yz") == 0) {
             for (int k = 0; k < 3; k++)
-                if ((rc = rd_double(r, k, &t[k], err)))
+                if ((rc = rd_double(r, k, &tilt[k], err)))
                     goto fail;
-            if (t[0] != 0 || t[1] != 0 || t[2] != 0) {
-                rc = pel_error_set(err, PEL_EPARSE, "%s:%ld: triclinic boxes are not supported", r->path, r->lineno);
-                goto fail;
-            }
+            tilt_line = r->lineno;
         } else if ((skip = skipped_section(r)) != 0) {
             skipped |= skip;
             if ((more = skip_section(r)) > 0)
@@ -445,6 +451,13 @@ static int parse_data(data_reader *r, const char *elements, long file_bytes, pel
                 for (int d = 0; d < 3; d++) {
                     s->lo[d] = lo[d];
                     s->len[d] = hi[d] - lo[d];
+                    s->tilt[d] = tilt[d];
+                }
+                if (tilt_line) {
+                    char where[600];
+                    snprintf(where, sizeof where, "%s:%ld", r->path, tilt_line);
+                    if ((rc = pel_system_check_box(s, where, err)))
+                        goto fail;
                 }
                 ctx.line_of = calloc(s->n ? s->n : 1, sizeof *ctx.line_of);
                 if (!ctx.line_of) {
@@ -558,24 +571,6 @@ int pel_system_ignored_note(const pel_system *sys, char *buf, size_t cap)
     return k > 0;
 }
 
-void pel_system_wrapped(const pel_system *s, size_t i, double x[3], int im[3])
-{
-    for (int d = 0; d < 3; d++) {
-        double lo = s->lo[d], len = s->len[d];
-        double k = floor((s->x[3 * i + d] - lo) / len);
-        x[d] = s->x[3 * i + d] - k * len;
-        im[d] = s->image[3 * i + d] + (int)k;
-        if (x[d] >= lo + len) {
-            x[d] -= len;
-            im[d]++;
-        }
-        if (x[d] < lo) {
-            x[d] += len;
-            im[d]--;
-        }
-    }
-}
-
 int pel_system_write_data(const pel_system *sys, const char *path, const char *title, pel_error *err)
 {
     pel_afile af;
@@ -587,6 +582,8 @@ int pel_system_write_data(const pel_system *sys, const char *path, const char *t
             sys->ntypes);
     for (int d = 0; d < 3; d++)
         fprintf(fp, "%.17g %.17g %clo %chi\n", sys->lo[d], sys->lo[d] + sys->len[d], 'x' + d, 'x' + d);
+    if (pel_system_triclinic(sys))
+        fprintf(fp, "%.17g %.17g %.17g xy xz yz\n", sys->tilt[0], sys->tilt[1], sys->tilt[2]);
     int all_mass = 1;
     for (int t = 0; t < sys->ntypes; t++)
         all_mass &= sys->mass[t] > 0;

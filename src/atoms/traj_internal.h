@@ -37,11 +37,12 @@ int pel_traj_fail(const pel_traj *tr, pel_error *err, const char *fmt, ...) __at
 int pel_traj_type_of(pel_traj *tr, const char *el, int *type, pel_error *err);
 /* Declared atom count bounded by the rest of the file (min_bytes per atom). */
 int pel_traj_check_count(pel_traj *tr, long n, long min_bytes, pel_error *err);
-/* Complete a frame read into s: box, velocity flag, type count and names from
+/* Complete a frame read into s: box (tilt: xy xz yz, NULL for none; checked
+ * as a data file's), velocity flag, type count and names from
  * the reader's table; atoms sorted by id (duplicates rejected) and wrapped.
  * Takes ownership of s: *out = s on success, s freed and *out NULL on failure. */
-int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const double len[3], int has_velocities,
-                    pel_system **out, pel_error *err);
+int pel_traj_finish(pel_traj *tr, pel_system *s, const double lo[3], const double len[3], const double tilt[3],
+                    int has_velocities, pel_system **out, pel_error *err);
 int pel_traj_number(const pel_traj *tr, const char *tok, double *out, pel_error *err);
 int pel_traj_integer(const pel_traj *tr, const char *tok, long *out, pel_error *err);
 

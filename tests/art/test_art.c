@@ -104,7 +104,7 @@ static int mb_negative_modes(const double *x)
 
 static void make_art(pel_art **art, pel_art_params *p)
 {
-    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}};
+    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}, {0, 0, 0}};
     pel_error err = {0};
     assert_int_equal(pel_art_new(art, &s, p, &err), PEL_OK);
 }
@@ -193,7 +193,7 @@ static int mueller_brown_searches(int follow, int climb)
             assert_true(r.back_disp < 0.01);
             /* The barrier of a climbing-image NEB between the same minima. */
             if (s < 3 && !follow) {
-                pel_art_surface surf = {1, mb_force, NULL, NULL, {0, 0, 0}};
+                pel_art_surface surf = {1, mb_force, NULL, NULL, {0, 0, 0}, {0, 0, 0}};
                 pel_neb_params np;
                 pel_neb_params_default(&np);
                 np.nimages = 11;
@@ -322,7 +322,7 @@ static void test_budget_and_bad_input(void **state)
     assert_non_null(strstr(err.msg, "centre"));
     pel_art_free(&art);
     p.eig_threshold = 0.1;
-    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}};
+    pel_art_surface s = {1, mb_force, NULL, NULL, {0, 0, 0}, {0, 0, 0}};
     assert_int_equal(pel_art_new(&art, &s, &p, &err), PEL_EINVAL);
     assert_null(art);
     /* Status names round-trip; unknown names are rejected. */
@@ -376,7 +376,7 @@ static void test_higher_order(void **state)
     p.order_tol = 1e-4;       /* the u modes are -K = -0.002 eV/Å^2 deep */
     p.order_force_tol = 1e-3; /* = force_tol: the retries cannot move the point */
     p.order_vectors = 6;
-    pel_art_surface s = {2, ho_force, NULL, NULL, {0, 0, 0}};
+    pel_art_surface s = {2, ho_force, NULL, NULL, {0, 0, 0}, {0, 0, 0}};
     pel_error err = {0};
     pel_art *art = NULL;
     assert_int_equal(pel_art_new(&art, &s, &p, &err), PEL_OK);

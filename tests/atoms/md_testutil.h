@@ -1,5 +1,5 @@
-/* md_testutil.h - helpers shared by test_md.c, test_minimize.c and
- * test_quench.c: a small Cu-Zr start configuration and LAMMPS (`lmp`, the
+/* md_testutil.h - helpers shared by test_md.c, test_minimize.c,
+ * test_quench.c and test_triclinic.c: a small Cu-Zr start configuration and LAMMPS (`lmp`, the
  * independent truth) run on a script with its thermo table parsed.
  * Header-only (static functions) because CMake builds each test file alone. */
 #ifndef PEL_MD_TESTUTIL_H
@@ -52,18 +52,13 @@ static inline void mdt_rmdir(const char *dir)
     assert_int_equal(pel_test_sh(cmd), 0);
 }
 
-/* Random Cu56Zr44 liquid of n atoms, close contacts relaxed (FIRE to
- * 0.05 eV/Å), velocities at T (if T > 0) from seed. */
-static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)
+/* Relax close contacts at fixed box (FIRE to 0.05 eV/Å, at most 2000 calls). */
+static inline void mdt_relax(const pel_eam *pot, pel_system *sys)
 {
-    pel_liquid_params lp;
-    pel_system *sys = NULL;
     pel_engine *calc = NULL;
     pel_error err = {0};
     pel_min_params mp;
     pel_min_result mr;
-    pel_liquid_params_cuzr(&lp, n, 0.56, density, seed);
-    assert_int_equal(pel_system_random_liquid(&lp, &sys, &err), PEL_OK);
     assert_int_equal(pel_engine_eam_new(&calc, pot, sys, 0.5, 1, &err), PEL_OK);
     pel_min_params_default(&mp);
     mp.ftol = 0.05;
@@ -71,6 +66,18 @@ static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double densit
     int rc = pel_minimize(calc, sys, &mp, &mr, NULL, NULL, &err);
     assert_true(rc == PEL_OK || rc == PEL_ENOCONV);
     pel_engine_free(&calc);
+}
+
+/* Random Cu56Zr44 liquid of n atoms, close contacts relaxed (mdt_relax),
+ * velocities at T (if T > 0) from seed. */
+static inline pel_system *mdt_liquid(const pel_eam *pot, size_t n, double density, double T, uint64_t seed)
+{
+    pel_liquid_params lp;
+    pel_system *sys = NULL;
+    pel_error err = {0};
+    pel_liquid_params_cuzr(&lp, n, 0.56, density, seed);
+    assert_int_equal(pel_system_random_liquid(&lp, &sys, &err), PEL_OK);
+    mdt_relax(pot, sys);
     if (T > 0) assert_int_equal(pel_md_velocity_create(sys, T, seed, &err), PEL_OK);
     return sys;
 }
@@ -117,6 +124,47 @@ static inline int mdt_lmp(const char *dir, const char *script, double rows[][MDT
     }
     fclose(fp);
     return n;
+}
+
+/* Thermo rows of a pel run (pel_md_run callback mdt_collect). */
+typedef struct mdt_series {
+    int n;
+    double step[MDT_MAX_ROWS], T[MDT_MAX_ROWS], pe[MDT_MAX_ROWS], et[MDT_MAX_ROWS], p[MDT_MAX_ROWS],
+        v[MDT_MAX_ROWS];
+} mdt_series;
+
+static inline int mdt_collect(void *ctx, const pel_md_thermo *th)
+{
+    mdt_series *s = ctx;
+    if (s->n < MDT_MAX_ROWS) {
+        s->step[s->n] = (double)th->step;
+        s->T[s->n] = th->T;
+        s->pe[s->n] = th->pe;
+        s->et[s->n] = th->etotal;
+        s->p[s->n] = th->p_bar;
+        s->v[s->n] = th->volume;
+        s->n++;
+    }
+    return 0;
+}
+
+/* LAMMPS evaluation of a data file: pe/atom, fmax, press, vol (after an
+ * optional minimisation given as extra script lines). */
+static inline void mdt_lmp_eval(const char *dir, const char *data, const char *extra, double out[4])
+{
+    static double rows[MDT_MAX_ROWS][MDT_MAX_COLS];
+    char script[2048];
+    snprintf(script, sizeof script,
+             "units metal\natom_style atomic\nboundary p p p\nread_data %s\n"
+             "pair_style eam/fs\npair_coeff * * %s Cu Zr\nneighbor 0.5 bin\nneigh_modify every 1 delay 0 check yes\n"
+             "thermo_style custom step pe fmax press vol atoms\nthermo_modify format float %%.17g\n%s\nrun 0\n",
+             data, PEL_EAM_DEFAULT_PATH, extra ? extra : "");
+    int n = mdt_lmp(dir, script, rows, 6);
+    assert_true(n >= 1);
+    out[0] = rows[n - 1][1] / rows[n - 1][5];
+    out[1] = rows[n - 1][2];
+    out[2] = rows[n - 1][3];
+    out[3] = rows[n - 1][4];
 }
 
 #endif

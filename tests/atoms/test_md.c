@@ -16,29 +16,8 @@
 #define N_ATOMS 250
 #define DENSITY 0.0545 /* atoms/Å^3, near the 2000 K liquid at 0 bar */
 
-typedef struct series {
-    int n;
-    double step[MDT_MAX_ROWS], T[MDT_MAX_ROWS], pe[MDT_MAX_ROWS], et[MDT_MAX_ROWS], p[MDT_MAX_ROWS],
-        v[MDT_MAX_ROWS];
-} series;
-
-static int collect(void *ctx, const pel_md_thermo *th)
-{
-    series *s = ctx;
-    if (s->n < MDT_MAX_ROWS) {
-        s->step[s->n] = (double)th->step;
-        s->T[s->n] = th->T;
-        s->pe[s->n] = th->pe;
-        s->et[s->n] = th->etotal;
-        s->p[s->n] = th->p_bar;
-        s->v[s->n] = th->volume;
-        s->n++;
-    }
-    return 0;
-}
-
 /* Run our integrator; thermo every `every` steps incl. step 0. */
-static void run_pel(pel_system *sys, const pel_md_params *mp, long steps, long every, series *s)
+static void run_pel(pel_system *sys, const pel_md_params *mp, long steps, long every, mdt_series *s)
 {
     pel_engine *calc = NULL;
     pel_md *md = NULL;
@@ -49,8 +28,8 @@ static void run_pel(pel_system *sys, const pel_md_params *mp, long steps, long e
     pel_md_thermo th;
     pel_md_thermo_now(md, sys, &th);
     s->n = 0;
-    collect(s, &th);
-    assert_int_equal(pel_md_run(md, sys, steps, every, collect, s, &err), PEL_OK);
+    mdt_collect(s, &th);
+    assert_int_equal(pel_md_run(md, sys, steps, every, mdt_collect, s, &err), PEL_OK);
     pel_md_free(&md);
     pel_engine_free(&calc);
 }
@@ -67,7 +46,7 @@ static const char *fix_line(const pel_md_params *mp, char *buf, size_t cap)
 }
 
 /* Same run by LAMMPS; columns step temp pe etotal press vol. */
-static void run_lmp(const char *dir, const char *data, const pel_md_params *mp, long steps, long every, series *s)
+static void run_lmp(const char *dir, const char *data, const pel_md_params *mp, long steps, long every, mdt_series *s)
 {
     static double rows[MDT_MAX_ROWS][MDT_MAX_COLS];
     char script[2048], fix[256];
@@ -123,7 +102,7 @@ static void test_trajectory_matches_lammps(void **state)
         pel_system *sys = NULL;
         /* both start from the file so that positions/velocities are bit-equal */
         assert_int_equal(pel_system_read_data(data, NULL, &sys, &err), PEL_OK);
-        series a, b;
+        mdt_series a, b;
         run_pel(sys, &mp, 300, 50, &a);
         run_lmp(dir, data, &mp, 300, 50, &b);
         pel_system_free(&sys);
@@ -147,7 +126,7 @@ static void test_nve_energy_conservation(void **state)
     pel_system *sys = mdt_liquid(pot, N_ATOMS, DENSITY, 2000.0, 11);
     pel_md_params mp;
     pel_md_params_default(&mp);
-    static series s;
+    static mdt_series s;
     run_pel(sys, &mp, 2000, 10, &s);
     /* drift: mean of the last fifth minus mean of the first fifth */
     int k = s.n / 5;
@@ -171,7 +150,7 @@ static void test_nvt_mean_temperature(void **state)
     pel_md_params_default(&mp);
     mp.ensemble = PEL_MD_NVT;
     mp.t_start = mp.t_stop = 1500.0;
-    static series s;
+    static mdt_series s;
     run_pel(sys, &mp, 6000, 10, &s);
     double mean = 0;
     int m = 0;
@@ -215,7 +194,7 @@ static void test_npt_means_match_lammps(void **state)
     pel_md_params_default(&mp);
     mp.ensemble = PEL_MD_NPT;
     mp.t_start = mp.t_stop = 2000.0;
-    static series a, b;
+    static mdt_series a, b;
     run_pel(sys, &mp, 12000, 20, &a);
     run_lmp(dir, data, &mp, 12000, 20, &b);
     assert_int_equal(a.n, b.n);

@@ -30,25 +30,6 @@ static int run_min(pel_system *sys, pel_min_algo algo, pel_box_mode box, pel_min
     return rc;
 }
 
-/* LAMMPS evaluation of a data file: pe/atom, fmax, press, vol (after an
- * optional minimisation given as extra script lines). */
-static void lmp_eval(const char *dir, const char *data, const char *extra, double out[4])
-{
-    static double rows[MDT_MAX_ROWS][MDT_MAX_COLS];
-    char script[2048];
-    snprintf(script, sizeof script,
-             "units metal\natom_style atomic\nboundary p p p\nread_data %s\n"
-             "pair_style eam/fs\npair_coeff * * %s Cu Zr\nneighbor 0.5 bin\nneigh_modify every 1 delay 0 check yes\n"
-             "thermo_style custom step pe fmax press vol atoms\nthermo_modify format float %%.17g\n%s\nrun 0\n",
-             data, PEL_EAM_DEFAULT_PATH, extra ? extra : "");
-    int n = mdt_lmp(dir, script, rows, 6);
-    assert_true(n >= 1);
-    out[0] = rows[n - 1][1] / rows[n - 1][5];
-    out[1] = rows[n - 1][2];
-    out[2] = rows[n - 1][3];
-    out[3] = rows[n - 1][4];
-}
-
 static void perturb(pel_system *sys, double amp, unsigned seed)
 {
     srand(seed);
@@ -84,7 +65,7 @@ static void test_fixed_box_same_minimum_as_lammps(void **state)
     assert_true(res.fmax < 1e-6);
     snprintf(path, sizeof path, "%s/ref.data", dir);
     assert_int_equal(pel_system_write_data(ref, path, "ref", &err), PEL_OK);
-    lmp_eval(dir, path, NULL, l);
+    mdt_lmp_eval(dir, path, NULL, l);
     assert_close(l[0], res.energy / N_ATOMS, 0, 1e-9);
     assert_true(l[1] < 1e-6 + 1e-8); /* LAMMPS sees the forces vanish too */
 
@@ -94,7 +75,7 @@ static void test_fixed_box_same_minimum_as_lammps(void **state)
     perturb(start, 0.02, 5);
     snprintf(path, sizeof path, "%s/start.data", dir);
     assert_int_equal(pel_system_write_data(start, path, "start", &err), PEL_OK);
-    lmp_eval(dir, path, "min_style cg\nmin_modify norm max\nminimize 0 1e-8 10000 100000", l);
+    mdt_lmp_eval(dir, path, "min_style cg\nmin_modify norm max\nminimize 0 1e-8 10000 100000", l);
     assert_close(l[0], res.energy / N_ATOMS, 0, 1e-6);
     static const pel_min_algo algos[] = {PEL_MIN_FIRE, PEL_MIN_CG, PEL_MIN_LBFGS};
     for (size_t a = 0; a < 3; a++) {
@@ -132,7 +113,7 @@ static void test_iso_box_zero_pressure(void **state)
         assert_true(fabs(r.pressure_bar) < 1.0);
         snprintf(path, sizeof path, "%s/iso%zu.data", dir, a);
         assert_int_equal(pel_system_write_data(s, path, "iso", &err), PEL_OK);
-        lmp_eval(dir, path, NULL, l);
+        mdt_lmp_eval(dir, path, NULL, l);
         assert_close(l[0], r.energy / N_ATOMS, 0, 1e-9);
         assert_true(l[1] < 1e-6 + 1e-8);
         assert_close(l[2], 0.0, 0, 1.0 + 1e-3);
@@ -150,7 +131,7 @@ static void test_iso_box_zero_pressure(void **state)
     perturb(start, 0.01, 9);
     snprintf(path, sizeof path, "%s/isostart.data", dir);
     assert_int_equal(pel_system_write_data(start, path, "isostart", &err), PEL_OK);
-    lmp_eval(dir, path,
+    mdt_lmp_eval(dir, path,
              "fix br all box/relax iso 0.0 vmax 0.001\nmin_style cg\nmin_modify norm max\n"
              "minimize 0 1e-8 10000 100000\nunfix br",
              l);

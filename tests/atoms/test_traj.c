@@ -263,18 +263,22 @@ static void test_bad_traj(void **state)
     int nb = 0;
     snprintf(text[nb], sizeof text[nb], "%s%sITEM: ATOMS id type x y z\n1 1 1 1 1\n", head, box);
     key[nb++] = "bad.traj:10: end of file after 1 of 2 atoms (torn frame)";
-    snprintf(text[nb], sizeof text[nb], "%sITEM: BOX BOUNDS xy xz yz pp pp pp\n0 10 1\n0 10 0\n0 10 0\n", head);
-    key[nb++] = "bad.traj:5: only orthogonal periodic boxes";
+    snprintf(text[nb], sizeof text[nb], "%sITEM: BOX BOUNDS xy xz yz pp pp ff\n0 10 1\n0 10 0\n0 10 0\n", head);
+    key[nb++] = "bad.traj:5: only periodic boxes";
     snprintf(text[nb], sizeof text[nb], "%sITEM: BOX BOUNDS pp pp ff\n0 10\n0 10\n0 10\n", head);
-    key[nb++] = "only orthogonal periodic";
+    key[nb++] = "only periodic boxes";
+    snprintf(text[nb], sizeof text[nb],
+             "%sITEM: BOX BOUNDS xy xz yz pp pp pp\n0 16 6\n0 10 0\n0 10 0\nITEM: ATOMS id type x y z\n1 1 1 1 1\n2 1 2 2 2\n",
+             head);
+    key[nb++] = "frame 0: tilt xy = 6 is outside [-5, 5]";
     snprintf(text[nb], sizeof text[nb], "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000\n%s", box);
     key[nb++] = "bad.traj:4: 1000000000 atoms cannot fit";
     snprintf(text[nb], sizeof text[nb], "%s%sITEM: ATOMS id type x y z\n%s", head, box, long_line);
     key[nb++] = "bad.traj:10: line longer than 4096";
     snprintf(text[nb], sizeof text[nb], "%s%sITEM: ATOMS id type x y z\n1 1 1 1 1\n2 1 1 1 inf\n", head, box);
     key[nb++] = "bad.traj:11";
-    snprintf(text[nb], sizeof text[nb], "2\nLattice=\"10 0 0 1 10 0 0 0 10\" Properties=species:S:1:pos:R:3\nCu 1 1 1\n");
-    key[nb++] = "bad.traj:2: triclinic cells are not supported";
+    snprintf(text[nb], sizeof text[nb], "2\nLattice=\"10 0 0 1 10 0 0 0 -10\" Properties=species:S:1:pos:R:3\nCu 1 1 1\n");
+    key[nb++] = "bad.traj:2: Lattice is not a right-handed cell";
     snprintf(text[nb], sizeof text[nb], "1\nLattice=\"10 0 0 0 10 0 0 0 10\" pbc=\"T T F\"\nCu 1 1 1\n");
     key[nb++] = "non-periodic cells are not supported";
     snprintf(text[nb], sizeof text[nb], "1\nProperties=species:S:1:pos:R:3\nCu 1 1 1\n");

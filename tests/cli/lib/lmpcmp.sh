@@ -20,3 +20,21 @@ lmp_compare() {
         fails=$((fails + 1))
     fi
 }
+#
+# lmp_run0 <data> <tag>: LAMMPS run 0 of <data> with the Cu-Zr potential,
+#   writing e_<tag>.txt and f_<tag>.dump for lmp_compare; 1 if lmp fails.
+lmp_run0() {
+    local data=$1 tag=$2
+    cat >"in_$tag.lmp" <<LMP
+units metal
+atom_style atomic
+read_data $data
+pair_style eam/fs
+pair_coeff * * /usr/share/lammps/potentials/CuZr_mm.eam.fs Cu Zr
+dump d all custom 1 f_$tag.dump id fx fy fz
+dump_modify d format float %.17g sort id
+run 0
+print "\$(pe:%.17g) \$(press:%.17g)" file e_$tag.txt screen no
+LMP
+    lmp -in "in_$tag.lmp" -log none -screen none -nocite
+}
