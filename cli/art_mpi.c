@@ -21,13 +21,35 @@ static int launched_by_mpi(void)
 
 #ifdef PEL_HAVE_MPI
 #include <mpi.h>
+#include <time.h>
+
+/* Waiting ranks poll every millisecond instead of spinning in MPI: on a
+ * machine with fewer cores than ranks (--oversubscribe) a spinning rank
+ * would take the core a searching rank needs. */
+static void nap(void)
+{
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static int wait_for(MPI_Request *rq)
+{
+    for (int done = 0;;) {
+        if (MPI_Test(rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return 1;
+        if (done)
+            return 0;
+        nap();
+    }
+}
 
 static int mpi_bcast(void *ctx, void *buf, size_t n)
 {
     (void)ctx;
     for (char *p = buf; n > 0;) { /* MPI counts are int */
         int k = n > INT_MAX ? INT_MAX : (int)n;
-        if (MPI_Bcast(p, k, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        MPI_Request rq;
+        if (MPI_Ibcast(p, k, MPI_BYTE, 0, MPI_COMM_WORLD, &rq) != MPI_SUCCESS || wait_for(&rq))
             return 1;
         p += k;
         n -= (size_t)k;
@@ -40,19 +62,24 @@ static int mpi_send(void *ctx, int kind, const char *text, size_t n)
     (void)ctx;
     if (n > INT_MAX)
         return 1;
-    return MPI_Send(text, (int)n, MPI_CHAR, 0, kind, MPI_COMM_WORLD) != MPI_SUCCESS;
+    MPI_Request rq;
+    return MPI_Isend(text, (int)n, MPI_CHAR, 0, kind, MPI_COMM_WORLD, &rq) != MPI_SUCCESS || wait_for(&rq);
 }
 
 static int mpi_recv(void *ctx, int wait, int *kind, char **text, pel_error *err)
 {
     (void)ctx;
     MPI_Status s;
-    int flag = 1, n = 0;
-    if (wait ? MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &s)
-             : MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &s))
-        return pel_error_set(err, PEL_EIO, "MPI: probing for messages failed");
-    if (!flag)
-        return -1;
+    int flag = 0, n = 0;
+    for (;;) {
+        if (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &s) != MPI_SUCCESS)
+            return pel_error_set(err, PEL_EIO, "MPI: probing for messages failed");
+        if (flag)
+            break;
+        if (!wait)
+            return -1;
+        nap();
+    }
     MPI_Get_count(&s, MPI_CHAR, &n);
     *text = malloc((size_t)n + 1);
     if (!*text)

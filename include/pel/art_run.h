@@ -35,13 +35,13 @@ extern "C" {
  * the caller's transport (MPI in `pel art`, cli/art_mpi.c), so the library
  * itself never starts or ends one.  Every callback returns 0 on success,
  * nonzero on a transport failure.  Message kinds of send/recv: */
-enum { PEL_ART_MSG_ROW = 1, PEL_ART_MSG_DONE = 2, PEL_ART_MSG_FAIL = 3 };
+enum { PEL_ART_MSG_ROW = 1, PEL_ART_MSG_DONE = 2, PEL_ART_MSG_FAIL = 3, PEL_ART_MSG_READY = 4 };
 typedef struct pel_art_run_comm {
     int rank, size;  /* this process, and how many run the campaign (rank 0 writes the catalog) */
     /* Rank 0's n bytes of buf to every rank (a collective: all ranks call it). */
     int (*bcast)(void *ctx, void *buf, size_t n);
     /* Rank > 0 to rank 0: one message of n bytes (a catalog line, or the
-     * error text of a failure; empty for done). */
+     * error text of a failure; empty for ready and done). */
     int (*send)(void *ctx, int kind, const char *text, size_t n);
     /* Rank 0: the next message from any rank (*text malloc'd, NUL-terminated,
      * caller frees).  With wait == 0 returns -1 at once when none is pending. */

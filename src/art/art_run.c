@@ -441,22 +441,60 @@ static void on_message(run_shared *sh, int kind, const char *text, int *ndone)
     }
 }
 
-/* Rank > 0: run searches todo[rank], todo[rank + size], ... and send each
- * row to rank 0; then done, or the first failure. */
-static int dist_worker(const pel_eam *pot, const pel_system *sys, const pel_art_run_params *p, const run_plan *pl,
-                       const char *campaign0, pel_error *err)
+/* Rank > 0 to rank 0: the first failure, as "code message". */
+static int send_failure(const pel_art_run_comm *c, int st, const pel_error *err)
+{
+    char msg[sizeof err->msg + 16];
+    snprintf(msg, sizeof msg, "%d %s", st, err ? err->msg : "");
+    return c->send(c->ctx, PEL_ART_MSG_FAIL, msg, strlen(msg));
+}
+
+/* Rank > 0, before any search: ready when its campaign is rank 0's. */
+static int dist_ready(const pel_system *sys, const pel_art_run_params *p, const char *campaign0, pel_error *err)
 {
     const pel_art_run_comm *c = p->comm;
-    char *mine = NULL, *line = NULL;
-    searcher sr;
+    char *mine = NULL;
     int st = campaign_line(sys, p, &mine, err);
     if (!st && strcmp(mine, campaign0) != 0)
         st = pel_error_set(err, PEL_ESTATE, "art: process %d was given another campaign than process 0 "
                            "(other input files or options?)", c->rank);
     free(mine);
-    int have_sr = 0;
-    if (!st)
-        have_sr = (st = searcher_init(&sr, sys, p, err)) == PEL_OK;
+    if (st ? send_failure(c, st, err) : c->send(c->ctx, PEL_ART_MSG_READY, "", 0))
+        return pel_error_set(err, PEL_EIO, "art: process %d cannot reach process 0", c->rank);
+    return PEL_OK;
+}
+
+/* Rank 0: every other rank ready, or the first failure. */
+static int dist_wait_ready(const pel_art_run_comm *c, pel_error *err)
+{
+    int st = PEL_OK;
+    for (int n = 0; n < c->size - 1; n++) {
+        int kind;
+        char *text;
+        pel_error e = {0};
+        if (c->recv(c->ctx, 1, &kind, &text, &e))
+            return pel_error_set(err, PEL_EIO, "art: %s", e.msg);
+        if (kind == PEL_ART_MSG_FAIL && !st) {
+            int code = (int)strtol(text, NULL, 10);
+            const char *msg = strchr(text, ' ');
+            st = pel_error_set(err, code < 0 ? code : PEL_ESTATE, "%s", msg ? msg + 1 : text);
+        } else if (kind != PEL_ART_MSG_READY && kind != PEL_ART_MSG_FAIL && !st) {
+            st = pel_error_set(err, PEL_ESTATE, "art: unexpected message %d before the searches", kind);
+        }
+        free(text);
+    }
+    return st;
+}
+
+/* Rank > 0: run searches todo[rank], todo[rank + size], ... and send each
+ * row to rank 0; then done, or the first failure. */
+static int dist_worker(const pel_eam *pot, const pel_system *sys, const pel_art_run_params *p, const run_plan *pl,
+                       pel_error *err)
+{
+    const pel_art_run_comm *c = p->comm;
+    char *line = NULL;
+    searcher sr;
+    int st = searcher_init(&sr, sys, p, err);
     for (long i = c->rank; !st && i < pl->ntodo; i += c->size) {
         pel_catalog_row row;
         st = run_one(pot, sys, p, pl->e0, pl->todo[i], &sr, &row, err);
@@ -468,14 +506,8 @@ static int dist_worker(const pel_eam *pot, const pel_system *sys, const pel_art_
         free(line);
         line = NULL;
     }
-    if (have_sr)
-        searcher_destroy(&sr);
-    if (st) {
-        char msg[sizeof err->msg + 16];
-        snprintf(msg, sizeof msg, "%d %s", st, err ? err->msg : "");
-        return c->send(c->ctx, PEL_ART_MSG_FAIL, msg, strlen(msg));
-    }
-    return c->send(c->ctx, PEL_ART_MSG_DONE, "", 0);
+    searcher_destroy(&sr);
+    return st ? send_failure(c, st, err) : c->send(c->ctx, PEL_ART_MSG_DONE, "", 0);
 }
 
 /* Rank 0: its own share of the searches, every other rank's rows as they
@@ -566,13 +598,19 @@ static int run_distributed(const pel_eam *pot, const pel_system *sys, const pel_
         return pel_error_set(err, PEL_EIO, "art: message to the other processes failed");
     }
     stats->total = pl.total = (long)p->ncenters * p->searches_per_center;
+    /* every rank agrees on the campaign before anything is searched */
+    st = c->rank == 0 ? dist_wait_ready(c, err) : dist_ready(sys, p, pl.campaign, err);
+    if ((st = bcast_status(c, c->rank == 0 ? st : 0, err))) {
+        plan_free(&pl);
+        return st;
+    }
     if (c->rank == 0) {
         run_shared sh = {0};
         sh.pending = pl.ntodo;
         sh.progress = progress;
         sh.progress_ctx = progress_ctx;
         st = dist_root(pot, sys, p, path, &pl, stats, &sh, err);
-    } else if (dist_worker(pot, sys, p, &pl, pl.campaign, err)) {
+    } else if (dist_worker(pot, sys, p, &pl, err)) {
         st = pel_error_set(err, PEL_EIO, "art: process %d cannot reach process 0", c->rank);
     }
     plan_free(&pl);
