@@ -189,17 +189,27 @@ static uint64_t fnv1a_fd(int fd, int64_t from, int64_t n, uint64_t h, int *bad)
     return h;
 }
 
-int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err)
+/* Open path for reading and stat it; -1 with err filled on failure. */
+static int open_stat(const char *path, struct stat *sb, pel_error *err)
 {
-    memset(id, 0, sizeof *id);
     int fd = open(path, O_RDONLY);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
+    if (fd < 0 || fstat(fd, sb) != 0) {
         int e = errno;
         if (fd >= 0)
             close(fd);
-        return pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(e));
+        pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(e));
+        return -1;
     }
+    return fd;
+}
+
+int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err)
+{
+    memset(id, 0, sizeof *id);
+    struct stat sb;
+    int fd = open_stat(path, &sb, err);
+    if (fd < 0)
+        return PEL_EIO;
     if (len < 0)
         len = (int64_t)sb.st_size;
     int bad = !S_ISREG(sb.st_mode) || (int64_t)sb.st_size < len;
@@ -218,14 +228,10 @@ int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *i
 
 int pel_file_fnv1a(const char *path, uint64_t *hash, int64_t *size, pel_error *err)
 {
-    int fd = open(path, O_RDONLY);
     struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return pel_error_set(err, PEL_EIO, "%s: cannot open: %s", path, strerror(e));
-    }
+    int fd = open_stat(path, &sb, err);
+    if (fd < 0)
+        return PEL_EIO;
     int bad = !S_ISREG(sb.st_mode);
     uint64_t h = fnv1a_fd(fd, 0, (int64_t)sb.st_size, 14695981039346656037ULL, &bad);
     close(fd);
