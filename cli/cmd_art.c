@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
-
+#include "art_mpi.h"
 #include "cli.h"
 #include "cli_atoms.h"
 #include "pel/art_run.h"
@@ -19,9 +17,6 @@
 #include "pel/minimize.h"
 #include "pel/system.h"
 #include "pel/util.h"
-
-/* Stream of the centre draw for random:K (distinct from every search id). */
-#define ART_CENTER_STREAM UINT64_MAX
 
 static void usage(FILE *fp)
 {
@@ -74,141 +69,6 @@ static void usage(FILE *fp)
           "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2,\n"
           "  configs_xyz (after a first line \"# pel art campaign: ...\")\n",
           fp);
-}
-
-/* Parse --centers into 0-based atom indices (caller frees *out). */
-static int parse_centers(const char *cmd, const char *spec, const pel_system *sys, uint64_t seed, size_t **out,
-                         size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    if (strcmp(spec, "all") == 0) {
-        *out = malloc(sys->n * sizeof **out);
-        if (!*out)
-            return cli_errorf(cmd, CLI_FAIL, "out of memory");
-        for (size_t i = 0; i < sys->n; i++)
-            (*out)[i] = i;
-        *n = sys->n;
-        return 0;
-    }
-    if (strncmp(spec, "random:", 7) == 0) {
-        long k;
-        if (cli_long(cmd, "--centers random:K", spec + 7, &k))
-            return CLI_USAGE;
-        if (k <= 0 || (size_t)k > sys->n)
-            return cli_errorf(cmd, CLI_USAGE, "--centers random:%ld: K must be in 1..%zu", k, sys->n);
-        size_t *all = malloc(sys->n * sizeof *all);
-        *out = malloc((size_t)k * sizeof **out);
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!all || !*out || !rng) {
-            free(all);
-            free(*out);
-            *out = NULL;
-            if (rng)
-                gsl_rng_free(rng);
-            return cli_errorf(cmd, CLI_FAIL, "out of memory");
-        }
-        for (size_t i = 0; i < sys->n; i++)
-            all[i] = i;
-        gsl_rng_set(rng, (unsigned long)pel_seed_stream(seed, ART_CENTER_STREAM));
-        gsl_ran_choose(rng, *out, (size_t)k, all, sys->n, sizeof *all);
-        gsl_rng_free(rng);
-        free(all);
-        *n = (size_t)k;
-        return 0;
-    }
-    if (strncmp(spec, "ids:", 4) == 0) {
-        char *list = malloc(strlen(spec + 4) + 1);
-        *out = malloc((strlen(spec) + 1) * sizeof **out);
-        if (!list || !*out) {
-            free(list);
-            free(*out);
-            *out = NULL;
-            return cli_errorf(cmd, CLI_FAIL, "out of memory");
-        }
-        strcpy(list, spec + 4);
-        char *save = NULL;
-        int rc = 0;
-        for (char *tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-            long id;
-            if (cli_long(cmd, "--centers ids", tok, &id)) {
-                rc = CLI_USAGE;
-                break;
-            }
-            size_t i = 0;
-            while (i < sys->n && sys->id[i] != id)
-                i++;
-            if (i == sys->n)
-                rc = cli_errorf(cmd, CLI_USAGE, "--centers: unknown centre id %ld (no such atom in the data file)",
-                                id);
-            else
-                (*out)[(*n)++] = i;
-        }
-        free(list);
-        if (!rc && *n == 0)
-            rc = cli_errorf(cmd, CLI_USAGE, "--centers ids: empty list");
-        if (rc) {
-            free(*out);
-            *out = NULL;
-        }
-        return rc;
-    }
-    return cli_errorf(cmd, CLI_USAGE, "--centers '%s': expected all, random:K or ids:LIST", spec);
-}
-
-/* FNV-1a hash and size of a file's bytes: the identity of an input in the
- * campaign line (a resume with another data or potential file is refused). */
-static int file_identity(const char *cmd, const char *path, uint64_t *hash, long long *bytes)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return cli_errorf(cmd, CLI_FAIL, "%s: cannot open: %s", path, strerror(errno));
-    uint64_t h = 14695981039346656037ULL;
-    long long n = 0;
-    unsigned char buf[1 << 16];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, fp)) > 0) {
-        for (size_t i = 0; i < k; i++) {
-            h ^= buf[i];
-            h *= 1099511628211ULL;
-        }
-        n += (long long)k;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad)
-        return cli_errorf(cmd, CLI_FAIL, "%s: read error", path);
-    *hash = h;
-    *bytes = n;
-    return 0;
-}
-
-/* Minimise the sample first if its largest force component exceeds ftol. */
-static int ensure_minimum(const char *cmd, const pel_eam *pot, pel_system *sys, double ftol, pel_error *err)
-{
-    pel_engine *calc = NULL;
-    int st = pel_engine_eam_new(&calc, pot, sys, 0.3, 1, err);
-    if (st)
-        return st;
-    pel_forces fo = {0};
-    fo.f = malloc(3 * sys->n * sizeof *fo.f);
-    st = fo.f ? pel_engine_compute(calc, sys, &fo, err) : pel_error_set(err, PEL_ENOMEM, "out of memory");
-    double fmax = 0;
-    for (size_t i = 0; !st && i < 3 * sys->n; i++)
-        fmax = fmax > fabs(fo.f[i]) ? fmax : fabs(fo.f[i]);
-    free(fo.f);
-    if (!st && fmax > ftol) {
-        fprintf(stderr, "pel %s: warning: input is not a minimum (max force %.3g eV/A > %.3g); minimising first\n",
-                cmd, fmax, ftol);
-        pel_min_params mp;
-        pel_min_params_default(&mp);
-        mp.box = PEL_BOX_FIXED;
-        mp.ftol = 0.1 * ftol;
-        pel_min_result res;
-        st = pel_minimize(calc, sys, &mp, &res, NULL, NULL, err);
-    }
-    pel_engine_free(&calc);
-    return st;
 }
 
 int cli_cmd_art(int argc, char **argv)
@@ -372,58 +232,47 @@ int cli_cmd_art(int argc, char **argv)
     if (!data || !out)
         return cli_errorf(cmd, CLI_USAGE, "--data and --out are required (see --help)");
 
+    pel_art_run_comm comm;
+    if (cli_art_mpi_begin(cmd, &argc, &argv, &comm))
+        return CLI_USAGE;
+    if (comm.size > 1)
+        p.comm = &comm;
+    int root = comm.rank == 0; /* the one process that talks */
     pel_error err = {0};
-    pel_system *sys = NULL;
-    pel_eam *pot = NULL;
-    size_t *idx = NULL;
-    char inputs[640];
+    pel_art_campaign camp;
     int rc = CLI_FAIL;
-    if (pel_system_read_data(data, elements, &sys, &err) || pel_eam_read_auto(potential, &pot, &err)) {
+    if (pel_art_campaign_prepare(data, potential, elements, centers, &p, &camp, &err)) {
         rc = cli_fail(cmd, &err);
-        goto done;
+        cli_art_mpi_end(&comm, 1);
+        return rc;
     }
-    cli_note_ignored(cmd, sys);
-    if ((rc = parse_centers(cmd, centers, sys, p.seed, &idx, &p.ncenters)) != 0)
-        goto done;
-    p.centers = idx;
-    if (ensure_minimum(cmd, pot, sys, p.art.min_ftol, &err)) {
-        rc = cli_fail(cmd, &err);
-        goto done;
-    }
-    uint64_t hd, hp;
-    long long nd, np;
-    if ((rc = file_identity(cmd, data, &hd, &nd)) != 0 || (rc = file_identity(cmd, potential, &hp, &np)) != 0)
-        goto done;
-    /* spaces would split the campaign line's key=value entries */
-    if (strpbrk(centers, " \t\n") || (elements && strpbrk(elements, " \t\n"))) {
-        rc = cli_errorf(cmd, CLI_USAGE, "--centers and --elements must not contain spaces");
-        goto done;
-    }
-    snprintf(inputs, sizeof inputs,
-             "data_fnv1a=%016" PRIx64 " data_bytes=%lld potential_fnv1a=%016" PRIx64 " potential_bytes=%lld "
-             "elements=%.64s centers=%.400s",
-             hd, nd, hp, np, elements ? elements : "-", centers);
-    p.inputs = inputs;
+    if (root)
+        cli_note_ignored(cmd, camp.sys);
+    if (root && camp.minimised)
+        fprintf(stderr, "pel %s: warning: input is not a minimum (max force %.3g eV/A > %.3g); minimising first\n",
+                cmd, camp.fmax_start, p.art.min_ftol);
     cli_progress prog;
     cli_progress_init(&prog, "pel art", 10.0);
+    quiet |= !root;
     pel_art_run_stats s;
-    int st = pel_art_run(pot, sys, &p, out, &s, quiet ? NULL : cli_progress_cb, &prog, &err);
+    int st = pel_art_run(camp.pot, camp.sys, &camp.run, out, &s, quiet ? NULL : cli_progress_cb, &prog, &err);
     if (!quiet)
         cli_progress_end(&prog);
     if (st) {
-        rc = cli_fail(cmd, &err);
+        rc = root ? cli_fail(cmd, &err) : CLI_FAIL;
         goto done;
     }
-    if (s.truncated)
+    if (s.truncated && root)
         fprintf(stderr, "pel %s: note: removed a torn last row from %s\n", cmd, out);
-    printf("searches %ld (resumed %ld), converged %ld, redundant %ld, failed %ld; force calls per search %.0f, "
-           "per converged search %.0f (%.0f to the saddle); %.1f s\n",
-           s.done, s.skipped, s.converged, s.redundant, s.failed, s.mean_force_calls, s.mean_force_calls_conv,
-           s.mean_force_calls_saddle, s.wall_s);
+    if (root)
+        printf("searches %ld (resumed %ld), converged %ld, redundant %ld, failed %ld; force calls per search %.0f, "
+               "per converged search %.0f (%.0f to the saddle); %.1f s\n",
+               s.done, s.skipped, s.converged, s.redundant, s.failed, s.mean_force_calls, s.mean_force_calls_conv,
+               s.mean_force_calls_saddle, s.wall_s);
     rc = CLI_OK;
 done:
-    free(idx);
-    pel_eam_free(&pot);
-    pel_system_free(&sys);
+    pel_art_campaign_free(&camp);
+    fflush(stdout);
+    cli_art_mpi_end(&comm, 0);
     return rc;
 }

@@ -66,14 +66,6 @@ static int print_thermo(void *ctx, const pel_md_thermo *th)
     return 0;
 }
 
-static int all_zero(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] != 0.0)
-            return 0;
-    return 1;
-}
-
 /* Open an output file that a resumed run continues: cut back to `len` bytes
  * (what the checkpoint saw), then append.  len < 0: create afresh. */
 static FILE *open_resumable(const char *path, long len, pel_error *err)
@@ -109,50 +101,64 @@ static long sync_len(FILE *fp)
     return ftell(fp);
 }
 
-/* The files a checkpoint names (their identities follow the step count in
- * the checkpoint's extra integers, three each: size, head and tail hash). */
-enum { MD_THERMO, MD_DUMP, MD_DATA, MD_POT, MD_NFILES };
-#define MD_CK_NEXTRA (1 + 3 * MD_NFILES)
-static const char *const md_file_role[MD_NFILES] = {"--thermo-out", "--dump", "--data", "--potential"};
+/* The run's outputs, written through the library's hooks (pel_md_job). */
+typedef struct md_out {
+    const char *thermo_out, *dump;
+    int checkpointed, header; /* header: the thermo header is still to print */
+    long steps, thermo;
+    FILE *tf, *df;            /* thermo and dump streams */
+    pel_afile af;             /* the dump of a run without checkpoints */
+    cli_progress prog;
+} md_out;
 
-static void pack_extra(int64_t *ex, long done, const pel_file_id *ids)
+static int out_open(void *ctx, long thermo_len, long dump_len, pel_error *err)
 {
-    ex[0] = done;
-    for (int f = 0; f < MD_NFILES; f++) {
-        ex[1 + 3 * f] = ids[f].size;
-        memcpy(&ex[2 + 3 * f], &ids[f].head, sizeof ids[f].head);
-        memcpy(&ex[3 + 3 * f], &ids[f].tail, sizeof ids[f].tail);
-    }
-}
-
-/* Resume: the data file and the potential must be those the run started
- * from, and the thermo and dump files (which a resume cuts back) must begin
- * with what the checkpoint saw, so an unrelated file given by mistake is
- * refused before anything is truncated.  Fills ids[] from the checkpoint. */
-static int check_resume_files(const int64_t *ex, pel_file_id *ids, const char *data, const char *pot,
-                              const char *thermo, const char *dump, pel_error *err)
-{
-    const char *path[MD_NFILES] = {thermo, dump, data, pot};
-    for (int f = 0; f < MD_NFILES; f++) {
-        pel_file_id want = {ex[1 + 3 * f], 0, 0}, have;
-        memcpy(&want.head, &ex[2 + 3 * f], sizeof want.head);
-        memcpy(&want.tail, &ex[3 + 3 * f], sizeof want.tail);
-        if (f >= MD_DATA) {
-            have = ids[f]; /* the whole file, read before the checkpoint */
-        } else if (!path[f] || want.size < 0) {
-            ids[f] = want;
-            continue;
-        } else if (pel_file_id_get(path[f], want.size, PEL_FILE_ID_WINDOW, &have, NULL) != PEL_OK) {
-            return pel_error_set(err, PEL_ESTATE, "%s %s is missing or shorter than the checkpoint records (%lld bytes)",
-                                 md_file_role[f], path[f], (long long)want.size);
-        }
-        if (!pel_file_id_equal(&want, &have))
-            return pel_error_set(err, PEL_ESTATE,
-                                 "%s %s is not the file of the checkpointed run (its contents differ): nothing changed",
-                                 md_file_role[f], path[f]);
-        ids[f] = want;
+    md_out *o = ctx;
+    o->header = thermo_len < 0 && o->thermo > 0;
+    if (o->thermo_out && o->thermo > 0 && !(o->tf = open_resumable(o->thermo_out, thermo_len, err)))
+        return err->code;
+    if (o->dump && o->checkpointed && !(o->df = open_resumable(o->dump, dump_len, err)))
+        return err->code;
+    if (o->dump && !o->checkpointed) {
+        int rc = pel_afile_open(&o->af, o->dump, err);
+        if (rc)
+            return rc;
+        o->df = o->af.fp;
     }
     return PEL_OK;
+}
+
+static int out_thermo(void *ctx, const pel_md_thermo *th)
+{
+    md_out *o = ctx;
+    if (o->header)
+        fprintf(o->tf, "step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
+    o->header = 0;
+    return print_thermo(o->tf, th);
+}
+
+static int out_dump(void *ctx, const pel_system *sys, long step, pel_error *err)
+{
+    md_out *o = ctx;
+    return pel_system_write_dump(sys, o->df, step, err);
+}
+
+static int out_sync(void *ctx, long *thermo_len, long *dump_len, pel_error *err)
+{
+    md_out *o = ctx;
+    *thermo_len = o->thermo > 0 ? sync_len(o->tf) : -1;
+    *dump_len = o->dump ? sync_len(o->df) : -1;
+    if ((o->thermo > 0 && *thermo_len < 0) || (o->dump && *dump_len < 0))
+        return pel_error_set(err, PEL_EIO, "cannot flush the thermo or dump file to disk");
+    return PEL_OK;
+}
+
+static int out_progress(void *ctx, double done, double total, const char *note)
+{
+    md_out *o = ctx;
+    if (o->steps >= MD_PROGRESS_MIN_RUN)
+        cli_progress_cb(&o->prog, done, total, note);
+    return 0;
 }
 
 int cli_cmd_md(int argc, char **argv)
@@ -253,124 +259,55 @@ int cli_cmd_md(int argc, char **argv)
     mp.t_stop = isnan(Tstop) ? mp.t_start : Tstop;
     mp.p_stop_bar = mp.p_start_bar;
 
+    pel_md_job job;
+    pel_md_job_default(&job);
+    job.md = mp;
+    job.steps = steps;
+    job.seed = seed;
+    job.have_T = !isnan(T);
+    job.skin = skin;
+    job.nthreads = (int)threads;
+    job.thermo_every = thermo;
+    job.dump_every = dump_every;
+    job.checkpoint_every = ck_every;
+    job.checkpoint_path = ckpath;
+    job.resume = resume;
+    job.data_path = in;
+    job.potential_path = potential;
+    job.thermo_path = thermo_out;
+    job.dump_path = dump;
+    md_out o = {thermo_out, dump, ckpath != NULL, 0, steps, thermo, stdout, NULL, {0}, {0}};
+    const pel_md_job_hooks hooks = {&o, out_open, out_thermo, out_dump, out_sync, out_progress};
+
     pel_error err = {0};
     pel_eam *pot = NULL;
     pel_system *sys = NULL;
-    pel_engine *calc = NULL;
-    pel_md *md = NULL;
-    pel_afile af = {0};
-    FILE *tf = stdout, *df = NULL; /* thermo and dump streams */
-    long done = 0;
+    pel_engine *engine = NULL;
     int rc = cli_engine_is_eam(&eo) ? pel_eam_read_auto(potential, &pot, &err) : PEL_OK;
     if (!rc) rc = pel_system_read_data(in, elements, &sys, &err);
     if (!rc) cli_note_ignored(CMD, sys);
-    /* What fixes the trajectory and the outputs: a resume must repeat it. */
-    const double fp[] = {(double)mp.ensemble, mp.t_start, mp.t_stop, mp.p_start_bar, mp.dt, (double)steps,
-                         mp.tdamp, mp.pdamp, (double)thermo, (double)dump_every, (double)ck_every, skin,
-                         (double)seed, sys ? (double)sys->n : 0.0};
-    const size_t nfp = sizeof fp / sizeof fp[0];
-    /* What a resume must find again: the steps done, then the identity of the
-     * thermo file, the dump file, the data file and the potential. */
-    int64_t extra[MD_CK_NEXTRA] = {0};
-    pel_file_id ids[MD_NFILES] = {{-1, 0, 0}, {-1, 0, 0}, {0, 0, 0}, {0, 0, 0}};
-    if (!rc && ckpath)
-        rc = pel_file_id_get(in, -1, 0, &ids[MD_DATA], &err);
-    if (!rc && ckpath)
-        rc = pel_file_id_get(potential, -1, 0, &ids[MD_POT], &err);
-    pel_md_state st;
-    if (!rc && resume) {
-        pel_system *cks = NULL;
-        rc = pel_md_checkpoint_read(ckpath, fp, nfp, &cks, &st, extra, MD_CK_NEXTRA, &err);
-        if (!rc) {
-            pel_system_free(&sys);
-            sys = cks;
-            done = (long)extra[0];
-            rc = check_resume_files(extra, ids, in, potential, thermo > 0 ? thermo_out : NULL, dump, &err);
-        }
-    } else if (!rc) {
-        /* LAMMPS write_data leaves an all-zero Velocities section after a
-         * minimisation: treated as no velocities at all (docs/md.md). */
-        int at_rest = sys->has_velocities && all_zero(sys->v, 3 * sys->n);
-        if (at_rest && seed < 0)
-            fprintf(stderr, "pel md: note: the Velocities of %s are all zero; %s\n", in,
-                    isnan(T) ? "the run starts from rest (give --T to create velocities)"
-                             : "velocities created at --T (seed 1)");
-        if (seed >= 0 || ((!sys->has_velocities || at_rest) && !isnan(T)))
-            rc = pel_md_velocity_create(sys, T, (uint64_t)(seed >= 0 ? seed : 1), &err);
-    }
-    if (!rc) rc = cli_engine_new(&eo, pot, sys, skin, (int)threads, &calc, &err);
-    if (!rc) rc = pel_md_new(&md, calc, sys, &mp, &err);
-    if (!rc) rc = pel_md_setup(md, sys, steps, &err);
-    if (!rc && resume) pel_md_set_state(md, &st);
-    if (!rc && thermo_out && thermo > 0 &&
-        !(tf = open_resumable(thermo_out, resume ? (long)ids[MD_THERMO].size : -1, &err)))
-        rc = err.code;
-    if (!rc && dump && ckpath && !(df = open_resumable(dump, resume ? (long)ids[MD_DUMP].size : -1, &err)))
-        rc = err.code;
-    if (!rc && dump && !ckpath && !(rc = pel_afile_open(&af, dump, &err))) df = af.fp;
-    if (!rc && dump && !resume) rc = pel_system_write_dump(sys, df, 0, &err);
-    if (!rc && !resume) {
-        pel_md_thermo th;
-        pel_md_thermo_now(md, sys, &th);
-        if (!(isfinite(th.T) && isfinite(th.pe) && isfinite(th.p_bar)))
-            rc = pel_error_set(&err, PEL_ENUMERIC,
-                               "%s: the starting state gives non-finite thermo (T %g K, PE %g eV, P %g bar): "
-                               "check its positions and Velocities",
-                               in, th.T, th.pe, th.p_bar);
-        else if (thermo > 0) {
-            fprintf(tf, "step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3\n");
-            print_thermo(tf, &th);
-        }
-    }
-    if (!rc) {
-        /* chunks end at every dump frame, checkpoint and at least every MD_PROGRESS_STEPS steps */
-        cli_progress prog;
-        cli_progress_init(&prog, "pel md", 60.0);
-        for (;;) {
-            if (ckpath && done % ck_every == 0) {
-                /* Save, then restart the engine exactly as a resume does (fresh
-                 * neighbour list, forces recomputed), so that both continue
-                 * bit for bit. */
-                long tl = thermo > 0 ? sync_len(tf) : -1, dl = dump ? sync_len(df) : -1;
-                if ((thermo > 0 && tl < 0) || (dump && dl < 0)) {
-                    rc = pel_error_set(&err, PEL_EIO, "cannot flush the thermo or dump file to disk");
-                    break;
-                }
-                if (thermo > 0 && (rc = pel_file_id_get(thermo_out, tl, PEL_FILE_ID_WINDOW, &ids[MD_THERMO], &err)))
-                    break;
-                if (dump && (rc = pel_file_id_get(dump, dl, PEL_FILE_ID_WINDOW, &ids[MD_DUMP], &err))) break;
-                int64_t ex[MD_CK_NEXTRA];
-                pack_extra(ex, done, ids);
-                pel_md_get_state(md, &st);
-                if ((rc = pel_md_checkpoint_write(ckpath, fp, nfp, sys, &st, ex, MD_CK_NEXTRA, &err))) break;
-                pel_engine_free(&calc);
-                if ((rc = cli_engine_new(&eo, pot, sys, skin, (int)threads, &calc, &err))) break;
-                if ((rc = pel_md_refresh(md, calc, sys, &err))) break;
-            }
-            if (done >= steps) break;
-            long next = done + MD_PROGRESS_STEPS;
-            if (dump && (done / dump_every + 1) * dump_every < next) next = (done / dump_every + 1) * dump_every;
-            if (ckpath && (done / ck_every + 1) * ck_every < next) next = (done / ck_every + 1) * ck_every;
-            if (next > steps) next = steps;
-            rc = pel_md_run(md, sys, next - done, thermo, thermo > 0 ? print_thermo : NULL, tf, &err);
-            if (rc) break;
-            done = next;
-            if (dump && done % dump_every == 0 && (rc = pel_system_write_dump(sys, df, done, &err))) break;
-            if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_cb(&prog, (double)done, (double)steps, NULL);
-        }
-        if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_end(&prog);
-    }
-    if (!rc && dump && !ckpath) rc = pel_afile_commit(&af, &err);
-    if (dump && ckpath && df && fclose(df) != 0 && !rc) rc = pel_error_set(&err, PEL_EIO, "cannot write %s", dump);
-    if (tf && tf != stdout && fclose(tf) != 0 && !rc)
+    /* another engine is built here once (no checkpoints: it is never rebuilt) */
+    if (!rc && !cli_engine_is_eam(&eo) && !(rc = cli_engine_new(&eo, pot, sys, skin, (int)threads, &engine, &err)))
+        job.engine = engine;
+    /* LAMMPS write_data leaves an all-zero Velocities section after a
+     * minimisation: treated as no velocities at all (docs/md.md). */
+    if (!rc && !resume && sys->has_velocities && pel_md_at_rest(sys) && seed < 0)
+        fprintf(stderr, "pel md: note: the Velocities of %s are all zero; %s\n", in,
+                isnan(T) ? "the run starts from rest (give --T to create velocities)"
+                         : "velocities created at --T (seed 1)");
+    cli_progress_init(&o.prog, "pel md", 60.0);
+    if (!rc) rc = pel_md_job_run(pot, &sys, &job, &hooks, &err);
+    if (steps >= MD_PROGRESS_MIN_RUN) cli_progress_end(&o.prog);
+    if (!rc && dump && !ckpath) rc = pel_afile_commit(&o.af, &err);
+    if (dump && ckpath && o.df && fclose(o.df) != 0 && !rc) rc = pel_error_set(&err, PEL_EIO, "cannot write %s", dump);
+    if (o.tf && o.tf != stdout && fclose(o.tf) != 0 && !rc)
         rc = pel_error_set(&err, PEL_EIO, "cannot write %s", thermo_out);
     if (!rc) {
         pel_system_wrap(sys);
         rc = pel_system_write_data(sys, out, "pel md", &err);
     }
-    if (rc && dump && !ckpath && af.fp) pel_afile_abort(&af);
-    pel_md_free(&md);
-    pel_engine_free(&calc);
+    if (rc && dump && !ckpath && o.af.fp) pel_afile_abort(&o.af);
+    pel_engine_free(&engine);
     pel_system_free(&sys);
     pel_eam_free(&pot);
     fflush(stdout);

@@ -31,6 +31,24 @@ extern "C" {
  * from it, and search ids must stay exact in a long. */
 #define PEL_ART_RUN_MAX_SEARCHES 1000000000L
 
+/* Messages between the processes of one campaign (pel_art_run_params.comm):
+ * the caller's transport (MPI in `pel art`, cli/art_mpi.c), so the library
+ * itself never starts or ends one.  Every callback returns 0 on success,
+ * nonzero on a transport failure.  Message kinds of send/recv: */
+enum { PEL_ART_MSG_ROW = 1, PEL_ART_MSG_DONE = 2, PEL_ART_MSG_FAIL = 3, PEL_ART_MSG_READY = 4 };
+typedef struct pel_art_run_comm {
+    int rank, size;  /* this process, and how many run the campaign (rank 0 writes the catalog) */
+    /* Rank 0's n bytes of buf to every rank (a collective: all ranks call it). */
+    int (*bcast)(void *ctx, void *buf, size_t n);
+    /* Rank > 0 to rank 0: one message of n bytes (a catalog line, or the
+     * error text of a failure; empty for ready and done). */
+    int (*send)(void *ctx, int kind, const char *text, size_t n);
+    /* Rank 0: the next message from any rank (*text malloc'd, NUL-terminated,
+     * caller frees).  With wait == 0 returns -1 at once when none is pending. */
+    int (*recv)(void *ctx, int wait, int *kind, char **text, pel_error *err);
+    void *ctx;
+} pel_art_run_comm;
+
 typedef struct pel_art_run_params {
     const size_t *centers;   /* [ncenters] atom indices (0-based) */
     size_t ncenters;
@@ -47,6 +65,11 @@ typedef struct pel_art_run_params {
                                  every connected search there as extended XYZ, named in the
                                  catalog's configs_xyz column (NULL = do not) */
     pel_art_params art;
+    const pel_art_run_comm *comm; /* NULL or size 1: one process.  Otherwise every rank calls
+                                     pel_art_run with the same arguments; search todo[i] of the
+                                     searches still to do runs on rank i mod size, one at a time
+                                     (nthreads is ignored), rank 0 alone reads and writes the
+                                     catalog, and the catalog equals the one-process catalog */
 } pel_art_run_params;
 
 typedef struct pel_art_run_stats {
@@ -74,6 +97,45 @@ void pel_art_run_params_default(pel_art_run_params *p);
  * already written are never lost. */
 int pel_art_run(const pel_eam *pot, const pel_system *sys, const pel_art_run_params *p, const char *path,
                 pel_art_run_stats *stats, pel_progress_fn progress, void *progress_ctx, pel_error *err);
+
+/* ---------------------------------------------------------------------- */
+/* A campaign from its input files: what `pel art` runs, so that a C or
+ * Python caller reproduces a CLI campaign (same catalog, byte for byte). */
+
+/* Stream of the random:K centre draw (no search id reaches it). */
+#define PEL_ART_CENTER_STREAM UINT64_MAX
+
+/* Centres from a spec: "all", "random:K" (K distinct atoms, gsl_ran_choose
+ * with an MT19937 seeded from pel_seed_stream(seed, PEL_ART_CENTER_STREAM),
+ * so in index order) or "ids:ID,ID,..." (data-file ids, in the given order).
+ * *centers is malloc'd 0-based indices (caller frees).  PEL_EINVAL naming
+ * the spec when it is malformed or names no atom. */
+int pel_art_centers_select(const char *spec, const pel_system *sys, uint64_t seed, size_t **centers, size_t *n,
+                           pel_error *err);
+
+/* The largest force component of sys (*fmax, eV/Å); when it exceeds ftol,
+ * sys is minimised in place (fixed box, to ftol / 10) before returning. */
+int pel_art_ensure_minimum(const pel_eam *pot, pel_system *sys, double ftol, double *fmax, pel_error *err);
+
+typedef struct pel_art_campaign {
+    pel_eam *pot;            /* owned: the potential */
+    pel_system *sys;         /* owned: the sample, minimised first when it was not a minimum */
+    size_t *centers;         /* owned: run.centers */
+    char *inputs;            /* owned: run.inputs, the identity of the input files and the spec */
+    double fmax_start;       /* largest force component of the sample as read, eV/Å */
+    int minimised;           /* 1: fmax_start > run.art.min_ftol, so it was minimised */
+    pel_art_run_params run;  /* the caller's parameters with centers, ncenters and inputs set:
+                                pass to pel_art_run(pot, sys, &run, ...) */
+} pel_art_campaign;
+
+/* Read the data file (elements: of each atom type, NULL = from the file)
+ * and the potential, select the centres (spec NULL = "all"; random:K draws
+ * with p->seed), minimise the sample when needed, and record the inputs'
+ * identity (FNV-1a and size of both files, elements, spec) for the campaign
+ * line.  On failure c holds nothing. */
+int pel_art_campaign_prepare(const char *data_path, const char *potential_path, const char *elements,
+                             const char *centers, const pel_art_run_params *p, pel_art_campaign *c, pel_error *err);
+void pel_art_campaign_free(pel_art_campaign *c);
 
 #ifdef __cplusplus
 }

@@ -104,6 +104,13 @@ int pel_catalog_writer_open(const char *path, const char *campaign, pel_catalog_
 int pel_catalog_writer_append(pel_catalog_writer *w, const pel_catalog_row *row, pel_error *err);
 void pel_catalog_writer_close(pel_catalog_writer **w);
 
+/* One row as the catalog line the writer appends (newline included), for
+ * moving rows between processes: *line is malloc'd (caller frees).  The
+ * parse is the reader's, strict, for this version's columns; the row owns
+ * its ids (pel_catalog_row_clear). */
+int pel_catalog_row_format(const pel_catalog_row *row, char **line, pel_error *err);
+int pel_catalog_row_parse(const char *line, pel_catalog_row *row, pel_error *err);
+
 /* Sort rows by search_id. */
 void pel_catalog_sort(pel_catalog *cat);
 /* Redundancy filter (docs/art.md): in search_id order, a converged event is

@@ -104,7 +104,7 @@ typedef struct pel_mdrun_hooks {
     void *thermo_ctx;
     void (*row)(void *ctx, const pel_mdrun_row *row); /* each new table row */
     void *row_ctx;
-    /* As pel_quench_hooks.mark / .resume (include/pel/quench.h). */
+    /* Checkpoint marks of the caller's log (described in include/pel/quench.h). */
     int (*mark)(void *ctx, long step, uint64_t *mark, pel_error *err);
     void *mark_ctx;
     int (*resume)(void *ctx, long step, const uint64_t *mark, pel_error *err);

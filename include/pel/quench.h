@@ -23,6 +23,7 @@
 #include "pel/eam.h"
 #include "pel/error.h"
 #include "pel/md.h"
+#include "pel/mdrun.h"
 #include "pel/minimize.h"
 #include "pel/system.h"
 #include "pel/util.h"
@@ -52,18 +53,9 @@ typedef struct pel_quench_params {
                                   boundary at or after this global MD step (tests, --stop-after) */
 } pel_quench_params;
 
-/* One row of the cooling table. */
-typedef struct pel_quench_row {
-    double T_K;          /* nominal sample temperature (target of the ramp) */
-    double e_is;         /* zero-pressure IS energy, eV/atom */
-    double v_md;         /* MD volume at the sample, Å^3/atom */
-    double e_pot;        /* MD potential energy at the sample, eV/atom */
-    double v_is;         /* IS volume, Å^3/atom */
-    double p_bar;        /* MD pressure (kinetic part included), bar */
-    double T_inst;       /* instantaneous MD temperature, K */
-    double t_ps;         /* MD time since the start of cooling, ps */
-    int is_converged;    /* the IS minimisation met both tolerances */
-} pel_quench_row;
+/* One row of the cooling table: the protocol runner's row (mdrun.h), with
+ * t_ps the MD time since the start of cooling (0 for an instant quench). */
+typedef pel_mdrun_row pel_quench_row;
 
 #define PEL_QUENCH_CSV_HEADER \
     "T_K,E_IS_eV_per_atom,V_A3_per_atom,E_pot_eV_per_atom,V_IS_A3_per_atom,P_bar,T_inst_K,t_ps,IS_converged"
@@ -76,30 +68,20 @@ typedef struct pel_quench_result {
     int resumed;           /* 1 if the run continued from a checkpoint */
 } pel_quench_result;
 
-/* Callbacks for the caller's log (all optional). */
-typedef struct pel_quench_hooks {
-    pel_progress_fn progress;                 /* done/total MD steps, note = phase */
-    void *progress_ctx;
-    pel_md_thermo_fn thermo;                  /* every thermo_every steps */
-    void *thermo_ctx;
-    void (*row)(void *ctx, const pel_quench_row *row); /* each new table row */
-    void *row_ctx;
-    /* Called just before each checkpoint is written, after every thermo and
-     * row call for the steps up to it; `step` is the global MD step.  The
-     * value put in *mark is stored in the checkpoint and handed back to
-     * `resume` (typically the length of the caller's log, flushed).  Returns
-     * PEL_OK, or a PEL_E* code with err filled: the run then stops with that
-     * code and this checkpoint is not written. */
-    int (*mark)(void *ctx, long step, uint64_t *mark, pel_error *err);
-    void *mark_ctx;
-    /* Called once when a run continues from a checkpoint (resume = 1), before
-     * any other hook: the global MD step of the checkpoint and its mark, or
-     * mark = NULL when it has none (written without a mark hook, or by an
-     * older pel).  Returns PEL_OK, or a PEL_E* code with err filled to stop
-     * the run with that code. */
-    int (*resume)(void *ctx, long step, const uint64_t *mark, pel_error *err);
-    void *resume_ctx;
-} pel_quench_hooks;
+/* Callbacks for the caller's log (all optional): the protocol runner's
+ * hooks (include/pel/mdrun.h), with progress notes "start", "equilibrate"
+ * and "cool" and rows as above.  `mark` is called just before each
+ * checkpoint is written, after every thermo and row call for the steps up to
+ * it; `step` is the global MD step.  The value put in *mark is stored in the
+ * checkpoint and handed back to `resume` (typically the length of the
+ * caller's log, flushed).  Returns PEL_OK, or a PEL_E* code with err filled:
+ * the run then stops with that code and this checkpoint is not written.
+ * `resume` is called once when a run continues from a checkpoint (resume =
+ * 1), before any other hook: the global MD step of the checkpoint and its
+ * mark, or mark = NULL when it has none (written without a mark hook, or by
+ * an older pel).  Returns PEL_OK, or a PEL_E* code with err filled to stop
+ * the run with that code. */
+typedef pel_mdrun_hooks pel_quench_hooks;
 
 void pel_quench_params_default(pel_quench_params *p);
 /* Run (or resume) a quench.  On success res is filled (free with

@@ -62,6 +62,9 @@ typedef struct pel_file_id {
 /* Identity of the first `len` bytes of `path` (len < 0: the whole file).
  * PEL_EIO if it cannot be read or is shorter than len. */
 int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err);
+/* Standard 64-bit FNV-1a hash and size of a whole regular file (the input
+ * identities of an ART campaign line).  PEL_EIO if it cannot be read. */
+int pel_file_fnv1a(const char *path, uint64_t *hash, int64_t *size, pel_error *err);
 /* 1 when both describe the same contents. */
 int pel_file_id_equal(const pel_file_id *a, const pel_file_id *b);
 

@@ -250,6 +250,18 @@ void pel_catalog_writer_close(pel_catalog_writer **w)
     *w = NULL;
 }
 
+int pel_catalog_row_format(const pel_catalog_row *row, char **line, pel_error *err)
+{
+    size_t cap = 0;
+    *line = NULL;
+    int st = fmt_row(line, &cap, row, err);
+    if (st) {
+        free(*line);
+        *line = NULL;
+    }
+    return st;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reader.                                                                    */
 static int parse_opt_double(const char *s, const char *what, double *out, pel_error *err)
@@ -368,6 +380,20 @@ static int header_version(const char *line)
 /* Read path strictly.  With torn_ok a last line without newline is skipped
  * and *keep set to its offset (else to the file size); without, it is an
  * error.  Nothing is written. */
+int pel_catalog_row_parse(const char *line, pel_catalog_row *row, pel_error *err)
+{
+    size_t len = strlen(line);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return pel_error_set(err, PEL_ENOMEM, "catalog: out of memory");
+    memcpy(copy, line, len + 1);
+    if (len && copy[len - 1] == '\n')
+        copy[len - 1] = '\0';
+    int st = parse_row(copy, CATALOG_NCOLS, row, "catalog row", err);
+    free(copy);
+    return st;
+}
+
 static int read_catalog(const char *path, int torn_ok, off_t *keep, pel_catalog **out, pel_error *err)
 {
     *out = NULL;

@@ -9,6 +9,7 @@
  * their own engine and never perturb the trajectory. */
 #include "pel/mdrun.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,13 +194,6 @@ out:
     return rc;
 }
 
-static int velocities_all_zero(const pel_system *sys)
-{
-    for (size_t i = 0; i < 3 * sys->n; i++)
-        if (sys->v[i] != 0.0) return 0;
-    return 1;
-}
-
 /* The start: a copy of p->start, or a random liquid with close contacts
  * relaxed; velocities at T0 unless the start has its own. */
 static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system **out, pel_error *err)
@@ -221,7 +215,7 @@ static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system 
         if (rc == PEL_ENOCONV) rc = PEL_OK; /* only the worst contacts matter before melting */
         if (rc) goto out;
     }
-    if (p->new_velocities || !sys->has_velocities || velocities_all_zero(sys)) {
+    if (p->new_velocities || pel_md_at_rest(sys)) {
         uint64_t seed = p->start ? p->seed : p->liquid.seed;
         rc = pel_md_velocity_create(sys, p->protocol->T0_K, pel_seed_stream(seed, MDRUN_SEED_VELOCITY), err);
         sys->has_velocities = 1;
@@ -256,6 +250,70 @@ static void fill_md_row(const pel_md *md, const pel_system *sys, pel_mdrun_row *
 }
 
 /* ---------------------------------------------------------------------- */
+
+/* One run's state seen by the MD loop's hooks (pel_md_loop). */
+typedef struct mdrun_ctx {
+    const pel_eam *pot;
+    const pel_mdrun_params *p;
+    const pel_mdrun_hooks *hooks;
+    pel_md *md;
+    pel_system *sys;
+    pel_mdrun_result *res;
+    size_t cap, seg, in_seg; /* table capacity, current segment, samples taken in it */
+    long n, off, total;      /* segment steps, its first global step, steps of the protocol */
+    const char *note;        /* progress note of the segment */
+} mdrun_ctx;
+
+/* Every sample due at this step. */
+static int mr_at_stop(void *ctx, long step, pel_error *err)
+{
+    mdrun_ctx *c = ctx;
+    double Ts;
+    long s_sample;
+    while (seg_sample(c->p, c->seg, c->n, c->in_seg, &Ts, &s_sample) && s_sample <= step) {
+        pel_mdrun_row row = {0};
+        fill_md_row(c->md, c->sys, &row);
+        row.T_K = Ts;
+        row.segment = (int)c->seg;
+        row.t_ps = (double)(c->off + step) * c->p->dt;
+        int rc = sample_is(c->pot, c->p, c->sys, &row, NULL, err);
+        if (rc)
+            return rc;
+        if (c->res->nrows >= c->cap)
+            return pel_error_set(err, PEL_ESTATE, "more samples than planned (%zu)", c->cap);
+        c->res->rows[c->res->nrows++] = row;
+        c->in_seg++;
+        if (c->hooks->row)
+            c->hooks->row(c->hooks->row_ctx, &row);
+    }
+    return PEL_OK;
+}
+
+static long mr_next_stop(void *ctx, long step)
+{
+    mdrun_ctx *c = ctx;
+    double Ts;
+    long s_sample;
+    (void)step;
+    return seg_sample(c->p, c->seg, c->n, c->in_seg, &Ts, &s_sample) ? s_sample : LONG_MAX;
+}
+
+static int mr_save(void *ctx, long gstep, const pel_md_state *st, pel_error *err)
+{
+    mdrun_ctx *c = ctx;
+    uint64_t mark = 0;
+    int rc;
+    if (c->hooks->mark && (rc = c->hooks->mark(c->hooks->mark_ctx, gstep, &mark, err)))
+        return rc;
+    return pel_mdrun_checkpoint_write(c->p->checkpoint_path, c->p, c->sys, c->seg, st, c->res,
+                                      c->hooks->mark ? &mark : NULL, err);
+}
+
+static int mr_progress(void *ctx, long gstep)
+{
+    mdrun_ctx *c = ctx;
+    return c->hooks->progress(c->hooks->progress_ctx, (double)gstep, (double)c->total, c->note);
+}
 
 int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun_hooks *hooks, pel_mdrun_result *res,
                   pel_error *err)
@@ -308,64 +366,22 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     if (hooks->progress)
         hooks->progress(hooks->progress_ctx, (double)(have_state ? offset[seg] + st.step : 0), (double)total, "start");
 
-    for (; seg < nseg; seg++, in_seg = 0) {
-        long n = steps[seg], off = offset[seg];
-        md_params_for(p, seg, &mdp);
+    mdrun_ctx c = {pot, p, hooks, md, sys, res, cap, seg, in_seg, 0, 0, total, NULL};
+    pel_md_loop loop = {pot, p->skin, p->nthreads, p->checkpoint_every, 1, p->stop_at_step, p->thermo_every,
+                        hooks->thermo, hooks->thermo_ctx, mr_next_stop, mr_at_stop,
+                        p->checkpoint_path ? mr_save : NULL, hooks->progress ? mr_progress : NULL, &c};
+    for (; c.seg < nseg; c.seg++, c.in_seg = 0) {
+        c.n = steps[c.seg];
+        c.off = offset[c.seg];
+        c.note = p->protocol->seg[c.seg].kind == PEL_SEG_HOLD ? "hold" : "ramp";
+        md_params_for(p, c.seg, &mdp);
         if ((rc = pel_md_set_params(md, &mdp, err))) goto out;
-        if ((rc = pel_md_setup(md, sys, n, err))) goto out;
+        if ((rc = pel_md_setup(md, sys, c.n, err))) goto out;
         if (have_state) {
             pel_md_set_state(md, &st);
             have_state = 0;
         }
-        const char *note = p->protocol->seg[seg].kind == PEL_SEG_HOLD ? "hold" : "ramp";
-        for (;;) {
-            pel_md_get_state(md, &st);
-            long gstep = off + st.step;
-            double Ts;
-            long s_sample;
-            /* every sample due at this step */
-            while (seg_sample(p, seg, n, in_seg, &Ts, &s_sample) && s_sample <= st.step) {
-                pel_mdrun_row row = {0};
-                fill_md_row(md, sys, &row);
-                row.T_K = Ts;
-                row.segment = (int)seg;
-                row.t_ps = (double)gstep * p->dt;
-                if ((rc = sample_is(pot, p, sys, &row, NULL, err))) goto out;
-                if (res->nrows >= cap) {
-                    rc = pel_error_set(err, PEL_ESTATE, "more samples than planned (%zu)", cap);
-                    goto out;
-                }
-                res->rows[res->nrows++] = row;
-                in_seg++;
-                if (hooks->row) hooks->row(hooks->row_ctx, &row);
-            }
-            if (gstep % p->checkpoint_every == 0 && gstep != last_ck) {
-                /* fixed boundary: save, then restart the engine exactly as a resume would */
-                last_ck = gstep;
-                if (p->checkpoint_path) {
-                    uint64_t mark = 0;
-                    if (hooks->mark && (rc = hooks->mark(hooks->mark_ctx, gstep, &mark, err))) goto out;
-                    rc = pel_mdrun_checkpoint_write(p->checkpoint_path, p, sys, seg, &st, res,
-                                                    hooks->mark ? &mark : NULL, err);
-                    if (rc) goto out;
-                }
-                pel_engine_free(&calc);
-                if ((rc = pel_engine_eam_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
-                if ((rc = pel_md_refresh(md, calc, sys, err))) goto out;
-                if (stop_requested || (p->stop_at_step > 0 && gstep >= p->stop_at_step)) {
-                    rc = pel_error_set(err, PEL_ENOCONV, "stopped at step %ld (checkpoint written)", gstep);
-                    goto out;
-                }
-            }
-            if (st.step >= n) break;
-            long stop = (gstep / p->checkpoint_every + 1) * p->checkpoint_every - off;
-            if (stop > n) stop = n;
-            if (seg_sample(p, seg, n, in_seg, &Ts, &s_sample) && s_sample < stop) stop = s_sample;
-            rc = pel_md_run(md, sys, stop - st.step, p->thermo_every, hooks->thermo, hooks->thermo_ctx, err);
-            if (rc) goto out;
-            if (hooks->progress && hooks->progress(hooks->progress_ctx, (double)(off + stop), (double)total, note))
-                stop_requested = 1;
-        }
+        if ((rc = pel_md_loop_run(&loop, md, &calc, sys, c.off, c.n, &last_ck, &stop_requested, err))) goto out;
     }
     {
         pel_mdrun_row tmp = {0};

@@ -85,8 +85,7 @@ static int q_progress(void *ctx, double done, double total, const char *note)
 /* mdrun row -> quench row: time since the start of cooling, exact in steps */
 static void to_quench_row(const qctx *q, const pel_mdrun_row *m, pel_quench_row *r)
 {
-    r->T_K = m->T_K, r->e_is = m->e_is, r->v_md = m->v_md, r->e_pot = m->e_pot, r->v_is = m->v_is;
-    r->p_bar = m->p_bar, r->T_inst = m->T_inst, r->is_converged = m->is_converged;
+    *r = *m;
     long step = (long)llround(m->t_ps / q->p->dt) - q->n_equil;
     r->t_ps = isinf(q->p->rate_K_per_s) ? 0.0 : (double)step * q->p->dt;
 }

@@ -165,9 +165,13 @@ void pel_afile_abort(pel_afile *af)
     memset(af, 0, sizeof *af);
 }
 
-static uint64_t fnv1a_fd(int fd, int64_t from, int64_t n, int *bad)
+/* FNV-1a of n bytes from offset `from`, started at h (pel_file_id keeps the
+ * start value its checkpoints were written with; pel_file_fnv1a the
+ * standard offset basis). */
+#define FILE_ID_BASIS 1469598103934665603ULL
+
+static uint64_t fnv1a_fd(int fd, int64_t from, int64_t n, uint64_t h, int *bad)
 {
-    uint64_t h = 1469598103934665603ULL;
     unsigned char buf[8192];
     while (n > 0 && !*bad) {
         ssize_t k = pread(fd, buf, n < (int64_t)sizeof buf ? (size_t)n : sizeof buf, (off_t)from);
@@ -185,30 +189,56 @@ static uint64_t fnv1a_fd(int fd, int64_t from, int64_t n, int *bad)
     return h;
 }
 
-int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err)
+/* Open path for reading and stat it; -1 with err filled on failure. */
+static int open_stat(const char *path, struct stat *sb, pel_error *err)
 {
-    memset(id, 0, sizeof *id);
     int fd = open(path, O_RDONLY);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
+    if (fd < 0 || fstat(fd, sb) != 0) {
         int e = errno;
         if (fd >= 0)
             close(fd);
-        return pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(e));
+        pel_error_set(err, PEL_EIO, "cannot read %s: %s", path, strerror(e));
+        return -1;
     }
+    return fd;
+}
+
+int pel_file_id_get(const char *path, int64_t len, size_t window, pel_file_id *id, pel_error *err)
+{
+    memset(id, 0, sizeof *id);
+    struct stat sb;
+    int fd = open_stat(path, &sb, err);
+    if (fd < 0)
+        return PEL_EIO;
     if (len < 0)
         len = (int64_t)sb.st_size;
     int bad = !S_ISREG(sb.st_mode) || (int64_t)sb.st_size < len;
     id->size = len;
     if (window == 0 || (int64_t)window >= len) {
-        id->head = fnv1a_fd(fd, 0, len, &bad);
+        id->head = fnv1a_fd(fd, 0, len, FILE_ID_BASIS, &bad);
     } else {
-        id->head = fnv1a_fd(fd, 0, (int64_t)window, &bad);
-        id->tail = fnv1a_fd(fd, len - (int64_t)window, (int64_t)window, &bad);
+        id->head = fnv1a_fd(fd, 0, (int64_t)window, FILE_ID_BASIS, &bad);
+        id->tail = fnv1a_fd(fd, len - (int64_t)window, (int64_t)window, FILE_ID_BASIS, &bad);
     }
     close(fd);
     if (bad)
         return pel_error_set(err, PEL_EIO, "%s is not a regular file of at least %lld bytes", path, (long long)len);
+    return PEL_OK;
+}
+
+int pel_file_fnv1a(const char *path, uint64_t *hash, int64_t *size, pel_error *err)
+{
+    struct stat sb;
+    int fd = open_stat(path, &sb, err);
+    if (fd < 0)
+        return PEL_EIO;
+    int bad = !S_ISREG(sb.st_mode);
+    uint64_t h = fnv1a_fd(fd, 0, (int64_t)sb.st_size, 14695981039346656037ULL, &bad);
+    close(fd);
+    if (bad)
+        return pel_error_set(err, PEL_EIO, "%s: read error (not a regular file?)", path);
+    *hash = h;
+    *size = (int64_t)sb.st_size;
     return PEL_OK;
 }
 
