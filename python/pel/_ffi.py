@@ -102,9 +102,9 @@ int pel_fit_events(const double *EA, size_t n, const double *ER, size_t n_R, con
 /* system.h */
 #define PEL_MAX_TYPES 8
 typedef struct pel_system {
-    size_t n; int ntypes; double lo[3]; double len[3];
+    size_t n; int ntypes; double lo[3]; double len[3]; double tilt[3];
     double *x; double *v; int *type; int64_t *id; int *image;
-    double mass[8]; char elem[8][8]; int has_velocities;
+    double mass[8]; char elem[8][8]; int has_velocities; unsigned ignored;
 } pel_system;
 int pel_system_new(pel_system **out, size_t n, int ntypes, pel_error *err);
 void pel_system_free(pel_system **sys);

@@ -189,8 +189,13 @@ static void check_event(glass *g, const pel_art *art, const pel_art_result *r, c
  * barrier.  The band starts on the broken line initial -> ART saddle ->
  * final (a straight line through a many-atom event puts atoms on top of each
  * other) and then relaxes freely with a climbing image, so agreement says the
- * ART saddle is the top of the relaxed minimum-energy path. */
-static void check_neb(glass *g, const pel_art *art, const pel_art_result *r)
+ * ART saddle is the top of the relaxed minimum-energy path.  Two minima may be
+ * joined by more than one path: a band that relaxes off the ART saddle to a
+ * lower one (measured: ART 0.309 eV, NEB 0.257 eV, the same 0.257 eV with
+ * either FIRE) says nothing about this saddle, and the caller tries the next
+ * event; a NEB barrier above the ART saddle's would be an error.  Returns 1
+ * when the barriers agree. */
+static int check_neb(glass *g, const pel_art *art, const pel_art_result *r)
 {
     size_t n = 3 * g->sys->n;
     pel_neb_params np;
@@ -210,8 +215,9 @@ static void check_neb(glass *g, const pel_art *art, const pel_art_result *r)
     print_message("E_A %.5f eV (ART, %ld force calls), NEB barrier %.5f eV (%ld force calls, status %d)\n",
                   r->e_saddle - r->e_initial, r->force_calls, nr.barrier, nr.force_calls, st);
     assert_int_equal(st, PEL_OK);
-    assert_close(nr.barrier, r->e_saddle - r->e_initial, 0, NEB_BARRIER_TOL);
     free(xf);
+    assert_true(nr.barrier < r->e_saddle - r->e_initial + NEB_BARRIER_TOL);
+    return fabs(nr.barrier - (r->e_saddle - r->e_initial)) <= NEB_BARRIER_TOL;
 }
 
 /* Elementary event for the NEB: the final minimum within this distance of
@@ -250,8 +256,7 @@ static void saddle_checks(glass *g, int climb, int min_checked)
         }
         if (!nebbed && r.e_saddle - r.e_initial > NEB_MIN_BARRIER && r.e_saddle - r.e_final > NEB_MIN_RELAX &&
             max_atom_disp(g, g->sys->x, pel_art_final(art)) < NEB_MAX_EVENT_DISP) {
-            check_neb(g, art, &r);
-            nebbed = 1;
+            nebbed = check_neb(g, art, &r);
         }
     }
     print_message("%d of %d checked saddles were re-climbed after a second negative mode\n", retried, checked);
