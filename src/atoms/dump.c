@@ -196,7 +196,7 @@ static int header_numbers(pel_traj *tr, int count, double *v, pel_error *err)
 
 static int dump_frame(pel_traj *tr, pel_system **out, pel_frame_info *info, pel_error *err)
 {
-    int rc;
+    int rc = PEL_OK;
     long step, n;
     /* Caller consumed "ITEM: TIMESTEP". */
     int more = pel_traj_line(tr, err);
