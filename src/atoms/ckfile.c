@@ -13,8 +13,8 @@
 
 void ck_put(ck_buf *b, const void *src, size_t k)
 {
-    if (b->oom)
-        return;
+    if (b->oom || k == 0)
+        return; /* nothing to add (src may be NULL: memcpy must not see it) */
     if (b->len + k > b->cap) {
         size_t nc = b->cap ? b->cap : 4096;
         while (nc < b->len + k)
@@ -35,6 +35,8 @@ int ck_get(ck_buf *b, void *dst, size_t k)
 {
     if (b->pos + k > b->len || b->pos + k < b->pos)
         return -1;
+    if (k == 0)
+        return 0;
     memcpy(dst, b->p + b->pos, k);
     b->pos += k;
     return 0;
