@@ -29,32 +29,6 @@ static void note(char *notes, size_t size, const char *fmt, const char *a, const
         snprintf(notes + n, size - n, fmt, a, b);
 }
 
-/* Density histogram of x[0..n) on [0, xmax) (EV_NBIN bins) in column xcol. */
-static int add_hist(plt_fig *f, const char *name, const char *label, const double *x, size_t n, double xmax,
-                    int xcol, int lstyle, pel_error *err)
-{
-    size_t count[EV_NBIN] = {0};
-    double w = xmax / EV_NBIN;
-    for (size_t i = 0; i < n; i++) {
-        long b = (long)floor(x[i] / w);
-        if (b >= 0 && b < EV_NBIN)
-            count[b]++;
-    }
-    int s = plt_add(f, name, label, PLT_STEPS, 0, xcol, 2, err);
-    if (s < 0)
-        return PEL_ENOMEM;
-    f->ser[s].color = PLT_GREY;
-    f->ser[s].lstyle = lstyle;
-    f->ser[s].width = 2.5;
-    for (int b = 0; b < EV_NBIN; b++) {
-        /* density: counts / (all events x bin width), so it compares with P */
-        int rc = plt_push2(f, s, xcol, (b + 0.5) * w, 2, (double)count[b] / ((double)n * w), err);
-        if (rc != PEL_OK)
-            return rc;
-    }
-    return PEL_OK;
-}
-
 /* A fitted density curve in column xcol: eq. 3 (spec != NULL) or eq. 5. */
 static int add_curve(plt_fig *f, const char *name, const char *label, const pel_fit_spec *spec, double eR,
                      double xmax, int xcol, int lstyle, pel_error *err)
@@ -85,10 +59,12 @@ static int one_catalog(plt_fig *f, const pel_material *mat, const char *path, si
     char name[48];
     int first = c == 0;
     snprintf(name, sizeof name, "hist_EA_%zu", c + 1);
-    rc = add_hist(f, name, first ? "E#dA#u histogram (events)" : "", ev->EA, ev->n, EA_max, 1, 1, err);
+    rc = pel_fig_add_hist(f, name, first ? "E#dA#u histogram (events)" : "", ev->EA, ev->n, EA_max, EV_NBIN, 1, 2,
+                          PLT_GREY, 1, 2.5, err);
     if (rc == PEL_OK && ev->ER) {
         snprintf(name, sizeof name, "hist_ER_%zu", c + 1);
-        rc = add_hist(f, name, first ? "E#dR#u histogram (events)" : "", ev->ER, ev->n, EA_max, 5, 2, err);
+        rc = pel_fig_add_hist(f, name, first ? "E#dR#u histogram (events)" : "", ev->ER, ev->n, EA_max, EV_NBIN, 5,
+                              2, PLT_GREY, 2, 2.5, err);
     }
     pel_fit_options opt;
     pel_fit_options_default(&opt);

@@ -71,32 +71,17 @@ static int add_catalog(plt_fig *f, const pel_material *mat, const cal_cat *c, si
 {
     int col = cal_color[k % CAL_MAX];
     char name[48], label[96];
-    /* histogram of E_A as a density, to compare with P */
-    size_t count[CAL_NBIN] = {0};
-    double w = EA_max / CAL_NBIN;
-    for (size_t i = 0; i < c->ev->n; i++) {
-        long b = (long)floor(c->ev->EA[i] / w);
-        if (b >= 0 && b < CAL_NBIN)
-            count[b]++;
-    }
     snprintf(name, sizeof name, "hist_EA_%zu", k + 1);
     snprintf(label, sizeof label, "%zu events, E#dIS#u = %.4f", c->ev->n, c->E_IS);
-    int s = plt_add(f, name, label, PLT_STEPS, 0, C_EA, C_P, err);
-    if (s < 0)
-        return PEL_ENOMEM;
-    f->ser[s].color = col;
-    f->ser[s].width = 2.0;
-    for (int b = 0; b < CAL_NBIN; b++) {
-        int rc = plt_push2(f, s, C_EA, (b + 0.5) * w, C_P, (double)count[b] / ((double)c->ev->n * w), err);
-        if (rc != PEL_OK)
-            return rc;
-    }
+    int rc = pel_fig_add_hist(f, name, label, c->ev->EA, c->ev->n, EA_max, CAL_NBIN, C_EA, C_P, col, 1, 2.0, err);
+    if (rc != PEL_OK)
+        return rc;
     /* the material's spectrum at this E_IS */
     pel_fit_spec sp = {pel_material_W(mat, c->E_IS), pel_material_m(mat, c->E_IS), mat->eA, mat->s};
     snprintf(name, sizeof name, "model_EA_%zu", k + 1);
     double ks = ks_against(mat, c);
     snprintf(label, sizeof label, "  model there, KS p = %.2g", ks);
-    s = plt_add(f, name, label, PLT_LINE, 0, C_EA, C_P, err);
+    int s = plt_add(f, name, label, PLT_LINE, 0, C_EA, C_P, err);
     if (s < 0)
         return PEL_ENOMEM;
     f->ser[s].color = col;
@@ -104,7 +89,7 @@ static int add_catalog(plt_fig *f, const pel_material *mat, const cal_cat *c, si
     for (int i = 0; i < CAL_NCURVE; i++) {
         double x = EA_max * i / (CAL_NCURVE - 1.0);
         double row[C_N] = {c->E_IS, x, pel_fit_pdf(&sp, x), sp.W, NAN, sp.m, NAN, ks};
-        int rc = plt_push(f, s, row, err);
+        rc = plt_push(f, s, row, err);
         if (rc != PEL_OK)
             return rc;
     }

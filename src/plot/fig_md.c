@@ -38,12 +38,7 @@ static double cooling_rate(const double *T, const double *t, size_t n)
     }
     double r = 0;
     if (q && k > 0 && !heats) {
-        for (size_t a = 1; a < k; a++) /* insertion sort: tables are small */
-            for (size_t b = a; b > 0 && q[b - 1] > q[b]; b--) {
-                double tmp = q[b];
-                q[b] = q[b - 1], q[b - 1] = tmp;
-            }
-        r = q[k / 2];
+        r = pel_fig_median(q, k);
     }
     free(q);
     return r;

@@ -93,12 +93,7 @@ static int scan_read(const char *path, scan *s, pel_error *err)
         rc = pel_error_set(err, PEL_EINVAL, "--md-scan %s: no heating leg followed by a cooling leg", path);
         goto out;
     }
-    for (size_t a = 1; a < k; a++) /* insertion sort: tables are small */
-        for (size_t b = a; b > 0 && q[b - 1] > q[b]; b--) {
-            double tmp = q[b];
-            q[b] = q[b - 1], q[b - 1] = tmp;
-        }
-    s->q = q[k / 2];
+    s->q = pel_fig_median(q, k);
     s->T0 = s->T[0], s->Tt = s->T[s->turn];
 out:
     free(q);

@@ -94,4 +94,12 @@ int pel_fig_add_point(plt_fig *f, const pel_material *mat, const char *name, con
                       int panel, int ycol, double T, double E, double dEdT, const char *marker, int color,
                       pel_error *err);
 
+/* Density histogram of x[0..n) on [0, xmax) in nbin bins as a step series
+ * (xcol against ycol), normalised by all n values so it compares with a pdf. */
+int pel_fig_add_hist(plt_fig *f, const char *name, const char *label, const double *x, size_t n, double xmax,
+                     size_t nbin, int xcol, int ycol, int color, int lstyle, double width, pel_error *err);
+
+/* Median of x[0..n) (sorts x in place); 0 when n == 0. */
+double pel_fig_median(double *x, size_t n);
+
 #endif
