@@ -149,12 +149,31 @@ static void write_summary(FILE *fp, const char *pfx, const cal_run *r, double **
     size_t jf = 0;
     for (size_t j = 0; j < r->n_tab; j++) {
         const cal_table_in *t = &r->tab[j];
-        double sg = t->held_out ? NAN : res->tab_sigma[jf++];
-        fprintf(fp, "%stable %s%s: noise %.3g meV/atom%s; mean model - MD, meV/atom:", pfx, t->path,
-                t->held_out ? " (held out)" : "", 1e3 * sg, t->se ? " (se column)" : " (scatter)");
-        for (size_t w = 0; w < NWIN; w++)
-            fprintf(fp, " %g-%g K %.2f;", windows[w][0], windows[w][1],
-                    mdl[j] ? 1e3 * cli_calib_window(t, mdl[j], windows[w][0], windows[w][1]) : NAN);
+        if (t->held_out)
+            fprintf(fp, "%stable %s (held out, predicted); mean model - MD, meV/atom:", pfx, t->path);
+        else
+            fprintf(fp, "%stable %s: noise %.3g meV/atom%s; mean model - MD, meV/atom:", pfx, t->path,
+                    1e3 * res->tab_sigma[jf++], t->se ? " (se column)" : " (scatter)");
+        for (size_t w = 0; w < NWIN; w++) {
+            /* a window without rows, or a model that did not run, has no mean: say so */
+            double d = mdl[j] ? cli_calib_window(t, mdl[j], windows[w][0], windows[w][1]) : NAN;
+            if (isfinite(d))
+                fprintf(fp, " %g-%g K %.2f;", windows[w][0], windows[w][1], 1e3 * d);
+            else
+                fprintf(fp, " %g-%g K no rows;", windows[w][0], windows[w][1]);
+        }
+        fprintf(fp, "\n");
+    }
+    for (size_t q = 0; q < r->n_eq; q++) {
+        fprintf(fp, "%seq-line %s: model - MD, meV/atom (in se):", pfx, r->eq[q].path);
+        for (size_t i = 0; i < r->eq[q].n; i++) {
+            double Eeq = NAN;
+            if (pel_equilibrium_E(&res->mat, r->eq[q].T[i], &Eeq, NULL) != PEL_OK || !isfinite(Eeq))
+                fprintf(fp, " %g K no equilibrium;", r->eq[q].T[i]);
+            else
+                fprintf(fp, " %g K %.2f (%+.1f);", r->eq[q].T[i], 1e3 * (Eeq - r->eq[q].E[i]),
+                        (Eeq - r->eq[q].E[i]) / r->eq[q].se[i]);
+        }
         fprintf(fp, "\n");
     }
 }
@@ -170,9 +189,11 @@ static void write_residuals(FILE *fp, const cal_run *r, double **mdl)
     for (size_t q = 0; q < r->n_eq; q++)
         for (size_t i = 0; i < r->eq[q].n; i++) {
             double Eeq = NAN;
-            pel_equilibrium_E(m, r->eq[q].T[i], &Eeq, NULL);
-            fprintf(fp, "  %s, %g, %.9f, %.9f, %.3f\n", r->eq[q].path, r->eq[q].T[i], r->eq[q].E[i], Eeq,
-                    1e3 * (Eeq - r->eq[q].E[i]));
+            if (pel_equilibrium_E(m, r->eq[q].T[i], &Eeq, NULL) != PEL_OK || !isfinite(Eeq))
+                fprintf(fp, "  %s, %g, %.9f, none, none\n", r->eq[q].path, r->eq[q].T[i], r->eq[q].E[i]);
+            else
+                fprintf(fp, "  %s, %g, %.9f, %.9f, %.3f\n", r->eq[q].path, r->eq[q].T[i], r->eq[q].E[i], Eeq,
+                        1e3 * (Eeq - r->eq[q].E[i]));
         }
 }
 

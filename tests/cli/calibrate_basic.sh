@@ -45,5 +45,15 @@ awk -v f="$eR" -v m="$mean" 'BEGIN { split(f, a, " "); split(m, b, " "); exit !(
 "$PEL" calibrate "${args[@]}" --json >"$T/j" 2>/dev/null || fail "--json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["material"]=="testcal"; assert len(d["params"])==6, d["params"]; assert d["bic"] > d["aic"]' "$T/j" ||
     fail "json report"
+# hold-out: a copy of a fitted table, held out, is predicted with the very
+# residuals the fit reports for the table itself; no NaN where the held-out
+# table has no fitted noise
+cp "$T/md_1e12.csv" "$T/copy_1e12.csv"
+"$PEL" calibrate "${args[@]}" --hold-out "$T/copy_1e12.csv@1e12" >"$T/ho" 2>"$T/err" || fail "hold-out: $(cat "$T/err")"
+! grep -wiq 'nan' "$T/ho" || fail "NaN in the hold-out report: $(grep -wi nan "$T/ho" | head -n 2)"
+fit=$(grep "^table $T/md_1e12.csv:" "$T/ho" | sed 's/.*meV\/atom://')
+ho=$(grep "^table $T/copy_1e12.csv (held out, predicted)" "$T/ho" | sed 's/.*meV\/atom://')
+[ -n "$fit" ] && [ "$fit" = "$ho" ] || fail "held-out copy '$ho' vs fitted '$fit'"
+grep -q '^held-out\|held-out -lnL=' "$T/ho" || fail "no held-out score"
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "calibrate_basic: ok"
