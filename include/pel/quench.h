@@ -51,6 +51,8 @@ typedef struct pel_quench_params {
     int resume;                /* 1: continue from checkpoint_path */
     long stop_at_step;         /* > 0: stop (PEL_ENOCONV "stopped") at the first checkpoint
                                   boundary at or after this global MD step (tests, --stop-after) */
+    const pel_engine_spec *engine; /* NULL: pel's EAM on the potential; else this engine (liquid
+                                      masses must then be set by the caller) */
 } pel_quench_params;
 
 /* One row of the cooling table: the protocol runner's row (mdrun.h), with

@@ -13,6 +13,13 @@
 int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min_params *min, int nthreads,
                       pel_quench_row *row, pel_error *err)
 {
+    return pel_traj_inherent_engine(NULL, pot, frame, min, nthreads, row, err);
+}
+
+int pel_traj_inherent_engine(const pel_engine_spec *engine, const pel_eam *pot, const pel_system *frame,
+                             const pel_min_params *min, int nthreads, pel_quench_row *row, pel_error *err)
+{
+    int eam = pel_engine_spec_is_eam(engine);
     pel_system *c = NULL;
     pel_engine *calc = NULL;
     int map[PEL_MAX_TYPES];
@@ -21,12 +28,12 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
     if (frame->n == 0)
         return pel_error_set(err, PEL_EINVAL, "frame has no atoms");
     int rc = pel_system_clone(frame, &c, err);
-    if (rc || (rc = pel_eam_map_types(pot, c, map, err)))
+    if (rc || (eam && (rc = pel_eam_map_types(pot, c, map, err))))
         goto out;
     /* LAMMPS pair_coeff for EAM takes masses from the potential. */
-    for (int t = 0; t < c->ntypes; t++)
+    for (int t = 0; eam && t < c->ntypes; t++)
         c->mass[t] = pel_eam_mass(pot, map[t]);
-    if ((rc = pel_engine_eam_new(&calc, pot, c, PEL_IS_SKIN, nthreads, err)))
+    if ((rc = pel_engine_spec_new(&calc, engine, pot, c, PEL_IS_SKIN, nthreads, err)))
         goto out;
     pel_forces fr = {0};
     if ((rc = pel_engine_compute(calc, c, &fr, err)))

@@ -142,6 +142,7 @@ int pel_quench_run(const pel_eam *pot, const pel_quench_params *p, const pel_que
     mp.checkpoint_path = p->checkpoint_path;
     mp.resume = p->resume;
     mp.stop_at_step = p->stop_at_step;
+    mp.engine = p->engine;
 
     qctx q = {p, hooks, n_equil};
     pel_mdrun_hooks mh = {hooks->progress ? q_progress : NULL, &q, hooks->thermo, hooks->thermo_ctx,
