@@ -100,7 +100,8 @@ void pel_quench_steps(const pel_quench_params *p, long *n_equil, long *n_cool);
 
 /* Parse a composition "Cu56Zr44" (element symbols with percentages or
  * fractions, any count up to PEL_MAX_TYPES) into liquid params: elem, frac,
- * ntypes; masses from the potential. */
+ * ntypes; masses from the potential.  pot NULL (another force engine): any
+ * element symbol, masses 0 for the caller to set. */
 int pel_quench_parse_composition(const char *s, const pel_eam *pot, pel_liquid_params *lp, pel_error *err);
 
 #ifdef __cplusplus

@@ -33,6 +33,15 @@ int pel_traj_inherent_engine(const pel_engine_spec *engine, const pel_eam *pot, 
     /* LAMMPS pair_coeff for EAM takes masses from the potential. */
     for (int t = 0; eam && t < c->ntypes; t++)
         c->mass[t] = pel_eam_mass(pot, map[t]);
+    /* Another engine takes the frame's masses; a dump has none, and they
+     * only enter T_inst and the kinetic pressure, which are then unknown. */
+    int massless = 0;
+    for (int t = 0; !eam && t < c->ntypes; t++)
+        if (!(c->mass[t] > 0)) {
+            c->mass[t] = 1.0;
+            massless = 1;
+        }
+    int kinetic = c->has_velocities && !massless;
     if ((rc = pel_engine_spec_new(&calc, engine, pot, c, PEL_IS_SKIN, nthreads, err)))
         goto out;
     pel_forces fr = {0};
@@ -41,8 +50,8 @@ int pel_traj_inherent_engine(const pel_engine_spec *engine, const pel_eam *pot, 
     double n = (double)c->n;
     row->e_pot = fr.energy / n;
     row->v_md = pel_system_volume(c) / n;
-    row->p_bar = pel_system_pressure(c, fr.virial, c->has_velocities);
-    row->T_inst = c->has_velocities ? pel_system_temperature(c) : NAN;
+    row->p_bar = pel_system_pressure(c, fr.virial, kinetic);
+    row->T_inst = kinetic ? pel_system_temperature(c) : NAN;
     memset(c->v, 0, 3 * c->n * sizeof *c->v);
     c->has_velocities = 0;
     pel_min_result mr;
