@@ -29,19 +29,19 @@ same() {
         END { if (n < 2) { print "FAIL " what ": fewer than 2 rows"; bad = 1 } else printf "%s: %d rows agree\n", what, n; exit bad }'
 }
 
-PROT=(--protocol "eq@900; hold 0.1ps; cool 700@1e15" --data "$G" --sample-every-K 100 --sample-every-ps 0.05
+PROT=(--protocol "eq@900; hold 0.05ps; cool 800@1e15" --data "$G" --sample-every-K 100 --sample-every-ps 0.05
       --checkpoint-every 100)
 "$PEL" md "${PROT[@]}" --out pe >/dev/null 2>err || { echo "FAIL: md --protocol eam"; cat err; exit 1; }
 "$PEL" md "${PROT[@]}" --out pl "${LMP[@]}" >/dev/null 2>err || { echo "FAIL: md --protocol lammps"; cat err; exit 1; }
 same pe/protocol.csv pl/protocol.csv "md --protocol" || fails=$((fails + 1))
 
-Q=(--composition Cu56Zr44 --atoms 100 --rate 1e15 --from 1500 --to 1300 --equilibrate 0.1 --sample-every 100 --seed 3)
+Q=(--composition Cu56Zr44 --atoms 100 --rate 1e15 --from 1500 --to 1400 --equilibrate 0.05 --sample-every 50 --seed 3)
 "$PEL" quench "${Q[@]}" --out qe >/dev/null 2>err || { echo "FAIL: quench eam"; cat err; exit 1; }
 "$PEL" quench "${Q[@]}" --out ql --masses 63.546,91.224 "${LMP[@]}" >/dev/null 2>err ||
     { echo "FAIL: quench lammps"; cat err; exit 1; }
 same qe/cooling.csv ql/cooling.csv "quench" || fails=$((fails + 1))
 
-"$PEL" md --data "$G" --ensemble nvt --T 900 --steps 100 --seed 2 --thermo 0 --dump t.dump --dump-every 50 \
+"$PEL" md --data "$G" --ensemble nvt --T 900 --steps 50 --seed 2 --thermo 0 --dump t.dump --dump-every 50 \
     --out m.data >/dev/null 2>err || { echo "FAIL: md for the dump"; cat err; exit 1; }
 "$PEL" is t.dump --out ie.csv --elements Cu,Zr >/dev/null 2>err || { echo "FAIL: is eam"; cat err; exit 1; }
 "$PEL" is t.dump --out il.csv "${LMP[@]}" >/dev/null 2>err || { echo "FAIL: is lammps"; cat err; exit 1; }
