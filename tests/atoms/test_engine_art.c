@@ -13,15 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort_vector.h>
 
 #include "pel/art.h"
 #include "pel/engine.h"
 #include "pel/minimize.h"
 #include "pel/neb.h"
+#include "hessian_fd.h"
 
 #define SI_SW "/usr/share/lammps/potentials/Si.sw"
 #define SI_A 5.431            /* Å, diamond lattice constant */
@@ -53,38 +51,6 @@ static pel_system *vacancy_cell(void)
     for (int d = 0; d < 3; d++)
         s->len[d] = 2 * SI_A;
     return s;
-}
-
-static gsl_vector *hessian_spectrum(const pel_art_surface *surf, const double *x, size_t n)
-{
-    gsl_matrix *h = gsl_matrix_alloc(n, n);
-    double *xp = malloc(n * sizeof *xp), *fp = malloc(n * sizeof *fp), *fm = malloc(n * sizeof *fm), e;
-    memcpy(xp, x, n * sizeof *xp);
-    for (size_t j = 0; j < n; j++) {
-        xp[j] = x[j] + HESS_FD_STEP;
-        surf->force(surf->ctx, xp, fp, &e, NULL);
-        xp[j] = x[j] - HESS_FD_STEP;
-        surf->force(surf->ctx, xp, fm, &e, NULL);
-        xp[j] = x[j];
-        for (size_t i = 0; i < n; i++)
-            gsl_matrix_set(h, i, j, -(fp[i] - fm[i]) / (2 * HESS_FD_STEP));
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++) {
-            double s = 0.5 * (gsl_matrix_get(h, i, j) + gsl_matrix_get(h, j, i));
-            gsl_matrix_set(h, i, j, s);
-            gsl_matrix_set(h, j, i, s);
-        }
-    gsl_vector *val = gsl_vector_alloc(n);
-    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(n);
-    gsl_eigen_symm(h, val, ws);
-    gsl_sort_vector(val);
-    gsl_eigen_symm_free(ws);
-    gsl_matrix_free(h);
-    free(xp);
-    free(fp);
-    free(fm);
-    return val;
 }
 
 static void test_art_lammps_sw_vacancy(void **state)
@@ -133,7 +99,7 @@ static void test_art_lammps_sw_vacancy(void **state)
         if (r.status != PEL_ART_CONVERGED || !(ea > 0.1) || !(r.e_saddle - r.e_final > 0.05))
             continue;
         /* one negative eigenvalue of the finite-difference Hessian */
-        gsl_vector *ev = hessian_spectrum(&surf, pel_art_saddle(art), n);
+        gsl_vector *ev = pel_test_hessian_spectrum(&surf, pel_art_saddle(art), n, HESS_FD_STEP);
         size_t neg = 0;
         for (size_t i = 0; i < n; i++)
             neg += gsl_vector_get(ev, i) < -ZERO_MODE_TOL;
