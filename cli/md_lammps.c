@@ -180,10 +180,16 @@ static int run_ranks(const cli_md_lmp *a, int rank)
                                t + 1);
     if (!rc && rank == 0 && a->thermo > 0 && a->thermo_out && !(tf = fopen(a->thermo_out, "w")))
         rc = pel_error_set(&err, PEL_EIO, "cannot write %s", a->thermo_out);
-    /* every rank read the same file: all fail or none */
-    if (rc) {
+    /* all ranks go on to LAMMPS together, or none does (rank 0 alone opens the thermo file) */
+    int any = rc != 0, all_any = any;
+    MPI_Allreduce(&any, &all_any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (all_any) {
+        if (tf && tf != stdout)
+            fclose(tf);
         pel_system_free(&sys);
-        return rank ? CLI_FAIL : cli_fail(screen_cmd, &err);
+        if (rank)
+            return CLI_FAIL;
+        return rc ? cli_fail(screen_cmd, &err) : cli_errorf(screen_cmd, CLI_FAIL, "another rank could not read %s", a->data);
     }
     char *args[] = {"pel", "-log", "none", "-nocite", "-screen", rank ? "none" : screen_path, NULL};
     void *h = lammps_open(6, args, MPI_COMM_WORLD, NULL);
