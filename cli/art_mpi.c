@@ -9,8 +9,7 @@
 
 #include "cli.h"
 
-/* Launched as one rank of several (OpenMPI, MPICH/Hydra, Slurm's PMI). */
-static int launched_by_mpi(void)
+int cli_launched_by_mpi(void)
 {
     static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -98,7 +97,7 @@ int cli_art_mpi_begin(const char *cmd, int *argc, char ***argv, pel_art_run_comm
     (void)cmd;
     memset(comm, 0, sizeof *comm);
     comm->size = 1;
-    if (!launched_by_mpi())
+    if (!cli_launched_by_mpi())
         return 0;
     MPI_Init(argc, argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &comm->rank);
@@ -128,7 +127,7 @@ int cli_art_mpi_begin(const char *cmd, int *argc, char ***argv, pel_art_run_comm
     memset(comm, 0, sizeof *comm);
     comm->size = 1;
     /* N copies of one campaign would write the same catalog N times over */
-    if (launched_by_mpi())
+    if (cli_launched_by_mpi())
         return cli_errorf(cmd, CLI_USAGE, "launched by mpirun, but this pel was built without MPI "
                                           "(cmake -DPEL_MPI=ON with libopenmpi-dev)");
     return 0;

@@ -6,6 +6,10 @@
 
 #include "pel/art_run.h"
 
+/* 1 when this process is one rank of an MPI launch (OpenMPI, MPICH/Hydra,
+ * Slurm's PMI environment). */
+int cli_launched_by_mpi(void);
+
 /* Start MPI when this process was launched by mpirun/srun (an MPI rank
  * environment), and fill comm (size 1 otherwise: one process, no MPI).
  * Returns nonzero with one line printed when the launch asks for MPI and

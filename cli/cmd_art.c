@@ -69,13 +69,16 @@ static void usage(FILE *fp)
           "  E_IS_eV_per_atom,max_disp_dist_A,displaced_ids,E_back_eV,back_disp_A,eigenvalue2_eV_per_A2,\n"
           "  configs_xyz (after a first line \"# pel art campaign: ...\")\n",
           fp);
+    fputs(CLI_ENGINE_HELP, fp);
 }
 
 int cli_cmd_art(int argc, char **argv)
 {
     const char *cmd = argv[0];
     const char *data = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *centers = "all";
-    int quiet = 0, lost_max = -1; /* -1: the --lost rule's default */
+    int quiet = 0, lost_max = -1, potential_given = 0; /* -1: the --lost rule's default */
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
     long v;
     pel_art_run_params p;
     pel_art_run_params_default(&p);
@@ -96,7 +99,7 @@ int cli_cmd_art(int argc, char **argv)
         {"climb-lanczos-every", required_argument, 0, 'E'}, {"min-algo", required_argument, 0, 'A'},
         {"eig-step", required_argument, 0, 'G'},   {"write-configs", required_argument, 0, 'W'},
         {"set", required_argument, 0, 'Z'},
-        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
+        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'}, CLI_ENGINE_OPTIONS,
         {0, 0, 0, 0}};
     optind = 1;
     opterr = 0;
@@ -105,7 +108,9 @@ int cli_cmd_art(int argc, char **argv)
         switch (c) {
         case 'd': data = optarg; break;
         case 'o': out = optarg; break;
-        case 'p': potential = optarg; break;
+        case 'p': potential = optarg; potential_given = 1; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(cmd, &eo, c, optarg)) return CLI_USAGE; break;
         case 'e': elements = optarg; break;
         case 'c': centers = optarg; break;
         case 'r': p.resume = 1; break;
@@ -231,6 +236,16 @@ int cli_cmd_art(int argc, char **argv)
         p.art.lost_max = lost_max;
     if (!data || !out)
         return cli_errorf(cmd, CLI_USAGE, "--data and --out are required (see --help)");
+    if (cli_engine_check(cmd, &eo, potential_given))
+        return CLI_USAGE;
+    /* the LAMMPS engine's child process cannot live inside an MPI rank */
+    if (!cli_engine_is_eam(&eo) && cli_launched_by_mpi())
+        return cli_errorf(cmd, CLI_USAGE, "--engine lammps: run pel art as one process (use --threads), not under mpirun");
+    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
+    if (!cli_engine_is_eam(&eo)) {
+        p.engine = &spec;
+        potential = NULL;
+    }
 
     pel_art_run_comm comm;
     if (cli_art_mpi_begin(cmd, &argc, &argv, &comm))

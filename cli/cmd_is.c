@@ -35,6 +35,7 @@ static void usage(FILE *fp)
                 "  --max-calls N       force-call budget per frame (default 100000)\n"
                 "  --allow-unconverged keep going when a frame's IS misses the tolerances (IS_converged=0)\n"
                 "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
+                CLI_ENGINE_HELP
                 "  --help\n");
 }
 
@@ -110,7 +111,10 @@ int cli_cmd_is(int argc, char **argv)
         {"ftol", required_argument, 0, 'f'},       {"ptol", required_argument, 0, 'q'},
         {"max-calls", required_argument, 0, 'm'},  {"allow-unconverged", no_argument, 0, 'u'},
         {"threads", required_argument, 0, 'j'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
+    int potential_given = 0;
     const char *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *tkey = NULL;
     double dt = NAN;
     long threads = CLI_DEFAULT_THREADS;
@@ -126,7 +130,9 @@ int cli_cmd_is(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
-        case 'p': potential = optarg; break;
+        case 'p': potential = optarg; potential_given = 1; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
         case 'e': elements = optarg; break;
         case 'T': tkey = optarg; break;
         case 'd': if (cli_double(CMD, "--dt", optarg, &dt)) return CLI_USAGE; break;
@@ -147,6 +153,12 @@ int cli_cmd_is(int argc, char **argv)
         return cli_errorf(CMD, CLI_USAGE, "one trajectory file is required (see --help)");
     const char *traj = argv[optind];
     if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <table.csv> is required");
+    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
+    char lines[1024] = "lammps:";
+    for (int i = 0; i < eo.npair; i++) /* the table's signature names the LAMMPS lines */
+        snprintf(lines + strlen(lines), sizeof lines - strlen(lines), " %s;", eo.pair[i]);
+    if (!cli_engine_is_eam(&eo)) potential = lines;
     if (!(mp.ftol > 0)) return cli_errorf(CMD, CLI_USAGE, "--ftol must be > 0");
     if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
     if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
@@ -163,7 +175,7 @@ int cli_cmd_is(int argc, char **argv)
     pel_traj *tr = NULL;
     pel_system *sys = NULL;
     FILE *fp = NULL;
-    int rc = pel_eam_read_auto(potential, &pot, &err);
+    int rc = cli_engine_is_eam(&eo) ? pel_eam_read_auto(potential, &pot, &err) : PEL_OK;
     if (!rc) rc = pel_traj_open(&tr, traj, elements, &err);
     if (rc) goto fail;
     if (done > 0)
@@ -181,7 +193,7 @@ int cli_cmd_is(int argc, char **argv)
         }
         if (info.index < done) continue;
         pel_quench_row row;
-        if ((rc = pel_traj_inherent(pot, sys, &mp, (int)threads, &row, &err))) {
+        if ((rc = pel_traj_inherent_engine(&spec, pot, sys, &mp, (int)threads, &row, &err))) {
             pel_error_wrap(&err, rc, "frame %ld", info.index);
             goto fail;
         }

@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "cli_atoms.h"
 #include "cli_mdrun.h"
+#include "art_mpi.h"
+#include "md_lammps.h"
 #include "pel/eam.h"
 #include "pel/md.h"
 #include "pel/util.h"
@@ -258,6 +260,11 @@ int cli_cmd_md(int argc, char **argv)
     mp.t_start = isnan(T) ? 300.0 : T;
     mp.t_stop = isnan(Tstop) ? mp.t_start : Tstop;
     mp.p_stop_bar = mp.p_start_bar;
+    if (!cli_engine_is_eam(&eo) && cli_launched_by_mpi()) { /* LAMMPS runs the MD over the ranks */
+        if (dump || ckpath) return cli_errorf(CMD, CLI_USAGE, "--dump and --checkpoint are not available under mpirun");
+        cli_md_lmp a = {in, out, elements, thermo_out, &eo, mp, steps, seed, thermo, !isnan(T), skin};
+        return cli_md_lammps_mpi(CMD, &a, &argc, &argv);
+    }
 
     pel_md_job job;
     pel_md_job_default(&job);

@@ -52,6 +52,7 @@ static void usage(FILE *fp)
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --elements A,B      element of each atom type of --data (default: from the file)\n"
             "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
+            CLI_ENGINE_HELP
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
             "  --resume            continue the runs in <dir> from their checkpoints\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
@@ -269,9 +270,12 @@ int cli_md_protocol(int argc, char **argv)
         {"stop-after", required_argument, 0, 'x'},   {"out", required_argument, 0, 'o'},
         {"allow-unconverged", no_argument, 0, 'A'},  {"is-max-calls", required_argument, 0, 'M'},
         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     pel_mdrun_params p;
     pel_mdrun_params_default(&p);
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
+    int potential_given = 0;
     run_opts o = {.potential = PEL_EAM_DEFAULT_PATH, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
                   .threads = CLI_DEFAULT_THREADS, .replicas = 1, .density = p.liquid.density};
     int replicas_given = 0;
@@ -303,7 +307,9 @@ int cli_md_protocol(int argc, char **argv)
         case 'a':
             if (pel_min_algo_parse(optarg, &p.min.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
             break;
-        case 'p': o.potential = optarg; break;
+        case 'p': o.potential = optarg; potential_given = 1; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
         case 'e': o.elements = optarg; break;
         case 'j': if (cli_long(CMD, "--threads", optarg, &o.threads)) return CLI_USAGE; break;
         case 'k': if (cli_long(CMD, "--checkpoint-every", optarg, &p.checkpoint_every)) return CLI_USAGE; break;
@@ -328,6 +334,11 @@ int cli_md_protocol(int argc, char **argv)
     if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
     if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
     p.nthreads = (int)o.threads;
+    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    if (!cli_engine_is_eam(&eo) && !o.data)
+        return cli_errorf(CMD, CLI_USAGE, "--engine lammps needs --data (a start with Masses; no random liquid)");
+    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
+    if (!cli_engine_is_eam(&eo)) p.engine = &spec;
 
     pel_protocol pr = {0};
     if (pel_protocol_parse(o.protocol_text, &pr, &err)) return cli_fail(CMD, &err), CLI_USAGE;
@@ -335,7 +346,7 @@ int cli_md_protocol(int argc, char **argv)
     pel_eam *pot = NULL;
     pel_system *start = NULL;
     int rc = CLI_FAIL;
-    if (pel_eam_read_auto(o.potential, &pot, &err)) {
+    if (cli_engine_is_eam(&eo) && pel_eam_read_auto(o.potential, &pot, &err)) {
         cli_fail(CMD, &err);
         goto out;
     }

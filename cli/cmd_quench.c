@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_atoms.h"
 #include "cli_runlog.h"
 #include "pel/eam.h"
 #include "pel/quench.h"
@@ -46,6 +47,8 @@ static void usage(FILE *fp)
             "                      (marked in its title, log.txt and stdout); without it that is an error\n"
             "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
             "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
+            CLI_ENGINE_HELP
+            "  --masses M1,M2      g/mol of each element of --composition, for --engine lammps\n"
             "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
             "  --resume            continue the run in <dir> from its checkpoint (log.txt is cut back to it)\n"
             "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
@@ -106,7 +109,11 @@ int cli_cmd_quench(int argc, char **argv)
         {"resume", no_argument, 0, 'R'},            {"stop-after", required_argument, 0, 'x'},
         {"out", required_argument, 0, 'o'},         {"help", no_argument, 0, 'h'},
         {"is-max-calls", required_argument, 0, 'M'}, {"allow-unconverged", no_argument, 0, 'U'},
-        {0, 0, 0, 0}};
+        {"masses", required_argument, 0, 'm'},      CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
+    cli_engine_opts eo;
+    cli_engine_opts_init(&eo);
+    int potential_given = 0;
+    const char *masses = NULL;
     pel_quench_params p;
     pel_quench_params_default(&p);
     const char *composition = "Cu56Zr44", *potential = PEL_EAM_DEFAULT_PATH, *outdir = NULL;
@@ -137,7 +144,10 @@ int cli_cmd_quench(int argc, char **argv)
         case 'a':
             if (pel_min_algo_parse(optarg, &p.min.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
             break;
-        case 'p': potential = optarg; break;
+        case 'p': potential = optarg; potential_given = 1; break;
+        case 'm': masses = optarg; break;
+        case CLI_OPT_ENGINE:
+        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
         case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
         case 'k': if (cli_long(CMD, "--checkpoint-every", optarg, &p.checkpoint_every)) return CLI_USAGE; break;
         case 'R': p.resume = 1; break;
@@ -160,12 +170,28 @@ int cli_cmd_quench(int argc, char **argv)
     if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
     if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
 
+    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    int eam = cli_engine_is_eam(&eo);
+    if (eam == (masses != NULL))
+        return cli_errorf(CMD, CLI_USAGE, eam ? "--masses is for --engine lammps (pel's EAM takes them from the potential)"
+                                              : "--engine lammps needs --masses M1,M2 (g/mol, one per element of --composition)");
+    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
+    if (!eam) p.engine = &spec;
     pel_eam *pot = NULL;
-    if (pel_eam_read_auto(potential, &pot, &err)) return cli_fail(CMD, &err);
+    if (eam && pel_eam_read_auto(potential, &pot, &err)) return cli_fail(CMD, &err);
     pel_liquid_params_cuzr(&p.liquid, (size_t)natoms, 0.56, density, (uint64_t)seed);
     if (pel_quench_parse_composition(composition, pot, &p.liquid, &err)) {
         pel_eam_free(&pot);
         return cli_fail(CMD, &err), CLI_USAGE;
+    }
+    for (int t = 0; masses && t < p.liquid.ntypes; t++) { /* "M1,M2,...", one per element */
+        char *end;
+        p.liquid.mass[t] = strtod(masses, &end);
+        if (end == masses || !(p.liquid.mass[t] > 0 && p.liquid.mass[t] < 1e4) || (*end != ',' && *end) ||
+            (*end == ',') != (t + 1 < p.liquid.ntypes))
+            return cli_errorf(CMD, CLI_USAGE, "--masses '%s': %d masses in g/mol expected, comma separated",
+                              masses, p.liquid.ntypes);
+        masses = *end ? end + 1 : end;
     }
     p.nthreads = (int)threads;
 

@@ -70,6 +70,8 @@ typedef struct pel_art_run_params {
                                      searches still to do runs on rank i mod size, one at a time
                                      (nthreads is ignored), rank 0 alone reads and writes the
                                      catalog, and the catalog equals the one-process catalog */
+    const pel_engine_spec *engine; /* NULL: pel's EAM on the potential; else each search's engine
+                                      (e.g. LAMMPS; the potential argument may then be NULL) */
 } pel_art_run_params;
 
 typedef struct pel_art_run_stats {
@@ -116,6 +118,9 @@ int pel_art_centers_select(const char *spec, const pel_system *sys, uint64_t see
 /* The largest force component of sys (*fmax, eV/Å); when it exceeds ftol,
  * sys is minimised in place (fixed box, to ftol / 10) before returning. */
 int pel_art_ensure_minimum(const pel_eam *pot, pel_system *sys, double ftol, double *fmax, pel_error *err);
+/* The same with the engine of spec (NULL: EAM on pot). */
+int pel_art_ensure_minimum_engine(const pel_engine_spec *spec, const pel_eam *pot, pel_system *sys, double ftol,
+                                  double *fmax, pel_error *err);
 
 typedef struct pel_art_campaign {
     pel_eam *pot;            /* owned: the potential */

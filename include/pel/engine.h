@@ -57,6 +57,22 @@ int pel_engine_new(pel_engine **out, const pel_engine_type *type, const pel_syst
 /* The EAM engine in one call (pel_calc_new's arguments). */
 int pel_engine_eam_new(pel_engine **out, const pel_eam *pot, const pel_system *sys, double skin, int nthreads,
                        pel_error *err);
+/* How to build an engine, for code that builds its own and rebuilds it (at
+ * checkpoint boundaries, one per ART search, one per trajectory frame): the
+ * type and the LAMMPS lines.  NULL (or type NULL) is pel's EAM on the
+ * potential given alongside.  Borrowed: must outlive what uses it. */
+typedef struct pel_engine_spec {
+    const pel_engine_type *type; /* NULL or pel_engine_eam: EAM; pel_engine_lammps: the lines */
+    const char *const *lines;
+    int nlines;
+} pel_engine_spec;
+
+/* 1 when spec builds pel's EAM (NULL, type NULL or eam). */
+int pel_engine_spec_is_eam(const pel_engine_spec *spec);
+/* The engine spec describes for sys: EAM on pot (skin, nthreads), or the
+ * spec's type with its lines (pot unused). */
+int pel_engine_spec_new(pel_engine **out, const pel_engine_spec *spec, const pel_eam *pot, const pel_system *sys,
+                        double skin, int nthreads, pel_error *err);
 /* Type from its name ("eam", "lammps"); NULL if unknown. */
 const pel_engine_type *pel_engine_type_find(const char *name);
 /* Free and NULL the caller's pointer; safe on NULL.  The LAMMPS engine ends

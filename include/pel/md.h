@@ -153,6 +153,7 @@ typedef struct pel_md_loop {
     /* After each chunk; nonzero asks to stop at the next boundary. */
     int (*progress)(void *ctx, long gstep);
     void *ctx;
+    const pel_engine_spec *engine; /* NULL: EAM on pot; else the engine rebuilt at boundaries */
 } pel_md_loop;
 
 /* Advance the current segment of md (pel_md_setup done, n steps, its first

@@ -68,6 +68,8 @@ typedef struct pel_mdrun_params {
     int resume;                   /* 1: continue from checkpoint_path */
     long stop_at_step;            /* > 0: stop (PEL_ENOCONV "stopped") at the first checkpoint
                                      boundary at or after this global MD step */
+    const pel_engine_spec *engine; /* NULL: pel's EAM on the potential; else this engine (e.g.
+                                      LAMMPS; pot may be NULL, masses from start/liquid) */
 } pel_mdrun_params;
 
 /* One row of the protocol table: cooling.csv's columns plus the segment. */

@@ -51,6 +51,8 @@ typedef struct pel_quench_params {
     int resume;                /* 1: continue from checkpoint_path */
     long stop_at_step;         /* > 0: stop (PEL_ENOCONV "stopped") at the first checkpoint
                                   boundary at or after this global MD step (tests, --stop-after) */
+    const pel_engine_spec *engine; /* NULL: pel's EAM on the potential; else this engine (liquid
+                                      masses must then be set by the caller) */
 } pel_quench_params;
 
 /* One row of the cooling table: the protocol runner's row (mdrun.h), with
@@ -98,7 +100,8 @@ void pel_quench_steps(const pel_quench_params *p, long *n_equil, long *n_cool);
 
 /* Parse a composition "Cu56Zr44" (element symbols with percentages or
  * fractions, any count up to PEL_MAX_TYPES) into liquid params: elem, frac,
- * ntypes; masses from the potential. */
+ * ntypes; masses from the potential.  pot NULL (another force engine): any
+ * element symbol, masses 0 for the caller to set. */
 int pel_quench_parse_composition(const char *s, const pel_eam *pot, pel_liquid_params *lp, pel_error *err);
 
 #ifdef __cplusplus

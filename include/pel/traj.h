@@ -80,6 +80,11 @@ int pel_extxyz_write(const pel_system *sys, FILE *fp, unsigned cols, double ener
  * from the potential, as LAMMPS pair_coeff sets them. */
 int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min_params *min, int nthreads,
                       pel_quench_row *row, pel_error *err);
+/* The same with another engine (pel_engine_spec, include/pel/engine.h; NULL:
+ * EAM on pot as above); with LAMMPS, pot may be NULL and the masses are the
+ * frame's own. */
+int pel_traj_inherent_engine(const pel_engine_spec *engine, const pel_eam *pot, const pel_system *frame,
+                             const pel_min_params *min, int nthreads, pel_quench_row *row, pel_error *err);
 
 #ifdef __cplusplus
 }

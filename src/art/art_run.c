@@ -53,10 +53,11 @@ static int check_resumed(const pel_catalog *cat, const pel_system *sys, const pe
 
 /* Energy of the initial minimum on a fresh single-threaded engine, so every
  * search starts from bit-identical numbers. */
-static int initial_energy(const pel_eam *pot, const pel_system *sys, double skin, double *e0, pel_error *err)
+static int initial_energy(const pel_eam *pot, const pel_system *sys, const pel_art_run_params *p, double *e0,
+                          pel_error *err)
 {
     pel_engine *calc = NULL;
-    int st = pel_engine_eam_new(&calc, pot, sys, skin, 1, err);
+    int st = pel_engine_spec_new(&calc, p->engine, pot, sys, p->skin, 1, err);
     if (st)
         return st;
     pel_forces fo = {0};
@@ -152,7 +153,7 @@ static int run_one(const pel_eam *pot, const pel_system *sys, const pel_art_run_
 {
     pel_engine *calc = NULL;
     memset(row, 0, sizeof *row);
-    int st = pel_engine_eam_new(&calc, pot, sys, p->skin, 1, err);
+    int st = pel_engine_spec_new(&calc, p->engine, pot, sys, p->skin, 1, err);
     if (st)
         return st;
     sr->ad.calc = calc;
@@ -385,7 +386,7 @@ static int plan_make(const pel_eam *pot, const pel_system *sys, const pel_art_ru
     for (long k = 0; k < pl->total; k++)
         if (!done[k])
             pl->todo[pl->ntodo++] = k;
-    st = initial_energy(pot, sys, p->skin, &pl->e0, err);
+    st = initial_energy(pot, sys, p, &pl->e0, err);
 out:
     pel_catalog_free(&cat);
     free(done);
@@ -753,9 +754,15 @@ int pel_art_centers_select(const char *spec, const pel_system *sys, uint64_t see
 
 int pel_art_ensure_minimum(const pel_eam *pot, pel_system *sys, double ftol, double *fmax, pel_error *err)
 {
+    return pel_art_ensure_minimum_engine(NULL, pot, sys, ftol, fmax, err);
+}
+
+int pel_art_ensure_minimum_engine(const pel_engine_spec *spec, const pel_eam *pot, pel_system *sys, double ftol,
+                                  double *fmax, pel_error *err)
+{
     pel_engine *calc = NULL;
     *fmax = 0;
-    int st = pel_engine_eam_new(&calc, pot, sys, 0.3, 1, err);
+    int st = pel_engine_spec_new(&calc, spec, pot, sys, 0.3, 1, err);
     if (st)
         return st;
     pel_forces fo = {0};
@@ -774,6 +781,20 @@ int pel_art_ensure_minimum(const pel_eam *pot, pel_system *sys, double ftol, dou
     }
     pel_engine_free(&calc);
     return st;
+}
+
+/* FNV-1a of an engine's lines, each ended by a newline, and their length. */
+static void lines_fnv1a(const pel_engine_spec *e, uint64_t *h, int64_t *len)
+{
+    *h = 14695981039346656037ULL;
+    *len = 0;
+    for (int i = 0; i < e->nlines; i++)
+        for (const char *s = e->lines[i];; s++) {
+            *h = (*h ^ (unsigned char)(*s ? *s : '\n')) * 1099511628211ULL;
+            ++*len;
+            if (!*s)
+                break;
+        }
 }
 
 void pel_art_campaign_free(pel_art_campaign *c)
@@ -799,17 +820,20 @@ int pel_art_campaign_prepare(const char *data_path, const char *potential_path, 
         return pel_error_set(err, PEL_EINVAL, "--centers and --elements must not contain spaces");
     uint64_t hd, hp;
     int64_t nd, np;
+    int eam = pel_engine_spec_is_eam(p->engine);
     int st = pel_system_read_data(data_path, elements, &c->sys, err);
-    if (!st)
+    if (!st && eam)
         st = pel_eam_read_auto(potential_path, &c->pot, err);
     if (!st)
         st = pel_art_centers_select(centers, c->sys, p->seed, &c->centers, &c->run.ncenters, err);
     if (!st)
-        st = pel_art_ensure_minimum(c->pot, c->sys, p->art.min_ftol, &c->fmax_start, err);
+        st = pel_art_ensure_minimum_engine(p->engine, c->pot, c->sys, p->art.min_ftol, &c->fmax_start, err);
     if (!st)
         st = pel_file_fnv1a(data_path, &hd, &nd, err);
-    if (!st)
+    if (!st && eam)
         st = pel_file_fnv1a(potential_path, &hp, &np, err);
+    else if (!st)
+        lines_fnv1a(p->engine, &hp, &np); /* LAMMPS: the identity of its lines */
     size_t len = 640;
     if (!st && !(c->inputs = malloc(len)))
         st = pel_error_set(err, PEL_ENOMEM, "art: out of memory");

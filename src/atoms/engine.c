@@ -76,6 +76,25 @@ int pel_engine_eam_new(pel_engine **out, const pel_eam *pot, const pel_system *s
     return pel_engine_new(out, pel_engine_eam, sys, &p, err);
 }
 
+int pel_engine_spec_is_eam(const pel_engine_spec *spec)
+{
+    return !spec || !spec->type || spec->type == pel_engine_eam;
+}
+
+int pel_engine_spec_new(pel_engine **out, const pel_engine_spec *spec, const pel_eam *pot, const pel_system *sys,
+                        double skin, int nthreads, pel_error *err)
+{
+    if (pel_engine_spec_is_eam(spec))
+        return pel_engine_eam_new(out, pot, sys, skin, nthreads, err);
+    pel_engine_params p;
+    pel_engine_params_default(&p);
+    p.skin = skin;
+    p.nthreads = nthreads;
+    p.lines = spec->lines;
+    p.nlines = spec->nlines;
+    return pel_engine_new(out, spec->type, sys, &p, err);
+}
+
 const pel_engine_type *pel_engine_type_find(const char *name)
 {
     const pel_engine_type *const all[] = {pel_engine_eam, pel_engine_lammps};

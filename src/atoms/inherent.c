@@ -13,6 +13,13 @@
 int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min_params *min, int nthreads,
                       pel_quench_row *row, pel_error *err)
 {
+    return pel_traj_inherent_engine(NULL, pot, frame, min, nthreads, row, err);
+}
+
+int pel_traj_inherent_engine(const pel_engine_spec *engine, const pel_eam *pot, const pel_system *frame,
+                             const pel_min_params *min, int nthreads, pel_quench_row *row, pel_error *err)
+{
+    int eam = pel_engine_spec_is_eam(engine);
     pel_system *c = NULL;
     pel_engine *calc = NULL;
     int map[PEL_MAX_TYPES];
@@ -21,12 +28,21 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
     if (frame->n == 0)
         return pel_error_set(err, PEL_EINVAL, "frame has no atoms");
     int rc = pel_system_clone(frame, &c, err);
-    if (rc || (rc = pel_eam_map_types(pot, c, map, err)))
+    if (rc || (eam && (rc = pel_eam_map_types(pot, c, map, err))))
         goto out;
     /* LAMMPS pair_coeff for EAM takes masses from the potential. */
-    for (int t = 0; t < c->ntypes; t++)
+    for (int t = 0; eam && t < c->ntypes; t++)
         c->mass[t] = pel_eam_mass(pot, map[t]);
-    if ((rc = pel_engine_eam_new(&calc, pot, c, PEL_IS_SKIN, nthreads, err)))
+    /* Another engine takes the frame's masses; a dump has none, and they
+     * only enter T_inst and the kinetic pressure, which are then unknown. */
+    int massless = 0;
+    for (int t = 0; !eam && t < c->ntypes; t++)
+        if (!(c->mass[t] > 0)) {
+            c->mass[t] = 1.0;
+            massless = 1;
+        }
+    int kinetic = c->has_velocities && !massless;
+    if ((rc = pel_engine_spec_new(&calc, engine, pot, c, PEL_IS_SKIN, nthreads, err)))
         goto out;
     pel_forces fr = {0};
     if ((rc = pel_engine_compute(calc, c, &fr, err)))
@@ -34,8 +50,8 @@ int pel_traj_inherent(const pel_eam *pot, const pel_system *frame, const pel_min
     double n = (double)c->n;
     row->e_pot = fr.energy / n;
     row->v_md = pel_system_volume(c) / n;
-    row->p_bar = pel_system_pressure(c, fr.virial, c->has_velocities);
-    row->T_inst = c->has_velocities ? pel_system_temperature(c) : NAN;
+    row->p_bar = pel_system_pressure(c, fr.virial, kinetic);
+    row->T_inst = kinetic ? pel_system_temperature(c) : NAN;
     memset(c->v, 0, 3 * c->n * sizeof *c->v);
     c->has_velocities = 0;
     pel_min_result mr;

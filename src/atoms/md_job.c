@@ -202,7 +202,7 @@ int pel_md_job_run(const pel_eam *pot, pel_system **sysp, const pel_md_job *j, c
     {
         pel_md_loop loop = {j->engine ? NULL : pot, j->skin, j->nthreads, j->checkpoint_every, 0, 0, j->thermo_every,
                             h->thermo, h->ctx, job_next_stop, job_at_stop,
-                            j->checkpoint_path ? job_save : NULL, h->progress ? job_progress : NULL, &c};
+                            j->checkpoint_path ? job_save : NULL, h->progress ? job_progress : NULL, &c, NULL};
         long last_ck = -1;
         int stop = 0;
         rc = pel_md_loop_run(&loop, md, &calc, sys, 0, j->steps, &last_ck, &stop, err);

@@ -24,10 +24,10 @@ int pel_md_loop_run(const pel_md_loop *L, pel_md *md, pel_engine **calc, pel_sys
             *last_ck = gstep;
             if (L->save && (rc = L->save(L->ctx, gstep, &st, err)))
                 return rc;
-            if (L->pot && (L->save || L->rebuild)) {
+            if ((L->pot || !pel_engine_spec_is_eam(L->engine)) && (L->save || L->rebuild)) {
                 /* restart the engine exactly as a resume from here does */
                 pel_engine_free(calc);
-                if ((rc = pel_engine_eam_new(calc, L->pot, sys, L->skin, L->nthreads, err)))
+                if ((rc = pel_engine_spec_new(calc, L->engine, L->pot, sys, L->skin, L->nthreads, err)))
                     return rc;
                 if ((rc = pel_md_refresh(md, *calc, sys, err)))
                     return rc;

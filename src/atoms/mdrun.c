@@ -180,7 +180,7 @@ static int sample_is(const pel_eam *pot, const pel_mdrun_params *p, const pel_sy
     if (rc) return rc;
     memset(c->v, 0, 3 * c->n * sizeof(double));
     c->has_velocities = 0;
-    if ((rc = pel_engine_eam_new(&calc, pot, c, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
+    if ((rc = pel_engine_spec_new(&calc, p->engine, pot, c, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
     rc = pel_minimize(calc, c, &p->min, &mr, NULL, NULL, err);
     row->is_converged = rc == PEL_OK;
     if (rc && rc != PEL_ENOCONV) goto out;
@@ -207,7 +207,7 @@ static int make_start(const pel_eam *pot, const pel_mdrun_params *p, pel_system 
         pel_min_params mp;
         pel_min_result mr;
         if ((rc = pel_system_random_liquid(&p->liquid, &sys, err))) return pel_error_wrap(err, rc, "random liquid");
-        if ((rc = pel_engine_eam_new(&calc, pot, sys, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
+        if ((rc = pel_engine_spec_new(&calc, p->engine, pot, sys, MDRUN_MIN_SKIN, p->nthreads, err))) goto out;
         pel_min_params_default(&mp);
         mp.ftol = MDRUN_PRE_FTOL;
         mp.max_force_calls = MDRUN_PRE_CALLS;
@@ -360,7 +360,7 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     } else if ((rc = make_start(pot, p, &sys, err))) {
         goto out;
     }
-    if ((rc = pel_engine_eam_new(&calc, pot, sys, p->skin, p->nthreads, err))) goto out;
+    if ((rc = pel_engine_spec_new(&calc, p->engine, pot, sys, p->skin, p->nthreads, err))) goto out;
     md_params_for(p, seg, &mdp);
     if ((rc = pel_md_new(&md, calc, sys, &mdp, err))) goto out;
     if (hooks->progress)
@@ -369,7 +369,7 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     mdrun_ctx c = {pot, p, hooks, md, sys, res, cap, seg, in_seg, 0, 0, total, NULL};
     pel_md_loop loop = {pot, p->skin, p->nthreads, p->checkpoint_every, 1, p->stop_at_step, p->thermo_every,
                         hooks->thermo, hooks->thermo_ctx, mr_next_stop, mr_at_stop,
-                        p->checkpoint_path ? mr_save : NULL, hooks->progress ? mr_progress : NULL, &c};
+                        p->checkpoint_path ? mr_save : NULL, hooks->progress ? mr_progress : NULL, &c, p->engine};
     for (; c.seg < nseg; c.seg++, c.in_seg = 0) {
         c.n = steps[c.seg];
         c.off = offset[c.seg];

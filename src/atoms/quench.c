@@ -142,6 +142,7 @@ int pel_quench_run(const pel_eam *pot, const pel_quench_params *p, const pel_que
     mp.checkpoint_path = p->checkpoint_path;
     mp.resume = p->resume;
     mp.stop_at_step = p->stop_at_step;
+    mp.engine = p->engine;
 
     qctx q = {p, hooks, n_equil};
     pel_mdrun_hooks mh = {hooks->progress ? q_progress : NULL, &q, hooks->thermo, hooks->thermo_ctx,
@@ -195,13 +196,13 @@ int pel_quench_parse_composition(const char *s, const pel_eam *pot, pel_liquid_p
         c = end;
         if (nt >= PEL_MAX_TYPES) return pel_error_set(err, PEL_EINVAL, "composition '%s' has too many elements", s);
         int found = -1;
-        for (int i = 0; i < pel_eam_nelements(pot); i++)
+        for (int i = 0; pot && i < pel_eam_nelements(pot); i++)
             if (!strcmp(pel_eam_element(pot, i), el)) found = i;
-        if (found < 0) return pel_error_set(err, PEL_EINVAL, "element %s of composition '%s' is not in the potential", el, s);
+        if (pot && found < 0) return pel_error_set(err, PEL_EINVAL, "element %s of composition '%s' is not in the potential", el, s);
         for (int t = 0; t < nt; t++)
             if (!strcmp(lp->elem[t], el)) return pel_error_set(err, PEL_EINVAL, "element %s repeated in '%s'", el, s);
         memcpy(lp->elem[nt], el, sizeof el);
-        lp->mass[nt] = pel_eam_mass(pot, found);
+        lp->mass[nt] = pot ? pel_eam_mass(pot, found) : 0.0;
         lp->frac[nt] = v;
         total += v;
         nt++;

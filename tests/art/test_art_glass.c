@@ -18,6 +18,7 @@
 
 #include "pel/art.h"
 #include "pel/neb.h"
+#include "hessian_fd.h"
 #include "pel/util.h"
 
 #define HESS_FD_STEP 1e-4  /* Å, central differences: O(h^2) error */
@@ -95,36 +96,7 @@ static int teardown(void **state)
 /* Sorted eigenvalues of the central-difference Hessian at x. */
 static gsl_vector *hessian_spectrum(glass *g, const double *x)
 {
-    size_t n = 3 * g->sys->n;
-    gsl_matrix *h = gsl_matrix_alloc(n, n);
-    double *xp = malloc(n * sizeof *xp), *fp = malloc(n * sizeof *fp), *fm = malloc(n * sizeof *fm), e;
-    memcpy(xp, x, n * sizeof *xp);
-    for (size_t j = 0; j < n; j++) {
-        xp[j] = x[j] + HESS_FD_STEP;
-        g->surf.force(g->surf.ctx, xp, fp, &e, NULL);
-        xp[j] = x[j] - HESS_FD_STEP;
-        g->surf.force(g->surf.ctx, xp, fm, &e, NULL);
-        xp[j] = x[j];
-        for (size_t i = 0; i < n; i++)
-            gsl_matrix_set(h, i, j, -(fp[i] - fm[i]) / (2 * HESS_FD_STEP));
-    }
-    /* Symmetrise (the finite-difference matrix is symmetric to O(h^2)). */
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++) {
-            double s = 0.5 * (gsl_matrix_get(h, i, j) + gsl_matrix_get(h, j, i));
-            gsl_matrix_set(h, i, j, s);
-            gsl_matrix_set(h, j, i, s);
-        }
-    gsl_vector *val = gsl_vector_alloc(n);
-    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(n);
-    gsl_eigen_symm(h, val, ws);
-    gsl_sort_vector(val);
-    gsl_eigen_symm_free(ws);
-    gsl_matrix_free(h);
-    free(xp);
-    free(fp);
-    free(fm);
-    return val;
+    return pel_test_hessian_spectrum(&g->surf, x, 3 * g->sys->n, HESS_FD_STEP);
 }
 
 static size_t count_below(const gsl_vector *v, double thr)

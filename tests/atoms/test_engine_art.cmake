@@ -1,0 +1,1 @@
+target_link_libraries(test_engine_art PRIVATE pel_art)
