@@ -127,9 +127,16 @@ typedef struct pel_art_params {
     int lbfgs_memory;        /* PEL_ART_CLIMB_LBFGS: step pairs kept (10) */
     int climb_lanczos_every; /* PEL_ART_CLIMB_LBFGS: Lanczos on every k-th step while the mode is
                                 negative, the others reuse it (5) */
-    int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
-                                iteration from min to max (2 .. 12) */
+    int perp_steps_min;      /* perpendicular steps per climb iteration (PEL_ART_CLIMB_RELAX),
+                                min + inc x iteration, at most max (2, 12, 1; pARTn's
+                                schedule 4, 8, 12, 16: 4, 16, 4) */
     int perp_steps_max;
+    int perp_steps_inc;
+    int perp_stop_par;       /* 1: the climb's perpendicular relaxation stops once the
+                                perpendicular force 2-norm is below the parallel one |F.v|
+                                (pARTn's guard against relaxing away the strain that keeps the
+                                mode negative; with the L-BFGS climb such a step moves along
+                                the mode only) (0) */
     double perp_dt;          /* FIRE (include/pel/opt.h) initial time step of the perpendicular
                                 relaxation with unit masses (first move dt^2 F), sqrt(Å^2/eV)
                                 (0.125).  FIRE keeps it for its first 20 steps and grows it only
