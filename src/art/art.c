@@ -45,6 +45,7 @@ void pel_art_params_default(pel_art_params *p)
     p->basin_max_iter = 40;
     pel_art_params_basin_relax(p, 0);
     p->basin_follow = 0;
+    p->basin_perp_ftol = 0;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
     p->eig_step = 0.1;
@@ -100,7 +101,7 @@ static const struct {
 #define D(k) {#k, offsetof(pel_art_params, k), PT_DOUBLE}
 #define I(k) {#k, offsetof(pel_art_params, k), PT_INT}
     D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after),
-    I(basin_follow), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
+    I(basin_follow), D(basin_perp_ftol), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
     D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), I(uphill_lanczos_every), I(climb),
     I(lbfgs_memory), I(climb_lanczos_every), I(perp_steps_min), I(perp_steps_max), I(perp_steps_inc), I(perp_stop_par), D(perp_dt), D(perp_dmax),
     {"lanczos_fd_step", offsetof(pel_art_params, lanczos.fd_step), PT_DOUBLE},
@@ -187,7 +188,7 @@ struct pel_art {
 int pel_art_params_check(const pel_art_params *p, pel_error *err)
 {
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
-        !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
+        !(p->force_tol > 0) || !(p->basin_perp_ftol >= 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
         !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->order_tol >= 0) || p->order_vectors < 2 ||
         !(p->order_force_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
@@ -450,14 +451,15 @@ static int minimise_status(pel_art *a, double *x, double *e, int *status, pel_er
  * direction d projected out, at most nsteps force calls.  Stops early when the
  * perpendicular force 2-norm is below ptol (half the saddle tolerance leaves
  * room for the parallel force in the global norm). */
-static int relax_perp(pel_art *a, const double *d, int nsteps, double ptol, double *e, pel_error *err)
+static int relax_perp_norm(pel_art *a, const double *d, int nsteps, double ptol, int norm, double *e,
+                           pel_error *err)
 {
     if (nsteps <= 0)
         return PEL_OK;
     pel_opt_params op;
     art_fire_params(a, &op);
     op.ftol = ptol;
-    op.norm = PEL_OPT_NORM_TWO;
+    op.norm = norm;
     op.max_iter = nsteps;
     op.max_calls = a->calls < a->p.max_force_calls ? a->p.max_force_calls - a->calls : 0;
     pel_opt_objective obj = {a->nd, a->s.force, a->s.ctx, NULL, 0, d};
@@ -467,6 +469,11 @@ static int relax_perp(pel_art *a, const double *d, int nsteps, double ptol, doub
     if (st)
         return st;
     return res.status == PEL_OPT_MAX_CALLS ? ART_OUT_OF_BUDGET : PEL_OK;
+}
+
+static int relax_perp(pel_art *a, const double *d, int nsteps, double ptol, double *e, pel_error *err)
+{
+    return relax_perp_norm(a, d, nsteps, ptol, PEL_OPT_NORM_TWO, e, err);
 }
 
 /* v minus its component along the unit vector u. */
@@ -598,7 +605,11 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
         return phase_fail(st, status);
     memcpy(a->eig, a->dir, a->nd * sizeof *a->eig);
     for (int it = 0; it < a->p.basin_max_iter; it++) {
-        st = relax_perp(a, a->dir, a->p.basin_perp_steps, 0.5 * a->p.force_tol, e, err);
+        /* basin_perp_ftol > 0: pARTn's looser stop in the basin (largest
+         * component), where only the strain off the push direction matters */
+        st = a->p.basin_perp_ftol > 0
+                 ? relax_perp_norm(a, a->dir, a->p.basin_perp_steps, a->p.basin_perp_ftol, PEL_OPT_NORM_MAX, e, err)
+                 : relax_perp(a, a->dir, a->p.basin_perp_steps, 0.5 * a->p.force_tol, e, err);
         if (st)
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
