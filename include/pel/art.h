@@ -177,9 +177,9 @@ typedef struct pel_art_params {
     int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
                                 with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
                                 on the kicked atoms, renormalised), at most this often (0; pARTn's
-                                restart: 2 with lost_max 20 connects more searches at the same
-                                force calls per connected saddle; bench/RESULTS.md "ART
-                                throughput") */
+                                restart: a vanished mode is mostly a soft direction the push
+                                strained, and another push from the same minimum may find a
+                                saddle) */
     double retry_mix;        /* (0.5) */
 } pel_art_params;
 
