@@ -96,10 +96,13 @@ typedef struct pel_art_params {
     int basin_perp_steps;    /* perpendicular relaxation steps per iteration, at most (30, a nearly
                                 full relaxation, the paper's wording; pel_art_params_basin_relax) */
     int basin_lanczos_after; /* first iteration that runs Lanczos (1; pARTn's ninit is 3) */
+    double basin_perp_ftol;  /* that relaxation stops when the largest perpendicular force
+                                component is below this, eV/Å (0: when the perpendicular force
+                                2-norm is below force_tol / 2; pARTn's init_forc_thr is
+                                0.26 eV/Å) */
     int basin_follow;        /* push along the fixed kick direction (0, as ARTn) or along the current
-                                displacement from the minimum x - x0 (1, classic ART; more
-                                connected searches, but many are one remote soft spot's saddle:
-                                bench/RESULTS.md) */
+                                displacement from the minimum x - x0 (1, classic ART: the push
+                                turns into the softest valley, often a remote soft spot's) */
     double eig_threshold;    /* leave the basin when lambda_min < this, eV/Å^2 (-0.01, paper) */
     /* Which mode: the lowest eigenpair of H + local_stiffness * W, W = 1 on the coordinates of
        atoms farther than local_radius + 2 Å from the centre (in the initial minimum), 0 within
@@ -122,14 +125,21 @@ typedef struct pel_art_params {
                                 along the last good mode (..._MODE) or the kick direction
                                 (..._KICK) and relax perpendicular to it (docs/art.md) */
     int uphill_lanczos_every; /* with PEL_ART_LOST_UPHILL: Lanczos on every k-th uphill step, the
-                                others reuse the mode (2; measured in bench/RESULTS.md) */
-    int climb;               /* pel_art_climb (PEL_ART_CLIMB_LBFGS; bench/RESULTS.md compares) */
+                                others reuse the mode (2) */
+    int climb;               /* pel_art_climb (PEL_ART_CLIMB_LBFGS) */
     int lbfgs_memory;        /* PEL_ART_CLIMB_LBFGS: step pairs kept (10) */
     int climb_lanczos_every; /* PEL_ART_CLIMB_LBFGS: Lanczos on every k-th step while the mode is
                                 negative, the others reuse it (5) */
-    int perp_steps_min;      /* perpendicular steps per climb iteration, growing with the
-                                iteration from min to max (2 .. 12) */
+    int perp_steps_min;      /* perpendicular steps per climb iteration (PEL_ART_CLIMB_RELAX),
+                                min + inc x iteration, at most max (2, 12, 1; pARTn's
+                                schedule 4, 8, 12, 16: 4, 16, 4) */
     int perp_steps_max;
+    int perp_steps_inc;
+    int perp_stop_par;       /* 1: the climb's perpendicular relaxation stops once the
+                                perpendicular force 2-norm is below the parallel one |F.v|
+                                (pARTn's guard against relaxing away the strain that keeps the
+                                mode negative; with the L-BFGS climb such a step moves along
+                                the mode only) (0) */
     double perp_dt;          /* FIRE (include/pel/opt.h) initial time step of the perpendicular
                                 relaxation with unit masses (first move dt^2 F), sqrt(Å^2/eV)
                                 (0.125).  FIRE keeps it for its first 20 steps and grows it only
@@ -138,8 +148,7 @@ typedef struct pel_art_params {
                                 Å (0.1) */
     pel_lanczos_params lanczos;
     double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
-                                eV/Å^2 (1e-4, as lanczos.abs_tol; 3e-3 cuts the Lanczos calls of
-                                lost climbs but not the calls per connected saddle) */
+                                eV/Å^2 (1e-4, as lanczos.abs_tol) */
     /* After the saddle. */
     double push_over;        /* push along the eigenvector before minimising, Å (0.2) ... */
     double push_drop;        /* ... doubled (up to 3 times) until the energy is this far below
@@ -148,7 +157,7 @@ typedef struct pel_art_params {
                                 PEL_MIN_LBFGS) */
     double min_ftol;         /* minimiser tolerance, max force component, eV/Å (5e-4: a looser one
                                 stops the push-back minimum short of the initial one and the
-                                pushed-over one on flat shoulders; bench/RESULTS.md) */
+                                pushed-over one on flat shoulders) */
     double same_energy_tol;  /* same minimum: |dE| < this, eV (0.02) ... */
     double same_disp_tol;    /* ... and every atom within this distance, Å (0.3) */
     double order_tol;        /* a saddle is first-order when its second-lowest Hessian eigenvalue
@@ -168,9 +177,9 @@ typedef struct pel_art_params {
     int lost_retries;        /* a climb that ends "lost_curvature" starts again from the minimum
                                 with the kick direction re-mixed, d <- d + retry_mix g (g Gaussian
                                 on the kicked atoms, renormalised), at most this often (0; pARTn's
-                                restart: 2 with lost_max 20 connects more searches at the same
-                                force calls per connected saddle; bench/RESULTS.md "ART
-                                throughput") */
+                                restart: a vanished mode is mostly a soft direction the push
+                                strained, and another push from the same minimum may find a
+                                saddle) */
     double retry_mix;        /* (0.5) */
 } pel_art_params;
 

@@ -45,6 +45,7 @@ void pel_art_params_default(pel_art_params *p)
     p->basin_max_iter = 40;
     pel_art_params_basin_relax(p, 0);
     p->basin_follow = 0;
+    p->basin_perp_ftol = 0;
     p->eig_threshold = -0.01;
     p->force_tol = 0.05;
     p->eig_step = 0.1;
@@ -59,6 +60,8 @@ void pel_art_params_default(pel_art_params *p)
     p->climb_lanczos_every = 5;
     p->perp_steps_min = 2;
     p->perp_steps_max = 12;
+    p->perp_steps_inc = 1;
+    p->perp_stop_par = 0;
     p->perp_dt = 0.125;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
@@ -98,9 +101,9 @@ static const struct {
 #define D(k) {#k, offsetof(pel_art_params, k), PT_DOUBLE}
 #define I(k) {#k, offsetof(pel_art_params, k), PT_INT}
     D(kick_norm), D(kick_radius), D(basin_step), I(basin_max_iter), I(basin_perp_steps), I(basin_lanczos_after),
-    I(basin_follow), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
+    I(basin_follow), D(basin_perp_ftol), D(eig_threshold), D(local_radius), D(local_stiffness), D(force_tol), D(eig_step),
     D(eig_floor), I(climb_max_iter), I(lost_max), I(lost_step), I(uphill_lanczos_every), I(climb),
-    I(lbfgs_memory), I(climb_lanczos_every), I(perp_steps_min), I(perp_steps_max), D(perp_dt), D(perp_dmax),
+    I(lbfgs_memory), I(climb_lanczos_every), I(perp_steps_min), I(perp_steps_max), I(perp_steps_inc), I(perp_stop_par), D(perp_dt), D(perp_dmax),
     {"lanczos_fd_step", offsetof(pel_art_params, lanczos.fd_step), PT_DOUBLE},
     {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
     {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
@@ -185,14 +188,15 @@ struct pel_art {
 int pel_art_params_check(const pel_art_params *p, pel_error *err)
 {
     if (!(p->kick_norm > 0) || !(p->kick_radius >= 0) || !(p->basin_step > 0) || !(p->eig_threshold < 0) ||
-        !(p->force_tol > 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
+        !(p->force_tol > 0) || !(p->basin_perp_ftol >= 0) || !(p->eig_step > 0) || !(p->eig_floor > 0) || !(p->perp_dt > 0) ||
         !(p->perp_dmax > 0) || !(p->push_over > 0) || !(p->push_drop >= 0) || !(p->min_ftol > 0) || !(p->same_energy_tol > 0) ||
         !(p->same_disp_tol > 0) || !(p->connect_disp_tol > 0) || !(p->order_tol >= 0) || p->order_vectors < 2 ||
         !(p->order_force_tol > 0) || !(p->disp_threshold > 0) || p->basin_max_iter < 1 || p->climb_max_iter < 1 ||
         p->uphill_lanczos_every < 1 || p->climb < PEL_ART_CLIMB_RELAX || p->climb > PEL_ART_CLIMB_LBFGS ||
         p->lbfgs_memory < 1 || p->climb_lanczos_every < 1 || p->min_algo < PEL_MIN_FIRE || p->min_algo > PEL_MIN_LBFGS ||
         p->perp_steps_min < 0 || p->lost_max < 0 || !(p->local_radius >= 0) || !(p->local_stiffness >= 0) ||
-        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->max_force_calls < 1 ||
+        p->lost_step < PEL_ART_LOST_UPHILL || p->lost_step > PEL_ART_LOST_KICK || p->perp_steps_max < p->perp_steps_min || p->perp_steps_inc < 0 || p->perp_stop_par < 0 ||
+        p->perp_stop_par > 1 || p->max_force_calls < 1 ||
         p->lost_retries < 0 || !(p->retry_mix > 0))
         return pel_error_set(err, PEL_EINVAL, "art: parameter out of range (steps, tolerances and distances "
                                               "must be positive, eig_threshold negative)");
@@ -445,16 +449,17 @@ static int minimise_status(pel_art *a, double *x, double *e, int *status, pel_er
 
 /* Perpendicular relaxation of the current point (a->x, a->f, *e) with the
  * direction d projected out, at most nsteps force calls.  Stops early when the
- * perpendicular force is below half the saddle tolerance, which leaves room for
- * the parallel force in the global norm. */
-static int relax_perp(pel_art *a, const double *d, int nsteps, double ftol, double *e, pel_error *err)
+ * perpendicular force 2-norm is below ptol (half the saddle tolerance leaves
+ * room for the parallel force in the global norm). */
+static int relax_perp_norm(pel_art *a, const double *d, int nsteps, double ptol, int norm, double *e,
+                           pel_error *err)
 {
     if (nsteps <= 0)
         return PEL_OK;
     pel_opt_params op;
     art_fire_params(a, &op);
-    op.ftol = 0.5 * ftol;
-    op.norm = PEL_OPT_NORM_TWO;
+    op.ftol = ptol;
+    op.norm = norm;
     op.max_iter = nsteps;
     op.max_calls = a->calls < a->p.max_force_calls ? a->p.max_force_calls - a->calls : 0;
     pel_opt_objective obj = {a->nd, a->s.force, a->s.ctx, NULL, 0, d};
@@ -464,6 +469,11 @@ static int relax_perp(pel_art *a, const double *d, int nsteps, double ftol, doub
     if (st)
         return st;
     return res.status == PEL_OPT_MAX_CALLS ? ART_OUT_OF_BUDGET : PEL_OK;
+}
+
+static int relax_perp(pel_art *a, const double *d, int nsteps, double ptol, double *e, pel_error *err)
+{
+    return relax_perp_norm(a, d, nsteps, ptol, PEL_OPT_NORM_TWO, e, err);
 }
 
 /* v minus its component along the unit vector u. */
@@ -595,7 +605,11 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
         return phase_fail(st, status);
     memcpy(a->eig, a->dir, a->nd * sizeof *a->eig);
     for (int it = 0; it < a->p.basin_max_iter; it++) {
-        st = relax_perp(a, a->dir, a->p.basin_perp_steps, a->p.force_tol, e, err);
+        /* basin_perp_ftol > 0: pARTn's looser stop in the basin (largest
+         * component), where only the strain off the push direction matters */
+        st = a->p.basin_perp_ftol > 0
+                 ? relax_perp_norm(a, a->dir, a->p.basin_perp_steps, a->p.basin_perp_ftol, PEL_OPT_NORM_MAX, e, err)
+                 : relax_perp(a, a->dir, a->p.basin_perp_steps, 0.5 * a->p.force_tol, e, err);
         if (st)
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
@@ -684,7 +698,7 @@ static int climb_lost(pel_art *a, const double *x0, double ftol, int *lost, doub
         a->x[i] += sgn * a->p.basin_step * d[i];
     st = eval(a, a->x, a->f, e, err);
     if (!st)
-        st = relax_perp(a, d, a->p.basin_perp_steps, ftol, e, err);
+        st = relax_perp(a, d, a->p.basin_perp_steps, 0.5 * ftol, e, err);
     return st ? phase_fail(st, status) : PEL_OK;
 }
 
@@ -723,6 +737,16 @@ static double climb_par_step(const pel_art *a, double lambda)
     return fpar > 0 ? -step : step;
 }
 
+/* Stop of the climb's perpendicular relaxation: half the saddle tolerance,
+ * or with perp_stop_par the parallel force |F.v| when larger (pARTn's guard:
+ * relaxing the perpendicular force far below the parallel one releases the
+ * strain that keeps the mode negative, and the climb slides back). */
+static double perp_tol(const pel_art *a, double ftol)
+{
+    double t = 0.5 * ftol;
+    return a->p.perp_stop_par ? fmax(t, fabs(dot(a->nd, a->f, a->eig))) : t;
+}
+
 /* Climb along the lowest mode with perpendicular relaxation until the global
  * force 2-norm is below force_tol (docs/art.md "One search", step 3). */
 static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e, double *lambda, int *status,
@@ -749,8 +773,9 @@ static int climb(pel_art *a, const double *x0, double e0, double ftol, double *e
         st = eval(a, a->x, a->f, e, err);
         if (st)
             return phase_fail(st, status);
-        int nperp = a->p.perp_steps_min + it;
-        st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? nperp : a->p.perp_steps_max, ftol, e, err);
+        long nperp = a->p.perp_steps_min + (long)it * a->p.perp_steps_inc;
+        st = relax_perp(a, a->eig, nperp < a->p.perp_steps_max ? (int)nperp : a->p.perp_steps_max,
+                        perp_tol(a, ftol), e, err);
         if (st)
             return phase_fail(st, status);
     }
@@ -803,6 +828,17 @@ static int climb_lbfgs(pel_art *a, const double *x0, double e0, double ftol, dou
             perp_part(a->nd, a->lb_s, a->eig, a->lb_s);
             perp_part(a->nd, a->lb_y, a->eig, a->lb_y);
             pel_lbfgs_push(a->lb, a->lb_s, a->lb_y);
+        }
+        if (a->p.perp_stop_par && sqrt(dot(a->nd, g, g)) < perp_tol(a, ftol)) {
+            /* perpendicular force already below the parallel one: step along the mode only */
+            double step = climb_par_step(a, *lambda);
+            have_prev = 0;
+            for (size_t i = 0; i < a->nd; i++)
+                a->x[i] += step * a->eig[i];
+            st = eval(a, a->x, a->f, e, err);
+            if (st)
+                return phase_fail(st, status);
+            continue;
         }
         pel_lbfgs_direction(a->lb, g, h0, d);
         perp_part(a->nd, d, a->eig, d);
