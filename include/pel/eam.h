@@ -67,7 +67,7 @@ typedef struct pel_calc pel_calc;
 
 /* Engine for `sys` (its n, ntypes and element names fix the type map; the
  * potential must outlive the engine, which keeps a pointer and a private
- * interleaved copy of the pair tables, ~5 MB for CuZr_mm with two types).  skin in Å (LAMMPS neighbor
+ * packed copy of the pair tables, ~8 MB for CuZr_mm with two types).  skin in Å (LAMMPS neighbor
  * skin, default 1.0 in metal units for MD; 0.3 is enough for minimisers; 0
  * for a one-off evaluation).  nthreads <= 0 means OpenMP's default.  The
  * neighbour list follows include/pel/neighbor.h: rebuilt only when a pair
