@@ -5,7 +5,8 @@
 #    log holds every sample line exactly once;
 #  - a checkpoint committed to the repository (tests/data/mdrun_ck, written by
 #    this build on another machine with --stop-after 3000) resumes here and
-#    reaches the uninterrupted run's table;
+#    reaches the uninterrupted run's table (rewrite it with --stop-after 3000
+#    when a change of the force engine moves the last bits);
 #  - replicas: <dir>/r1, r2 and mean.csv whose E_IS mean and standard error
 #    equal those computed from the two replica tables;
 #  - bad input gets one line and a nonzero exit.
