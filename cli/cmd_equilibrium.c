@@ -1,13 +1,13 @@
 /* cmd_equilibrium.c - `pel equilibrium`: the equilibrium line E_eq(T), the
  * root of D(E,T) = 0 (paper eq. 7, docs/theory.md §4), on a temperature grid.  Below
  * T_c no root exists and the field is empty (JSON null). */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_model.h"
 #include "pel/calibrate.h"
 #include "pel/equilibrium.h"
@@ -35,60 +35,46 @@ static int eq_of(const pel_material *m, void *ctx, double *out, pel_error *err)
     return PEL_OK;
 }
 
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel equilibrium --T from:to:step [--material <name|file.ini>] [--json] [--out <file.csv>]\n\n"
-                "Equilibrium line of the supercooled liquid: E_eq(T) with D(E_eq, T) = 0\n"
-                "(paper eq. 7), by bracketed root finding to 1e-12 eV/atom.\n\n"
-                "  --material M   preset name (default cu56zr44) or INI file (docs/material.md)\n"
-                "  --T a:b:c      temperatures in K, 0 < T <= 1e5\n"
-                "  --json         {\"material\", \"Tc_K\", \"T_K\": [...], \"Eeq_eV_per_atom\": [... or null]}\n"
-                "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n\n"
-                "CSV columns: T_K,Eeq_eV_per_atom (empty where no equilibrium exists, T < T_c).\n"
-                "When the material file carries the covariance of a calibration ([covariance],\n"
-                "written by pel calibrate), two more: Eeq_lo_eV_per_atom,Eeq_hi_eV_per_atom, the\n"
-                "central 95%% band of E_eq over %d materials drawn from that Gaussian (seed 1;\n"
-                "empty where fewer than half the draws have an equilibrium).\n",
-                EQ_DRAWS);
-}
-
 int cli_cmd_equilibrium(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'M'}, {"T", required_argument, NULL, 'T'},
-        {"json", no_argument, NULL, 'j'},           {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
     const char *matname = "cu56zr44", *grid = NULL, *out = NULL;
     int json = 0;
-    optind = 1;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'M': matname = optarg; break;
-        case 'T': grid = optarg; break;
-        case 'j': json = 1; break;
-        case 'o': out = optarg; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel equilibrium --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see pel equilibrium --help)", argv[optind]);
-    if (!grid)
-        return cli_errorf(cmd, CLI_USAGE, "--T from:to:step is required (see pel equilibrium --help)");
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&matname),
+        {.name = "T", .kind = CLI_GRID, .dest = &grid, .arg = "a:b:c", .help = "temperature grid", .unit = "K",
+         .lo = 0, .hi = 1e5, .flags = CLI_REQ | CLI_GT | CLI_LE},
+        CLI_OPT_JSON(&json, "an object instead of the CSV"),
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write the CSV to FILE (atomically) instead of stdout"},
+    };
+    char output[600];
+    snprintf(output, sizeof output,
+             "CSV columns: T_K,Eeq_eV_per_atom (empty where no equilibrium exists, T < T_c).\n"
+             "When the material file carries the covariance of a calibration ([covariance],\n"
+             "written by pel calibrate), two more: Eeq_lo_eV_per_atom,Eeq_hi_eV_per_atom, the\n"
+             "central 95%% band of E_eq over %d materials drawn from that Gaussian (seed 1;\n"
+             "empty where fewer than half the draws have an equilibrium).\n"
+             "JSON: {\"material\", \"Tc_K\", \"T_K\": [...], \"Eeq_eV_per_atom\": [... or null]}.",
+             EQ_DRAWS);
+    const cli_spec spec = {
+        .name = "equilibrium",
+        .synopsis = "--T from:to:step [--material NAME|FILE] [--json] [--out FILE]",
+        .about = "Equilibrium line of the supercooled liquid: E_eq(T) with D(E_eq, T) = 0\n"
+                 "(paper eq. 7), by bracketed root finding to 1e-12 eV/atom.",
+        .output = output,
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int rc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &rc))
+        return rc;
     if (json && out)
-        return cli_errorf(cmd, CLI_USAGE, "--out writes the CSV; it cannot be combined with --json");
+        return cli_conflict(cmd, "--json", "--out");
     double *T = NULL;
     size_t n = 0;
     if (cli_model_grid(cmd, "--T", grid, &T, &n))
         return CLI_USAGE;
-    if (cli_model_check_T(cmd, "--T", T, n)) {
-        free(T);
-        return CLI_USAGE;
-    }
     pel_material mat;
     double *E = malloc(n * sizeof *E);
     if (!E || cli_model_material(cmd, matname, &mat)) {

@@ -1,27 +1,14 @@
 /* cmd_map.c - `pel map`: the ageing/rejuvenation map D(E,T) = Ebar_A - e_R
  * (paper eq. 7, docs/theory.md §4) on an E x T grid; D < 0 ageing, D > 0
  * rejuvenation.  CSV in long format, one row per (E, T). */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_model.h"
 #include "pel/equilibrium.h"
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel map --T a:b:c --E a:b:c [--material <name|file.ini>] [--json] [--out <file.csv>]\n\n"
-                "Ageing/rejuvenation map D(E,T) = mean barrier - e_R (paper eq. 7):\n"
-                "D < 0 ageing (E falls), D > 0 rejuvenation (E rises), D = 0 equilibrium line.\n\n"
-                "  --material M   preset name (default cu56zr44) or INI file (docs/material.md)\n"
-                "  --T a:b:c      temperatures in K, 0 < T <= 1e5\n"
-                "  --E a:b:c      inherent-structure energies in eV/atom\n"
-                "  --json         {\"material\", \"E_eV_per_atom\": [...], \"T_K\": [...], \"D_eV\": [[row per E]]}\n"
-                "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n\n"
-                "CSV columns: E_eV_per_atom,T_K,D_eV (E outer, T inner).\n");
-}
 
 static json_t *jarray(const double *v, size_t n)
 {
@@ -57,34 +44,33 @@ static int print_map(const char *cmd, const pel_material *mat, const double *E, 
 int cli_cmd_map(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'M'}, {"T", required_argument, NULL, 'T'},
-        {"E", required_argument, NULL, 'E'},        {"json", no_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *matname = "cu56zr44", *tgrid = NULL, *egrid = NULL, *out = NULL;
     int json = 0;
-    optind = 1;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'M': matname = optarg; break;
-        case 'T': tgrid = optarg; break;
-        case 'E': egrid = optarg; break;
-        case 'j': json = 1; break;
-        case 'o': out = optarg; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel map --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see pel map --help)", argv[optind]);
-    if (!tgrid || !egrid)
-        return cli_errorf(cmd, CLI_USAGE, "--T and --E grids are required (see pel map --help)");
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&matname),
+        {.name = "T", .kind = CLI_GRID, .dest = &tgrid, .arg = "a:b:c", .help = "temperature grid", .unit = "K",
+         .lo = 0, .hi = 1e5, .flags = CLI_REQ | CLI_GT | CLI_LE},
+        {.name = "E", .kind = CLI_GRID, .dest = &egrid, .arg = "a:b:c", .help = "inherent-structure energy grid",
+         .unit = "eV/atom", .flags = CLI_REQ},
+        CLI_OPT_JSON(&json, "an object instead of the CSV"),
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write the CSV to FILE (atomically) instead of stdout"},
+    };
+    const cli_spec spec = {
+        .name = "map",
+        .synopsis = "--T from:to:step --E from:to:step [--material NAME|FILE] [--json] [--out FILE]",
+        .about = "Ageing/rejuvenation map D(E,T) = mean barrier - e_R (paper eq. 7):\n"
+                 "D < 0 ageing (E falls), D > 0 rejuvenation (E rises), D = 0 equilibrium line.",
+        .output = "CSV columns: E_eV_per_atom,T_K,D_eV (E outer, T inner).\n"
+                  "JSON: {\"material\", \"eR_eV\", \"E_eV_per_atom\": [...], \"T_K\": [...], \"D_eV\": [[row per E]]}.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int rc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &rc))
+        return rc;
     if (json && out)
-        return cli_errorf(cmd, CLI_USAGE, "--out writes the CSV; it cannot be combined with --json");
+        return cli_conflict(cmd, "--json", "--out");
     double *T = NULL, *E = NULL, *D = NULL;
     size_t nT = 0, nE = 0;
     int status = CLI_USAGE;

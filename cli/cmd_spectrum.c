@@ -2,31 +2,15 @@
  * material at one inherent-structure energy (paper eq. 3, docs/theory.md §2), as CSV
  * on a grid of E_A, or a JSON summary (W, m, W0, and the mean barrier at
  * --T when given). */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_model.h"
 #include "pel/equilibrium.h"
 #include "pel/spectrum.h"
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel spectrum --E <eV/atom> [--material <name|file.ini>] [--EA from:to:step]\n"
-                "                    [--T <K>] [--json] [--out <file.csv>]\n\n"
-                "Activation-barrier density of paper eq. 3 at inherent-structure energy E:\n"
-                "  P(E_A) = W/eA exp(-E_A/eA) + W0 E_A exp(-(E_A-m)^2/(2 s^2)),  W0 = (1-W)/I1(m,s)\n"
-                "with W = W(E), m = m(E) from the material.\n\n"
-                "  --material M     preset name (default cu56zr44) or INI file (docs/material.md)\n"
-                "  --E eV           inherent-structure energy per atom\n"
-                "  --EA a:b:c       barrier grid in eV (default 0:4:0.01), a >= 0\n"
-                "  --T K            also report Z, mean barrier and D at T (JSON), 0 < T <= 1e5\n"
-                "  --json           summary object instead of the CSV\n"
-                "  --out FILE       write the CSV to FILE (atomically) instead of stdout\n\n"
-                "CSV columns: EA_eV,P_per_eV,P_M1_per_eV,P_M2_per_eV\n");
-}
 
 static int write_csv(FILE *fp, const pel_spectrum *sp, const double *EA, size_t n)
 {
@@ -43,41 +27,37 @@ static int write_csv(FILE *fp, const pel_spectrum *sp, const double *EA, size_t 
 int cli_cmd_spectrum(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'M'}, {"E", required_argument, NULL, 'E'},
-        {"EA", required_argument, NULL, 'A'},       {"T", required_argument, NULL, 'T'},
-        {"json", no_argument, NULL, 'j'},           {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
     const char *matname = "cu56zr44", *grid = "0:4:0.01", *out = NULL;
     double E = NAN, T = NAN;
     int json = 0;
-    optind = 1;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int bad = 0;
-        switch (ch) {
-        case 'M': matname = optarg; break;
-        case 'E': bad = cli_double(cmd, "--E", optarg, &E); break;
-        case 'A': grid = optarg; break;
-        case 'T': bad = cli_double(cmd, "--T", optarg, &T); break;
-        case 'j': json = 1; break;
-        case 'o': out = optarg; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel spectrum --help)", argv[optind - 1]);
-        }
-        if (bad)
-            return CLI_USAGE;
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see pel spectrum --help)", argv[optind]);
-    if (isnan(E))
-        return cli_errorf(cmd, CLI_USAGE, "--E is required (see pel spectrum --help)");
-    if (!isnan(T) && cli_model_check_T(cmd, "--T", &T, 1))
-        return CLI_USAGE;
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&matname),
+        {.name = "E", .kind = CLI_DOUBLE, .dest = &E, .arg = "eV", .help = "inherent-structure energy per atom",
+         .unit = "eV/atom", .flags = CLI_REQ},
+        {.name = "EA", .kind = CLI_GRID, .dest = &grid, .arg = "a:b:c", .help = "barrier grid", .def = "0:4:0.01",
+         .unit = "eV", .lo = 0, .flags = CLI_GE},
+        {.name = "T", .kind = CLI_DOUBLE, .dest = &T, .arg = "K", .help = "also report Z, mean barrier and D at T (JSON)",
+         .unit = "K", .lo = 0, .hi = 1e5, .flags = CLI_GT | CLI_LE},
+        CLI_OPT_JSON(&json, "summary object instead of the CSV"),
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write the CSV to FILE (atomically) instead of stdout"},
+    };
+    const cli_spec spec = {
+        .name = "spectrum",
+        .synopsis = "--E eV/atom [--material NAME|FILE] [--EA from:to:step] [--T K] [--json] [--out FILE]",
+        .about = "Activation-barrier density of paper eq. 3 at inherent-structure energy E:\n"
+                 "  P(E_A) = W/eA exp(-E_A/eA) + W0 E_A exp(-(E_A-m)^2/(2 s^2)),  W0 = (1-W)/I1(m,s)\n"
+                 "with W = W(E), m = m(E) from the material.",
+        .output = "CSV columns: EA_eV,P_per_eV,P_M1_per_eV,P_M2_per_eV.  JSON keys: material, E_eV_per_atom,\n"
+                  "W, m_eV, W0_per_eV2, eA_eV, s_eV, eR_eV (and T_K, Z, EA_mean_eV, D_eV with --T).",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int rc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &rc))
+        return rc;
     if (json && out)
-        return cli_errorf(cmd, CLI_USAGE, "--out writes the CSV; it cannot be combined with --json");
+        return cli_conflict(cmd, "--json", "--out");
     pel_material mat;
     if (cli_model_material(cmd, matname, &mat))
         return CLI_FAIL;
@@ -109,10 +89,6 @@ int cli_cmd_spectrum(int argc, char **argv)
     size_t n = 0;
     if (cli_model_grid(cmd, "--EA", grid, &EA, &n))
         return CLI_USAGE;
-    if (EA[0] < 0.0) {
-        free(EA);
-        return cli_errorf(cmd, CLI_USAGE, "--EA must start at >= 0 eV (got %s)", grid);
-    }
     cli_sink sink;
     if (cli_sink_open(cmd, out, &sink)) {
         free(EA);

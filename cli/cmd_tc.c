@@ -1,9 +1,9 @@
 /* cmd_tc.c - `pel tc`: critical temperature T_c below which the equilibrium
  * line D(E,T) = 0 has no solution (docs/theory.md §4; method in docs/spectrum.md). */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_model.h"
 #include <math.h>
 #include <stdlib.h>
@@ -15,19 +15,6 @@
 /* Draws of the fitted parameters for the T_c interval, and its level. */
 #define TC_DRAWS 400
 #define TC_LEVEL 0.95
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel tc [--material <name|file.ini>] [--json]\n\n"
-                "Critical temperature T_c (K): the lowest T at which D(E,T) = 0 has a solution\n"
-                "(paper eq. 7, docs/theory.md §4).  0 when a solution exists at every T (e.g. W = 0).\n\n"
-                "  --material M   preset name (default cu56zr44) or INI file (docs/material.md)\n"
-                "  --json         {\"material\": ..., \"Tc_K\": ...} instead of the number\n\n"
-                "Output: one number, %%.17g.  When the material file carries the covariance of a\n"
-                "calibration ([covariance], written by pel calibrate), three numbers: T_c and the\n"
-                "central 95%% interval of T_c over %d materials drawn from that Gaussian (seed 1).\n",
-                TC_DRAWS);
-}
 
 /* T_c of one drawn material; NaN when it has none */
 static int tc_of(const pel_material *m, void *ctx, double *out, pel_error *err)
@@ -41,27 +28,30 @@ static int tc_of(const pel_material *m, void *ctx, double *out, pel_error *err)
 int cli_cmd_tc(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'M'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *matname = "cu56zr44";
     int json = 0;
-    optind = 1;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'M': matname = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel tc --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see pel tc --help)", argv[optind]);
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&matname),
+        CLI_OPT_JSON(&json, "{\"material\": ..., \"Tc_K\": ...} instead of the number"),
+    };
+    char output[400];
+    snprintf(output, sizeof output,
+             "Output: one number, %%.17g.  When the material file carries the covariance of a\n"
+             "calibration ([covariance], written by pel calibrate), three numbers: T_c and the\n"
+             "central 95%% interval of T_c over %d materials drawn from that Gaussian (seed 1).",
+             TC_DRAWS);
+    const cli_spec spec = {
+        .name = "tc",
+        .synopsis = "[--material NAME|FILE] [--json]",
+        .about = "Critical temperature T_c (K): the lowest T at which D(E,T) = 0 has a solution\n"
+                 "(paper eq. 7, docs/theory.md §4).  0 when a solution exists at every T (e.g. W = 0).",
+        .output = output,
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int rc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &rc))
+        return rc;
     pel_material mat;
     if (cli_model_material(cmd, matname, &mat))
         return CLI_FAIL;
