@@ -70,6 +70,8 @@ typedef struct cli_spec {
 } cli_spec;
 
 #define CLI_NOPTS(a) (sizeof(a) / sizeof((a)[0]))
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
 /* Options that mean the same on every command that takes them. */
 #define CLI_OPT_JSON(dst, what) {.name = "json", .kind = CLI_FLAG, .dest = (dst), .help = (what)}

@@ -43,9 +43,9 @@ int cli_cmd_barrier(int argc, char **argv)
         .opts = opts,
         .n_opts = CLI_NOPTS(opts),
     };
-    int rc, npos;
-    if (cli_parse(&spec, argc, argv, &npos, &rc))
-        return rc;
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
 
     pel_error err = {0};
     double Z, EA;

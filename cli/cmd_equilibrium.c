@@ -66,9 +66,9 @@ int cli_cmd_equilibrium(int argc, char **argv)
         .opts = opts,
         .n_opts = CLI_NOPTS(opts),
     };
-    int rc, npos;
-    if (cli_parse(&spec, argc, argv, &npos, &rc))
-        return rc;
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
     if (json && out)
         return cli_conflict(cmd, "--json", "--out");
     double *T = NULL;

@@ -1,74 +1,93 @@
 /* cmd_plot.c - `pel plot CSV`: quick plot of chosen columns of a CSV written
  * by pel (e.g. `pel run`) against T_K or t_s (pel_plot_csv in plot.h). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "pel/plot.h"
+#include "pel/util.h"
 
 #define CMD "plot"
 #define MAX_Y 11
 
-static void usage(FILE *fp)
+/* Columns renamed in pel's own CSVs: {old, new}.  A name asked for but not
+ * in the header is replaced by its other spelling when that one is there,
+ * so old scripts read new files and new scripts read old files. */
+static const char *const renamed[][2] = {
+    {"dEdT_eV_per_atom_K", "dEdT_eV_per_atom_per_K"},
+};
+
+static int header_has(const char *header, const char *col)
 {
-    fprintf(fp, "usage: pel plot CSV [--x COL] [--y COL1,COL2,...] [--out FILE.png|.svg|.pdf]\n"
-                "                    [--logx] [--size WxH] [--title TEXT]\n\n"
-                "Quick line plot of columns of a CSV written by pel (e.g. `pel run`).\n"
-                "  --x COL     x column (default T_K if present, else the first column);\n"
-                "              use t_s with --logx for holds\n"
-                "  --y LIST    y columns (default: every numeric column, at most %d)\n"
-                "  --out FILE  output; format from the extension (default: CSV name with .png)\n"
-                "  --logx      logarithmic x axis (rows with x <= 0 are skipped)\n"
-                "  --size WxH  page size, default %dx%d\n"
-                "  --title T   title (default: the CSV path)\n",
-            MAX_Y, PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
+    size_t n = strlen(col);
+    for (const char *p = header; (p = strstr(p, col)) != NULL; p += n)
+        if ((p == header || p[-1] == ',') && (p[n] == ',' || p[n] == '\n' || p[n] == '\r' || !p[n]))
+            return 1;
+    return 0;
+}
+
+static const char *column_name(const char *header, const char *col)
+{
+    if (!col || header_has(header, col))
+        return col;
+    for (size_t k = 0; k < sizeof renamed / sizeof renamed[0]; k++)
+        for (int side = 0; side < 2; side++)
+            if (!strcmp(col, renamed[k][side]) && header_has(header, renamed[k][!side])) {
+                if (!side)
+                    fprintf(stderr, "pel %s: note: column %s is now named %s\n", CMD, col, renamed[k][1]);
+                return renamed[k][!side];
+            }
+    return col;
 }
 
 int cli_cmd_plot(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"x", required_argument, NULL, 'x'},    {"y", required_argument, NULL, 'y'},
-        {"out", required_argument, NULL, 'o'},  {"logx", no_argument, NULL, 'l'},
-        {"size", required_argument, NULL, 's'}, {"title", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     pel_csvplot_opts o = {0};
     o.width = PEL_PLOT_WIDTH;
     o.height = PEL_PLOT_HEIGHT;
-    const char *out = NULL, *ylist = NULL;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'x': o.xcol = optarg; break;
-        case 'y': ylist = optarg; break;
-        case 'o': out = optarg; break;
-        case 'l': o.logx = 1; break;
-        case 't': o.title = optarg; break;
-        case 's': {
-            long w, h;
-            char *x = strchr(optarg, 'x');
-            if (!x)
-                return cli_errorf(CMD, CLI_USAGE, "--size: '%s' is not of the form WxH", optarg);
+    const char *out = NULL, *ylist = NULL, *size = NULL;
+    char size_def[32], size_what[96];
+    snprintf(size_def, sizeof size_def, "%dx%d", PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
+    snprintf(size_what, sizeof size_what, "WxH with W and H in [%d, %d]", PEL_PLOT_MIN_SIZE, PEL_PLOT_MAX_SIZE);
+    const cli_opt opts[] = {
+        {.name = "x", .kind = CLI_STRING, .dest = &o.xcol, .arg = "COL",
+         .help = "x column; use t_s with --logx for holds", .def = "T_K if present, else the first column"},
+        {.name = "y", .kind = CLI_STRING, .dest = &ylist, .arg = "COL1,COL2,...",
+         .help = "y columns (at most " CLI_STR(MAX_Y) ")", .def = "every numeric column"},
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE", .help = "output; format from .png, .svg or .pdf",
+         .def = "the CSV name with .png"},
+        {.name = "logx", .kind = CLI_FLAG, .dest = &o.logx, .help = "logarithmic x axis (rows with x <= 0 are skipped)"},
+        {.name = "size", .kind = CLI_STRING, .dest = &size, .arg = "WxH", .help = size_what, .def = size_def},
+        {.name = "title", .kind = CLI_STRING, .dest = &o.title, .arg = "TEXT", .help = "title", .def = "the CSV path"},
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "CSV [--x COL] [--y COL1,COL2,...] [--out FILE.png|.svg|.pdf] [--logx] [--size WxH] [--title TEXT]",
+        .about = "Quick line plot of columns of a CSV written by pel (e.g. `pel run`).",
+        .output = "Prints the path of the plot written.",
+        .args = "CSV",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    if (size) {
+        char buf[64];
+        long w = 0, h = 0;
+        char *x = strlen(size) < sizeof buf ? strchr(strcpy(buf, size), 'x') : NULL;
+        if (x)
             *x = '\0';
-            if (cli_long(CMD, "--size width", optarg, &w) || cli_long(CMD, "--size height", x + 1, &h))
-                return CLI_USAGE;
-            if (w < PEL_PLOT_MIN_SIZE || w > PEL_PLOT_MAX_SIZE || h < PEL_PLOT_MIN_SIZE || h > PEL_PLOT_MAX_SIZE)
-                return cli_errorf(CMD, CLI_USAGE, "--size: %ldx%ld outside %d..%d", w, h, PEL_PLOT_MIN_SIZE,
-                                  PEL_PLOT_MAX_SIZE);
-            o.width = (int)w, o.height = (int)h;
-            break;
-        }
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see pel plot --help)", argv[optind - 1]);
-        }
+        if (!x || pel_parse_long(buf, "--size", &w, NULL) || pel_parse_long(x + 1, "--size", &h, NULL) ||
+            w < PEL_PLOT_MIN_SIZE || w > PEL_PLOT_MAX_SIZE || h < PEL_PLOT_MIN_SIZE || h > PEL_PLOT_MAX_SIZE)
+            return cli_bad_value(CMD, "--size", size_what, size);
+        o.width = (int)w, o.height = (int)h;
     }
-    if (optind != argc - 1)
+    if (npos != 1)
         return cli_errorf(CMD, CLI_USAGE, "expected one CSV file (see pel plot --help)");
-    const char *csv = argv[optind];
+    const char *csv = argv[1];
 
     /* --y a,b,c: split in place into at most MAX_Y names */
     char ybuf[1024];
@@ -90,6 +109,16 @@ int cli_cmd_plot(int argc, char **argv)
         }
         o.ycols = ycols;
     }
+    char header[4096] = "";
+    FILE *hf = fopen(csv, "r");
+    if (hf) { /* unreadable: pel_plot_csv names the problem */
+        if (!fgets(header, sizeof header, hf))
+            header[0] = '\0';
+        fclose(hf);
+    }
+    o.xcol = column_name(header, o.xcol);
+    for (size_t k = 0; k < o.nycols; k++)
+        ycols[k] = column_name(header, ycols[k]);
     char outbuf[4096];
     if (!out) {
         size_t n = strlen(csv);

@@ -1,7 +1,6 @@
 /* cmd_run.c - `pel run`: integrate E(t) along a thermal protocol
  * (libpel evolve, paper eqs. 1-2) and print the trace as CSV, a JSON summary
  * or a readable summary.  Parses, calls the library, prints. */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,32 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "pel/equilibrium.h"
 #include "pel/evolve.h"
 #include "pel/util.h"
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel run --protocol \"<protocol>\" [--material <name|file.ini>] [--csv] [--json | --summary]\n"
-                "               [--out <file.csv>] [--dT <K>] [--hold-points <n>] [--rtol <r>] [--atol <eV>]\n\n"
-                "Integrate dE/dt = nu Z D (paper eqs. 1-2) for the inherent-structure energy E\n"
-                "along a thermal protocol (grammar: docs/protocol.md), e.g.\n"
-                "  pel run --protocol \"eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s\" --csv\n\n"
-                "  --material M     preset name (cu56zr44, the default) or an INI file (docs/material.md)\n"
-                "  --protocol P     start state and segments, one line\n"
-                "  --csv            trace as CSV on stdout (the default when neither --json nor --summary)\n"
-                "  --out FILE       write the CSV trace to FILE (atomically) instead of stdout\n"
-                "  --json           summary object on stdout: final and minimum E, departure from the\n"
-                "                   equilibrium line on cooling (|E-Eeq| > 1e-3 eV/atom), per-segment\n"
-                "                   extrema and dE/dT peaks, run time\n"
-                "  --summary        the same summary as readable text\n"
-                "  --dT K           output spacing on ramps (default 1 K)\n"
-                "  --hold-points N  output rows per hold, log-spaced in time (default 200)\n"
-                "  --rtol R, --atol A  integrator tolerances on E (defaults 1e-10, 1e-12 eV/atom)\n\n"
-                "CSV columns: t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,\n"
-                "EA_mean_eV,Eeq_eV_per_atom,segment (segment 0 = start state, 1.. = protocol segments;\n"
-                "dEdT is empty on holds, Eeq empty where no equilibrium exists, i.e. below T_c).\n");
-}
 
 /* A CSV field: %.15g, or empty for a quantity that does not exist (NaN). */
 static void csv_field(FILE *fp, double v, int last)
@@ -47,7 +24,7 @@ static void csv_field(FILE *fp, double v, int last)
 static int write_csv(FILE *fp, const pel_trace *tr)
 {
     fprintf(fp,
-            "t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment\n");
+            "t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_per_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment\n");
     for (size_t i = 0; i < tr->n; i++) {
         const pel_trace_point *p = &tr->p[i];
         if (!isfinite(p->t_s) || !isfinite(p->T_K) || !isfinite(p->E) || !isfinite(p->D) || !isfinite(p->dEdt))
@@ -182,67 +159,49 @@ int cli_cmd_run(int argc, char **argv)
     int want_csv = 0, want_json = 0, want_summary = 0;
     pel_evolve_opts o;
     pel_evolve_opts_default(&o);
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'm'},
-        {"protocol", required_argument, NULL, 'p'},
-        {"csv", no_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"summary", no_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"dT", required_argument, NULL, 'T'},
-        {"hold-points", required_argument, NULL, 'H'},
-        {"rtol", required_argument, NULL, 'r'},
-        {"atol", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    long hp = (long)o.hold_points;
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&matname),
+        {.name = "protocol", .kind = CLI_STRING, .dest = &ptext, .arg = "P",
+         .help = "start state and segments, one line (docs/protocol.md)", .flags = CLI_REQ},
+        {.name = "csv", .kind = CLI_FLAG, .dest = &want_csv,
+         .help = "trace as CSV on stdout (the default when neither --json nor --summary)"},
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write the CSV trace to FILE (atomically) instead of stdout"},
+        CLI_OPT_JSON(&want_json, "summary object on stdout: final and minimum E, departure from the equilibrium "
+                                 "line on cooling (|E-Eeq| > 1e-3 eV/atom), per-segment extrema and dE/dT peaks"),
+        {.name = "summary", .kind = CLI_FLAG, .dest = &want_summary, .help = "the same summary as readable text"},
+        {.name = "dT", .kind = CLI_DOUBLE, .dest = &o.dT_out_K, .arg = "K", .help = "output spacing on ramps",
+         .def = "1", .unit = "K", .lo = 0, .flags = CLI_GT},
+        {.name = "hold-points", .kind = CLI_LONG, .dest = &hp, .arg = "N",
+         .help = "output rows per hold, log-spaced in time", .def = "200", .lo = 2, .hi = 1000000,
+         .flags = CLI_GE | CLI_LE},
+        {.name = "rtol", .kind = CLI_DOUBLE, .dest = &o.rtol, .arg = "R", .help = "relative integrator tolerance on E",
+         .def = "1e-10", .lo = 1e-14, .hi = 1e-3, .flags = CLI_GE | CLI_LE},
+        {.name = "atol", .kind = CLI_DOUBLE, .dest = &o.atol, .arg = "A", .help = "absolute integrator tolerance on E",
+         .def = "1e-12", .unit = "eV/atom", .lo = 1e-16, .hi = 1e-3, .flags = CLI_GE | CLI_LE},
     };
-    optind = 1;
-    opterr = 0;
-    int ch;
-    long hp;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'm': matname = optarg; break;
-        case 'p': ptext = optarg; break;
-        case 'c': want_csv = 1; break;
-        case 'j': want_json = 1; break;
-        case 's': want_summary = 1; break;
-        case 'o': out = optarg; break;
-        case 'T':
-            if (cli_double(cmd, "--dT", optarg, &o.dT_out_K))
-                return CLI_USAGE;
-            if (!(o.dT_out_K > 0.0))
-                return cli_errorf(cmd, CLI_USAGE, "--dT must be > 0 K (got %s)", optarg);
-            break;
-        case 'H':
-            if (cli_long(cmd, "--hold-points", optarg, &hp))
-                return CLI_USAGE;
-            if (hp < 2 || hp > 1000000)
-                return cli_errorf(cmd, CLI_USAGE, "--hold-points must be in [2, 1000000] (got %s)", optarg);
-            o.hold_points = (size_t)hp;
-            break;
-        case 'r':
-            if (cli_double(cmd, "--rtol", optarg, &o.rtol))
-                return CLI_USAGE;
-            if (!(o.rtol >= 1e-14 && o.rtol <= 1e-3))
-                return cli_errorf(cmd, CLI_USAGE, "--rtol must be in [1e-14, 1e-3] (got %s)", optarg);
-            break;
-        case 'a':
-            if (cli_double(cmd, "--atol", optarg, &o.atol))
-                return CLI_USAGE;
-            if (!(o.atol >= 1e-16 && o.atol <= 1e-3))
-                return cli_errorf(cmd, CLI_USAGE, "--atol must be in [1e-16, 1e-3] eV/atom (got %s)", optarg);
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_errorf(cmd, CLI_USAGE, "bad option '%s' (see pel run --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see pel run --help)", argv[optind]);
-    if (!ptext)
-        return cli_errorf(cmd, CLI_USAGE, "--protocol is required (see pel run --help)");
+    const cli_spec spec = {
+        .name = "run",
+        .synopsis = "--protocol P [--material NAME|FILE] [--csv] [--json | --summary] [--out FILE] [--dT K]\n"
+                    "        [--hold-points N] [--rtol R] [--atol eV]",
+        .about = "Integrate dE/dt = nu Z D (paper eqs. 1-2) for the inherent-structure energy E\n"
+                 "along a thermal protocol (grammar: docs/protocol.md), e.g.\n"
+                 "  pel run --protocol \"eq@2000K; cool 300K@1e10K/s; heat 2000K@1e10K/s\" --csv",
+        .output = "CSV columns: t_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_per_K,D_eV,dEdt_eV_per_atom_s,\n"
+                  "EA_mean_eV,Eeq_eV_per_atom,segment (segment 0 = start state, 1.. = protocol segments;\n"
+                  "dEdT is empty on holds, Eeq empty where no equilibrium exists, i.e. below T_c).\n"
+                  "Before version 0.2 the dE/dT column was named dEdT_eV_per_atom_K; pel plot still\n"
+                  "accepts that name.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    o.hold_points = (size_t)hp;
     if (want_json && want_summary)
-        return cli_errorf(cmd, CLI_USAGE, "choose one of --json and --summary");
+        return cli_conflict(cmd, "--json", "--summary");
     if (want_csv && (want_json || want_summary) && !out)
         return cli_errorf(cmd, CLI_USAGE, "--csv with --json/--summary needs --out for the CSV");
     if (out || (!want_json && !want_summary))

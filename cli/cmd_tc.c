@@ -49,9 +49,9 @@ int cli_cmd_tc(int argc, char **argv)
         .opts = opts,
         .n_opts = CLI_NOPTS(opts),
     };
-    int rc, npos;
-    if (cli_parse(&spec, argc, argv, &npos, &rc))
-        return rc;
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
     pel_material mat;
     if (cli_model_material(cmd, matname, &mat))
         return CLI_FAIL;

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 P="eq@2000K; cool 300K@1e10K/s; hold 1us; heat 1200K@1e12K/s"
 
 "$PEL" run --material cu56zr44-paper --protocol "$P" --csv >"$tmp/a.csv"
-head -1 "$tmp/a.csv" | grep -qx 't_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment'
+head -1 "$tmp/a.csv" | grep -qx 't_s,T_K,E_eV_per_atom,dEdT_eV_per_atom_per_K,D_eV,dEdt_eV_per_atom_s,EA_mean_eV,Eeq_eV_per_atom,segment'
 ! grep -qiE 'nan|inf' "$tmp/a.csv"
 # rows: start + 1700 cooling rows + 200 hold rows + 900 heating rows
 [ "$(($(wc -l <"$tmp/a.csv") - 1))" -eq $((1 + 1700 + 200 + 900)) ]
