@@ -18,21 +18,23 @@ void cli_engine_opts_init(cli_engine_opts *o)
     o->type = pel_engine_eam;
 }
 
-int cli_engine_opt(const char *cmd, cli_engine_opts *o, int opt, const char *arg)
+int cli_engine_set(void *eo, const char *cmd, char *name)
 {
-    if (opt == CLI_OPT_ENGINE) {
-        o->type = pel_engine_type_find(arg);
-        if (!o->type)
-            return cli_errorf(cmd, CLI_USAGE, "--engine: '%s' is not eam or lammps", arg);
-        return CLI_OK;
-    }
-    if (!*arg)
-        return cli_errorf(cmd, CLI_USAGE, "--pair: empty line");
-    if (strchr(arg, '\n'))
-        return cli_errorf(cmd, CLI_USAGE, "--pair: one LAMMPS command per --pair (no newline)");
+    cli_engine_opts *o = eo;
+    o->type = pel_engine_type_find(name);
+    if (!o->type)
+        return cli_bad_value(cmd, "--engine", "eam or lammps", name);
+    return CLI_OK;
+}
+
+int cli_engine_pair(void *eo, const char *cmd, char *line)
+{
+    cli_engine_opts *o = eo;
+    if (strchr(line, '\n'))
+        return cli_bad_value(cmd, "--pair", "one LAMMPS command per --pair (no newline)", line);
     if (o->npair >= CLI_PAIR_MAX)
         return cli_errorf(cmd, CLI_USAGE, "--pair: more than %d lines", CLI_PAIR_MAX);
-    o->pair[o->npair++] = arg;
+    o->pair[o->npair++] = line;
     return CLI_OK;
 }
 

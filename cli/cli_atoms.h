@@ -7,22 +7,24 @@
 #include "pel/engine.h"
 #include "pel/system.h"
 
+#include "cli_opt.h"
+
 /* One stderr line "pel <cmd>: note: charges ... ignored" when the data file
  * held what pel reads but does not use (atom_style charge/full, bonds). */
 void cli_note_ignored(const char *cmd, const pel_system *sys);
 
 /* --engine eam|lammps and --pair LINE (repeatable), for every command that
- * takes atoms: add CLI_ENGINE_OPTIONS to the getopt_long table, pass
- * CLI_OPT_ENGINE and CLI_OPT_PAIR to cli_engine_opt, print CLI_ENGINE_HELP. */
+ * takes atoms: put CLI_OPTS_ENGINE(&eo) in the option table, then call
+ * cli_engine_check after parsing. */
 #define CLI_PAIR_MAX 64
-#define CLI_OPT_ENGINE 0x1001
-#define CLI_OPT_PAIR 0x1002
-#define CLI_ENGINE_OPTIONS                                                                                   \
-    {"engine", required_argument, NULL, CLI_OPT_ENGINE}, { "pair", required_argument, NULL, CLI_OPT_PAIR }
-#define CLI_ENGINE_HELP                                                                                      \
-    "  --engine NAME      force engine: eam (default; pel's EAM with --potential) or lammps\n"               \
-    "  --pair LINE        LAMMPS command for --engine lammps, repeatable, in order, e.g.\n"                  \
-    "                     --pair \"pair_style sw\" --pair \"pair_coeff * * Si.sw Si\" (docs/engines.md)\n"
+#define CLI_OPTS_ENGINE(eo)                                                                                           \
+    {.name = "engine", .kind = CLI_ENUM, .choices = "eam|lammps", .arg = "eam|lammps",                              \
+     .help = "force engine: pel's EAM with --potential, or LAMMPS with --pair lines (docs/engines.md)",             \
+     .def = "eam", .each = cli_engine_set, .ctx = (eo)},                                                            \
+    {.name = "pair", .kind = CLI_STRING, .arg = "LINE",                                                              \
+     .help = "LAMMPS command for --engine lammps, in order, e.g. --pair \"pair_style sw\" "                         \
+             "--pair \"pair_coeff * * Si.sw Si\"",                                                                   \
+     .flags = CLI_REPEAT, .each = cli_engine_pair, .ctx = (eo)}
 
 typedef struct cli_engine_opts {
     const pel_engine_type *type;     /* pel_engine_eam unless --engine says otherwise */
@@ -31,8 +33,10 @@ typedef struct cli_engine_opts {
 } cli_engine_opts;
 
 void cli_engine_opts_init(cli_engine_opts *o);
-/* Take one --engine or --pair value; CLI_USAGE (message printed) on a bad one. */
-int cli_engine_opt(const char *cmd, cli_engine_opts *o, int opt, const char *arg);
+/* The option table's callbacks (cli_opt.each) for --engine and --pair;
+ * nonzero (message printed) on a bad value. */
+int cli_engine_set(void *eo, const char *cmd, char *name);
+int cli_engine_pair(void *eo, const char *cmd, char *line);
 /* After parsing: --engine lammps needs --pair lines, eam takes none, and the
  * EAM-only options (potential_given: --potential was on the command line)
  * are refused with lammps.  CLI_USAGE (message printed) or CLI_OK. */

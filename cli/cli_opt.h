@@ -90,7 +90,18 @@ typedef struct cli_spec {
      .help = "element of each atom type", .def = "from the data file"}
 #define CLI_OPT_SEED(dst, what)                                                                                       \
     {.name = "seed", .kind = CLI_LONG, .dest = (dst), .arg = "N", .help = (what), .lo = 0, .flags = CLI_GE}
-/* --algo of every command that minimises (fire, cg, lbfgs: pel_min_algo_parse) */
+/* The minimiser options of every command that minimises (pel_min_params):
+ * one name, one range, one unit everywhere.  --min-algo was --algo on
+ * minimize, is, quench and mdrun. */
+#define CLI_OPT_FTOL(dst, dflt)                                                                                       \
+    {.name = "ftol", .kind = CLI_DOUBLE, .dest = (dst), .arg = "F", .help = "max force component at convergence",     \
+     .def = (dflt), .unit = "eV/Å", .lo = 0, .flags = CLI_GT}
+#define CLI_OPT_PTOL(dst)                                                                                             \
+    {.name = "ptol", .kind = CLI_DOUBLE, .dest = (dst), .arg = "P",                                                   \
+     .help = "|P - target| at convergence of a box relaxation", .def = "1", .unit = "bar", .lo = 0, .flags = CLI_GT}
+#define CLI_OPT_MAX_CALLS(name_, dst, what)                                                                           \
+    {.name = (name_), .kind = CLI_LONG, .dest = (dst), .arg = "N", .help = (what), .def = "100000", .lo = 1,          \
+     .flags = CLI_GE}
 #define CLI_OPT_MIN_ALGO(dst, what)                                                                                   \
     {.name = "min-algo", .kind = CLI_ENUM, .dest = (dst), .choices = "fire|cg|lbfgs", .help = (what),                 \
      .def = "fire", .old = "algo"}

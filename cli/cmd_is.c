@@ -5,39 +5,18 @@
  * written by `pel is` for the same trajectory and potential is continued
  * (frames already there are skipped; a torn last row is dropped). */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_atoms.h"
+#include "cli_model.h"
 #include "pel/traj.h"
 
 static const char *CMD = "is";
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel is <trajectory> --out <table.csv> [options]\n"
-                "Zero-pressure inherent structure of every frame of a LAMMPS dump or extended XYZ,\n"
-                "written as pel quench's cooling table (columns frame,step," PEL_QUENCH_CSV_HEADER ").\n\n"
-                "  --out FILE          table (appended to when it already holds frames of this run)\n"
-                "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
-                "  --elements A,B      element of each atom type / species order (default: from the frames)\n"
-                "  --T-column KEY      T_K from the extended XYZ key KEY= of each frame (default: the\n"
-                "                      kinetic temperature when the frame has velocities, else empty)\n"
-                "  --dt PS             MD timestep, ps: t_ps = step * dt (default: the frame's time, dump\n"
-                "                      ITEM: TIME or extxyz Time=, else empty)\n"
-                "  --algo cg|fire|lbfgs minimiser (default cg, as pel quench)\n"
-                "  --ftol F            max force component at convergence, eV/Å (default 1e-6)\n"
-                "  --ptol P            |P| at convergence, bar (default 1)\n"
-                "  --max-calls N       force-call budget per frame (default 100000)\n"
-                "  --allow-unconverged keep going when a frame's IS misses the tolerances (IS_converged=0)\n"
-                "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
-                CLI_ENGINE_HELP
-                "  --help\n");
-}
 
 /* First line of the table: identifies the run for --resume-by-append. */
 static void signature(char *buf, size_t cap, const char *traj, const char *pot)
@@ -104,66 +83,67 @@ static void cell(FILE *fp, double v, const char *sep)
 
 int cli_cmd_is(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},        {"potential", required_argument, 0, 'p'},
-        {"elements", required_argument, 0, 'e'},   {"T-column", required_argument, 0, 'T'},
-        {"dt", required_argument, 0, 'd'},         {"algo", required_argument, 0, 'a'},
-        {"ftol", required_argument, 0, 'f'},       {"ptol", required_argument, 0, 'q'},
-        {"max-calls", required_argument, 0, 'm'},  {"allow-unconverged", no_argument, 0, 'u'},
-        {"threads", required_argument, 0, 'j'},    {"help", no_argument, 0, 'h'},
-        CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     cli_engine_opts eo;
     cli_engine_opts_init(&eo);
-    int potential_given = 0;
-    const char *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *tkey = NULL;
+    /* potential stays NULL unless given: --engine lammps refuses it */
+    const char *out = NULL, *potential = NULL, *elements = NULL, *tkey = NULL, *algo = "cg";
     double dt = NAN;
     long threads = CLI_DEFAULT_THREADS;
-    int allow = 0;
+    int allow = 0, json = 0;
     pel_min_params mp;
     pel_min_params_default(&mp);
-    mp.algo = PEL_MIN_CG; /* as pel quench's IS sampling */
     mp.box = PEL_BOX_ISO;
     pel_error err = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'p': potential = optarg; potential_given = 1; break;
-        case CLI_OPT_ENGINE:
-        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
-        case 'e': elements = optarg; break;
-        case 'T': tkey = optarg; break;
-        case 'd': if (cli_double(CMD, "--dt", optarg, &dt)) return CLI_USAGE; break;
-        case 'a':
-            if (pel_min_algo_parse(optarg, &mp.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
-            break;
-        case 'f': if (cli_double(CMD, "--ftol", optarg, &mp.ftol)) return CLI_USAGE; break;
-        case 'q': if (cli_double(CMD, "--ptol", optarg, &mp.ptol_bar)) return CLI_USAGE; break;
-        case 'm': if (cli_long(CMD, "--max-calls", optarg, &mp.max_force_calls)) return CLI_USAGE; break;
-        case 'u': allow = 1; break;
-        case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_errorf(CMD, CLI_USAGE, "one trajectory file is required (see --help)");
-    const char *traj = argv[optind];
-    if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <table.csv> is required");
-    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
-    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
+    const cli_opt opts[] = {
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "table (appended to when it already holds frames of this run)", .flags = CLI_REQ},
+        CLI_OPT_POTENTIAL(&potential),
+        CLI_OPT_ELEMENTS(&elements),
+        {.name = "T-column", .kind = CLI_STRING, .dest = &tkey, .arg = "KEY",
+         .help = "T_K from the extended XYZ key KEY= of each frame",
+         .def = "the kinetic temperature when the frame has velocities, else empty"},
+        {.name = "dt", .kind = CLI_DOUBLE, .dest = &dt, .arg = "PS", .help = "MD timestep: t_ps = step * dt",
+         .def = "the frame's time, dump ITEM: TIME or extxyz Time=, else empty", .unit = "ps", .lo = 0, .hi = 1,
+         .flags = CLI_GT | CLI_LT},
+        {.name = "min-algo", .kind = CLI_ENUM, .dest = &algo, .choices = "fire|cg|lbfgs",
+         .help = "minimiser (cg as pel quench)", .def = "cg", .old = "algo"},
+        CLI_OPT_FTOL(&mp.ftol, "1e-6"),
+        CLI_OPT_PTOL(&mp.ptol_bar),
+        CLI_OPT_MAX_CALLS("max-calls", &mp.max_force_calls, "force-call budget per frame"),
+        {.name = "allow-unconverged", .kind = CLI_FLAG, .dest = &allow,
+         .help = "keep going when a frame's IS misses the tolerances (IS_converged=0)"},
+        CLI_OPT_THREADS(&threads),
+        CLI_OPTS_ENGINE(&eo),
+        CLI_OPT_JSON(&json, "print the counts as an object"),
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "TRAJECTORY --out table.csv [options]",
+        .about = "Zero-pressure inherent structure of every frame of a LAMMPS dump or extended XYZ,\n"
+                 "written as pel quench's cooling table (columns frame,step," PEL_QUENCH_CSV_HEADER ").",
+        .output = "Prints 'frames=<n> skipped=<n> unconverged=<n>' (frames minimised now, frames already\n"
+                  "in the table, frames kept with IS_converged=0); --json: the same keys in an object.",
+        .args = "TRAJECTORY",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    pel_min_algo_parse(algo, &mp.algo, &err); /* cannot fail: the table checked the word */
+    if (npos != 1)
+        return cli_errorf(CMD, CLI_USAGE, "one trajectory file is required (see pel is --help)");
+    const char *traj = argv[1];
+    if (cli_engine_check(CMD, &eo, potential != NULL))
+        return CLI_USAGE;
+    if (!potential)
+        potential = PEL_EAM_DEFAULT_PATH;
+    pel_engine_spec es = {eo.type, eo.pair, eo.npair};
     char lines[1024] = "lammps:";
     for (int i = 0; i < eo.npair; i++) /* the table's signature names the LAMMPS lines */
         snprintf(lines + strlen(lines), sizeof lines - strlen(lines), " %s;", eo.pair[i]);
-    if (!cli_engine_is_eam(&eo)) potential = lines;
-    if (!(mp.ftol > 0)) return cli_errorf(CMD, CLI_USAGE, "--ftol must be > 0");
-    if (!(mp.ptol_bar > 0)) return cli_errorf(CMD, CLI_USAGE, "--ptol must be > 0");
-    if (mp.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--max-calls must be >= 1");
-    if (!isnan(dt) && !(dt > 0 && dt < 1)) return cli_errorf(CMD, CLI_USAGE, "--dt must be in (0, 1) ps");
-    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
+    if (!cli_engine_is_eam(&eo))
+        potential = lines;
 
     char sig[2048];
     signature(sig, sizeof sig, traj, potential);
@@ -193,7 +173,7 @@ int cli_cmd_is(int argc, char **argv)
         }
         if (info.index < done) continue;
         pel_quench_row row;
-        if ((rc = pel_traj_inherent_engine(&spec, pot, sys, &mp, (int)threads, &row, &err))) {
+        if ((rc = pel_traj_inherent_engine(&es, pot, sys, &mp, (int)threads, &row, &err))) {
             pel_error_wrap(&err, rc, "frame %ld", info.index);
             goto fail;
         }
@@ -234,11 +214,16 @@ int cli_cmd_is(int argc, char **argv)
             goto end;
         }
         nframes++;
-        fprintf(stderr, "pel is: frame %ld (step %ld): E_IS %.6f eV/atom, V_IS %.4f A^3/atom\n",
+        fprintf(stderr, "pel is: frame %ld (step %ld): E_IS %.6f eV/atom, V_IS %.4f Å^3/atom\n",
                 info.index, info.step, row.e_is, row.v_is);
     }
-    printf("frames=%ld skipped=%ld unconverged=%ld\n", nframes, done, unconverged);
-    status = fflush(stdout) == 0 ? CLI_OK : cli_errorf(CMD, CLI_FAIL, "cannot write the output");
+    if (json)
+        status = cli_json_print(CMD, json_pack("{s:I,s:I,s:I}", "frames", (json_int_t)nframes, "skipped",
+                                               (json_int_t)done, "unconverged", (json_int_t)unconverged));
+    else {
+        printf("frames=%ld skipped=%ld unconverged=%ld\n", nframes, done, unconverged);
+        status = fflush(stdout) == 0 ? CLI_OK : cli_errorf(CMD, CLI_FAIL, "cannot write the output");
+    }
     goto end;
 fail:
     status = cli_fail(CMD, &err);
