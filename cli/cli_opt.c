@@ -2,12 +2,11 @@
  * over a subcommand's option table (cli_opt.h). */
 #include "cli_opt.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "pel/util.h"
 #include "pel/version.h"
 
 /* Longest option table; a command with more options is a programming error
@@ -55,12 +54,12 @@ static int in_bounds(const cli_opt *o, double v)
     return 1;
 }
 
-static int bad_number(const char *cmd, const cli_opt *o, const char *what, const char *v)
+static int bad_number(const char *cmd, const cli_opt *o, const char *as, const char *what, const char *v)
 {
     char b[160];
     bounds_text(o, b, sizeof b);
     int ranged = (o->flags & (CLI_GE | CLI_GT | CLI_LE | CLI_LT)) != 0;
-    return cli_errorf(cmd, CLI_USAGE, "--%s: expected %s%s%s, got '%s'", o->name, what, ranged || o->unit ? " " : "",
+    return cli_errorf(cmd, CLI_USAGE, "--%s: expected %s%s%s, got '%s'", as, what, ranged || o->unit ? " " : "",
                       ranged || o->unit ? b : "", v);
 }
 
@@ -79,12 +78,10 @@ int cli_bad_value(const char *cmd, const char *opt, const char *what, const char
     return cli_errorf(cmd, CLI_USAGE, "%s: expected %s, got '%s'", opt, what, value);
 }
 
+/* pel_parse_double's rules (finite, no trailing text, no underflow); 1 = ok */
 static int strict_double(const char *s, double *v)
 {
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return end != s && !*end && isfinite(*v) && !(errno == ERANGE && fabs(*v) > 1.0);
+    return pel_parse_double(s, "", v, NULL) == PEL_OK;
 }
 
 static int choice_ok(const char *choices, const char *v)
@@ -117,37 +114,35 @@ static int grid_ok(const cli_opt *o, const char *v)
 }
 
 /* Store `v` into o->dest (or hand it to o->each); one line and CLI_USAGE on a bad value. */
-static int store(const char *cmd, const cli_opt *o, const char *v)
+static int store(const char *cmd, const cli_opt *o, const char *as, const char *v)
 {
     switch (o->kind) {
     case CLI_DOUBLE: {
         double d;
         if (!strict_double(v, &d) || !in_bounds(o, d))
-            return bad_number(cmd, o, "a number", v);
+            return bad_number(cmd, o, as, "a number", v);
         *(double *)o->dest = d;
         return 0;
     }
     case CLI_LONG: {
-        char *end;
-        errno = 0;
-        long l = strtol(v, &end, 10);
-        if (end == v || *end || errno == ERANGE || !in_bounds(o, (double)l))
-            return bad_number(cmd, o, "an integer", v);
+        long l;
+        if (pel_parse_long(v, "", &l, NULL) != PEL_OK || !in_bounds(o, (double)l))
+            return bad_number(cmd, o, as, "an integer", v);
         *(long *)o->dest = l;
         return 0;
     }
     case CLI_ENUM:
         if (!choice_ok(o->choices, v))
-            return cli_errorf(cmd, CLI_USAGE, "--%s: expected one of %s, got '%s'", o->name, o->choices, v);
+            return cli_errorf(cmd, CLI_USAGE, "--%s: expected one of %s, got '%s'", as, o->choices, v);
         break;
     case CLI_GRID:
         if (!grid_ok(o, v))
-            return bad_number(cmd, o, "from:to:step (from <= to, step > 0)", v);
+            return bad_number(cmd, o, as, "from:to:step (from <= to, step > 0)", v);
         break;
     case CLI_STRING:
     case CLI_FILE:
         if (!*v)
-            return cli_errorf(cmd, CLI_USAGE, "--%s: expected a value, got ''", o->name);
+            return cli_errorf(cmd, CLI_USAGE, "--%s: expected a value, got ''", as);
         break;
     case CLI_FLAG:
         break;
@@ -215,12 +210,11 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
             return cli_errorf(cmd, CLI_USAGE, "unknown option '%.*s' (see pel %s --help)", (int)(name - a + len), a,
                               cmd),
                    1;
-        if (old)
-            fprintf(stderr, "pel %s: note: --%s is deprecated, use --%s\n", cmd, o->old, o->name);
-        seen[o - spec->opts] = 1;
+        seen[o - spec->opts] = (unsigned char)(1 + old); /* 2: the note after a good parse */
+        const char *as = old ? o->old : o->name;
         if (o->kind == CLI_FLAG) {
             if (eq)
-                return cli_errorf(cmd, CLI_USAGE, "option --%s takes no value", o->name), 1;
+                return cli_errorf(cmd, CLI_USAGE, "option --%s takes no value", as), 1;
             *(int *)o->dest = 1;
             continue;
         }
@@ -228,10 +222,10 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
         if (!v) {
             /* "--W --m 1": the next option is not W's value */
             if (i + 1 >= argc || (!strncmp(argv[i + 1], "--", 2)))
-                return cli_errorf(cmd, CLI_USAGE, "option --%s needs a value", o->name), 1;
+                return cli_errorf(cmd, CLI_USAGE, "option --%s needs a value", as), 1;
             v = argv[++i];
         }
-        if (store(cmd, o, v))
+        if (store(cmd, o, as, v))
             return 1;
     }
     for (size_t k = 0; k < spec->n_opts; k++)
@@ -240,6 +234,11 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
             snprintf(opt, sizeof opt, "--%s", spec->opts[k].name);
             return cli_missing(cmd, opt), 1;
         }
+    /* renamed options: one note each, only when the command goes on, so that
+     * a usage error stays one line */
+    for (size_t k = 0; k < spec->n_opts; k++)
+        if (seen[k] == 2)
+            fprintf(stderr, "pel %s: note: --%s is deprecated, use --%s\n", cmd, spec->opts[k].old, spec->opts[k].name);
     *n_pos = npos;
     *rc = CLI_OK;
     return 0;

@@ -2,7 +2,6 @@
  * catalogs and print one row per sample (table or --json); docs/fit.md.
  * All catalogs are read and fitted before anything is written, so a failure
  * leaves no partial output. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,48 +9,12 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "pel/calibrate.h"
 #include "pel/fit.h"
 #include "pel/util.h"
 
 static const char *CMD = "fit";
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel fit <catalog>... [options]\n"
-            "Maximum-likelihood fit of the activation spectrum (paper eq. 3: W, m free) and of\n"
-            "the relaxation spectrum (eq. 5: e_R) to event catalogs: `pel art` CSV files or\n"
-            "LAMMPS-ARTn log.event files (detected from the content).  One row per catalog.\n\n"
-            "options:\n"
-            "  --free-eA-s        fit e_A and s too (default: fixed)\n"
-            "  --eA <eV>          fixed (or starting) M1 decay energy (default 0.5)\n"
-            "  --s <eV>           fixed (or starting) M2 width (default 0.49)\n"
-            "  --EA-min <eV>      drop E_A below this and fit the truncated density (default 0)\n"
-            "  --bootstrap <B>    percentile bootstrap intervals from B resamples (default 0)\n"
-            "  --ci <level>       confidence level of the intervals (default 0.95)\n"
-            "  --seed <S>         bootstrap seed (default 1)\n"
-            "  --min-events <N>   fewer usable events is an error (default 20)\n"
-            "  --atoms <N>        atoms per sample: E_IS = E_initial of the catalog / N\n"
-            "  --E-IS <list>      IS energies, eV/atom, one per catalog (comma-separated)\n"
-            "  --E-from-catalog   take E_IS from E_initial / N even if the file states E_IS\n"
-            "  --json             JSON instead of the CSV table\n"
-            "  --out <file>       write there (atomically) instead of stdout\n"
-            "  --calibrate <mat>  fit the W(E), m(E) forms of material <mat> (preset or INI) to\n"
-            "                     the rows (needs E_IS of every sample) and write the result to\n"
-            "                     --out as a material INI file; the table goes to stdout\n"
-            "  --calibrate-free <list>  W(E) parameters to fit, from W_inf,W_top,W_E0,W_dE\n"
-            "                     (default W_inf,W_E0; m_0 and m_slope are always fitted)\n"
-            "  --eq-line <cooling.csv>  instead of fitting catalogs: print the equilibrium\n"
-            "                     points (T_K,E_IS_eV_per_atom above T_g + margin) of a cooling table\n"
-            "  --margin <K>       margin above T_g for --eq-line (default 50)\n"
-            "  --help             this text\n\n"
-            "E_IS per sample: --E-IS, else a '# E_IS_eV_per_atom=' comment or column in the catalog,\n"
-            "else E_initial/N (N from --atoms or a '# n_atoms=' comment), else empty.\n"
-            "Table columns (empty = not available): sample,format,n_events,n_skipped,\n"
-            "E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,m_ci_lo_eV,m_ci_hi_eV,eA_eV,\n"
-            "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p\n");
-}
 
 typedef struct sample {
     const char *path;
@@ -296,73 +259,77 @@ enum { OPT_FREE = 256, OPT_EA, OPT_S, OPT_EAMIN, OPT_BOOT, OPT_CI, OPT_SEED, OPT
 
 int cli_cmd_fit(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"free-eA-s", no_argument, 0, OPT_FREE}, {"eA", required_argument, 0, OPT_EA},
-        {"s", required_argument, 0, OPT_S}, {"EA-min", required_argument, 0, OPT_EAMIN},
-        {"bootstrap", required_argument, 0, OPT_BOOT}, {"ci", required_argument, 0, OPT_CI},
-        {"seed", required_argument, 0, OPT_SEED}, {"min-events", required_argument, 0, OPT_MINEV},
-        {"atoms", required_argument, 0, OPT_ATOMS}, {"E-IS", required_argument, 0, OPT_EIS},
-        {"E-from-catalog", no_argument, 0, OPT_EFROM}, {"json", no_argument, 0, OPT_JSON},
-        {"out", required_argument, 0, OPT_OUT}, {"calibrate", required_argument, 0, OPT_CAL},
-        {"calibrate-free", required_argument, 0, OPT_CALFREE}, {"eq-line", required_argument, 0, OPT_EQ},
-        {"margin", required_argument, 0, OPT_MARGIN}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
     pel_fit_options o;
     pel_fit_options_default(&o);
-    long v, atoms = 0;
+    long boot = (long)o.bootstrap, seed = (long)o.seed, minev = (long)o.min_events, atoms = 0;
     int json = 0, e_from = 0;
-    const char *out = NULL, *eis = NULL, *cal = NULL, *eq = NULL;
+    const char *out = NULL, *eis = NULL, *cal = NULL, *eq = NULL, *free_list = NULL;
     unsigned w_free = PEL_CALIB_W_INF | PEL_CALIB_W_E0;
     double margin = 50.0;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_FREE: o.free_eA_s = 1; break;
-        case OPT_EA: if (cli_double(CMD, "--eA", optarg, &o.eA)) return CLI_USAGE; break;
-        case OPT_S: if (cli_double(CMD, "--s", optarg, &o.s)) return CLI_USAGE; break;
-        case OPT_EAMIN: if (cli_double(CMD, "--EA-min", optarg, &o.EA_min)) return CLI_USAGE; break;
-        case OPT_CI: if (cli_double(CMD, "--ci", optarg, &o.ci_level)) return CLI_USAGE; break;
-        case OPT_BOOT:
-            if (cli_long(CMD, "--bootstrap", optarg, &v)) return CLI_USAGE;
-            if (v < 0 || v > 1000000) return cli_errorf(CMD, CLI_USAGE, "--bootstrap: %ld is not in 0..1000000", v);
-            o.bootstrap = (size_t)v;
-            break;
-        case OPT_SEED:
-            if (cli_long(CMD, "--seed", optarg, &v)) return CLI_USAGE;
-            if (v < 0) return cli_errorf(CMD, CLI_USAGE, "--seed: %ld must be >= 0", v);
-            o.seed = (uint64_t)v;
-            break;
-        case OPT_MINEV:
-            if (cli_long(CMD, "--min-events", optarg, &v)) return CLI_USAGE;
-            if (v < 3) return cli_errorf(CMD, CLI_USAGE, "--min-events: %ld must be >= 3", v);
-            o.min_events = (size_t)v;
-            break;
-        case OPT_ATOMS:
-            if (cli_long(CMD, "--atoms", optarg, &atoms)) return CLI_USAGE;
-            if (atoms <= 0) return cli_errorf(CMD, CLI_USAGE, "--atoms: %ld must be positive", atoms);
-            break;
-        case OPT_EIS: eis = optarg; break;
-        case OPT_EFROM: e_from = 1; break;
-        case OPT_JSON: json = 1; break;
-        case OPT_OUT: out = optarg; break;
-        case OPT_CAL: cal = optarg; break;
-        case OPT_CALFREE:
-            if (!(w_free = parse_free_list(optarg))) return CLI_USAGE;
-            break;
-        case OPT_EQ: eq = optarg; break;
-        case OPT_MARGIN:
-            if (cli_double(CMD, "--margin", optarg, &margin)) return CLI_USAGE;
-            if (margin < 0) return cli_errorf(CMD, CLI_USAGE, "--margin: %g K must be >= 0", margin);
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        default:
-            return cli_errorf(CMD, CLI_USAGE, "unknown or incomplete option '%s' (see pel fit --help)",
-                              argv[optind - 1]);
-        }
-    }
-    size_t n = (size_t)(argc - optind);
+    const cli_opt opts[] = {
+        {.name = "free-eA-s", .kind = CLI_FLAG, .dest = &o.free_eA_s, .help = "fit e_A and s too (default: fixed)"},
+        {.name = "eA", .kind = CLI_DOUBLE, .dest = &o.eA, .arg = "eV", .help = "fixed (or starting) M1 decay energy",
+         .def = "0.5", .unit = "eV", .lo = 0, .flags = CLI_GT},
+        {.name = "s", .kind = CLI_DOUBLE, .dest = &o.s, .arg = "eV", .help = "fixed (or starting) M2 width",
+         .def = "0.49", .unit = "eV", .lo = 0, .flags = CLI_GT},
+        {.name = "EA-min", .kind = CLI_DOUBLE, .dest = &o.EA_min, .arg = "eV",
+         .help = "drop E_A below this and fit the truncated density", .def = "0", .unit = "eV", .lo = 0,
+         .flags = CLI_GE},
+        {.name = "bootstrap", .kind = CLI_LONG, .dest = &boot, .arg = "B",
+         .help = "percentile bootstrap intervals from B resamples", .def = "0", .lo = 0, .hi = 1000000,
+         .flags = CLI_GE | CLI_LE},
+        {.name = "ci", .kind = CLI_DOUBLE, .dest = &o.ci_level, .arg = "LEVEL",
+         .help = "confidence level of the intervals", .def = "0.95", .lo = 0, .hi = 1, .flags = CLI_GT | CLI_LT},
+        {.name = "seed", .kind = CLI_LONG, .dest = &seed, .arg = "S", .help = "bootstrap seed", .def = "1", .lo = 0,
+         .flags = CLI_GE},
+        {.name = "min-events", .kind = CLI_LONG, .dest = &minev, .arg = "N",
+         .help = "fewer usable events is an error", .def = "20", .lo = 3, .flags = CLI_GE},
+        {.name = "atoms", .kind = CLI_LONG, .dest = &atoms, .arg = "N",
+         .help = "atoms per sample: E_IS = E_initial of the catalog / N", .lo = 1, .flags = CLI_GE},
+        {.name = "E-IS", .kind = CLI_STRING, .dest = &eis, .arg = "LIST",
+         .help = "IS energies, eV/atom, one per catalog (comma-separated)"},
+        {.name = "E-from-catalog", .kind = CLI_FLAG, .dest = &e_from,
+         .help = "take E_IS from E_initial / N even if the file states E_IS"},
+        CLI_OPT_JSON(&json, "JSON instead of the CSV table"),
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write there (atomically) instead of stdout"},
+        {.name = "calibrate", .kind = CLI_STRING, .dest = &cal, .arg = "MATERIAL",
+         .help = "fit the W(E), m(E) forms of MATERIAL (preset or INI) to the rows (needs E_IS of every sample) "
+                 "and write the result to --out as a material INI file; the table goes to stdout"},
+        {.name = "calibrate-free", .kind = CLI_STRING, .dest = &free_list, .arg = "LIST",
+         .help = "W(E) parameters to fit, from W_inf,W_top,W_E0,W_dE (m_0 and m_slope are always fitted)",
+         .def = "W_inf,W_E0"},
+        {.name = "eq-line", .kind = CLI_FILE, .dest = &eq, .arg = "COOLING.csv",
+         .help = "instead of fitting catalogs: print the equilibrium points (T_K,E_IS_eV_per_atom above "
+                 "T_g + margin) of a cooling table"},
+        {.name = "margin", .kind = CLI_DOUBLE, .dest = &margin, .arg = "K", .help = "margin above T_g for --eq-line",
+         .def = "50", .unit = "K", .lo = 0, .flags = CLI_GE},
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "CATALOG... [options]",
+        .about = "Maximum-likelihood fit of the activation spectrum (paper eq. 3: W, m free) and of\n"
+                 "the relaxation spectrum (eq. 5: e_R) to event catalogs: `pel art` CSV files or\n"
+                 "LAMMPS-ARTn log.event files (detected from the content).  One row per catalog.\n\n"
+                 "E_IS per sample: --E-IS, else a '# E_IS_eV_per_atom=' comment or column in the catalog,\n"
+                 "else E_initial/N (N from --atoms or a '# n_atoms=' comment), else empty.",
+        .output = "Table columns (empty = not available): sample,format,n_events,n_skipped,\n"
+                  "E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,m_ci_lo_eV,m_ci_hi_eV,eA_eV,\n"
+                  "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p;\n"
+                  "--json: the same keys, one object per catalog.",
+        .args = "CATALOG...",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    o.bootstrap = (size_t)boot;
+    o.seed = (uint64_t)seed;
+    o.min_events = (size_t)minev;
+    if (free_list && !(w_free = parse_free_list(free_list)))
+        return CLI_USAGE;
+    size_t n = (size_t)npos;
     if (eq) {
         if (n > 0 || cal)
             return cli_errorf(CMD, CLI_USAGE, "--eq-line takes no catalogs and no --calibrate");
@@ -388,7 +355,7 @@ int cli_cmd_fit(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         pel_error err = {0};
         pel_events *ev = NULL;
-        s[i].path = argv[optind + (int)i];
+        s[i].path = argv[1 + (int)i];
         if (pel_events_read(s[i].path, &ev, &err) != PEL_OK) {
             cli_fail(CMD, &err);
             goto done;

@@ -7,13 +7,14 @@
  * sides meet within --z standard errors, each side is stationary (the halves
  * of its used part agree) and the error is below --max-se. */
 #include <dirent.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_model.h"
+#include "cli_opt.h"
 #include "pel/csv.h"
 #include "pel/stats.h"
 #include "pel/util.h"
@@ -25,27 +26,6 @@ static const char *CMD = "isotherm";
 #define EQLINE_HEADER                                                                                       \
     "T_K,E_eq_eV_per_atom,E_eq_se_eV_per_atom,V_IS_A3_per_atom,E_above_eV_per_atom,E_above_se_eV_per_atom," \
     "E_below_eV_per_atom,E_below_se_eV_per_atom,t_equil_ps,hold_ps,n_replicas,met"
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel isotherm --above <dir> --below <dir> [options]\n"
-            "One equilibrium-line point E_eq(T) from two `pel md --protocol \"eq@TK; hold ...\"` runs at the\n"
-            "same T, one started from a hotter liquid (--above), one from a deeper glass (--below), each\n"
-            "with one or more replicas (<dir>/protocol.csv or <dir>/r*/protocol.csv).  The samples of the\n"
-            "last segment (the hold) are used: each replica is cut at its equilibration time (Chodera's\n"
-            "rule, at most --max-discard of the hold), averaged with an autocorrelation-based error.\n"
-            "The point is equilibrium (met = 1) only when both sides agree within --z standard errors,\n"
-            "each side is stationary and the combined error is <= --max-se; else exit 3 after the row.\n"
-            "Prints one CSV row (" EQLINE_HEADER ")\n\n"
-            "  --above DIR --below DIR  the two runs (required)\n"
-            "  --z Z              agreement criterion in standard errors (default 2)\n"
-            "  --max-se E         largest accepted standard error, eV/atom (default 0.001)\n"
-            "  --max-discard F    largest equilibration cut, fraction of the hold (default 0.5)\n"
-            "  --append FILE      append the row to FILE (header written when new)\n"
-            "  --header           print the header line before the row\n"
-            "  --help\n");
-}
 
 typedef struct side {
     pel_isotherm_side st;
@@ -162,38 +142,44 @@ static int analyse_side(const char *dir, double max_discard, side *sd, pel_error
 
 int cli_cmd_isotherm(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"above", required_argument, 0, 'a'}, {"below", required_argument, 0, 'b'},
-        {"z", required_argument, 0, 'z'},     {"max-se", required_argument, 0, 's'},
-        {"max-discard", required_argument, 0, 'd'}, {"append", required_argument, 0, 'o'},
-        {"header", no_argument, 0, 'H'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     const char *above = NULL, *below = NULL, *append = NULL;
     double z = 2.0, max_se = 0.001, max_discard = 0.5;
-    int header = 0;
+    int header = 0, json = 0;
     pel_error err = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a': above = optarg; break;
-        case 'b': below = optarg; break;
-        case 'z': if (cli_double(CMD, "--z", optarg, &z)) return CLI_USAGE; break;
-        case 's': if (cli_double(CMD, "--max-se", optarg, &max_se)) return CLI_USAGE; break;
-        case 'd': if (cli_double(CMD, "--max-discard", optarg, &max_discard)) return CLI_USAGE; break;
-        case 'o': append = optarg; break;
-        case 'H': header = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!above || !below) return cli_errorf(CMD, CLI_USAGE, "--above <dir> and --below <dir> are required");
-    if (!(z > 0 && isfinite(z))) return cli_errorf(CMD, CLI_USAGE, "--z must be > 0");
-    if (!(max_se > 0 && isfinite(max_se))) return cli_errorf(CMD, CLI_USAGE, "--max-se must be > 0 eV/atom");
-    if (!(max_discard >= 0 && max_discard < 1)) return cli_errorf(CMD, CLI_USAGE, "--max-discard must be in [0, 1)");
+    const cli_opt opts[] = {
+        {.name = "above", .kind = CLI_FILE, .dest = &above, .arg = "DIR", .help = "the run started from a hotter liquid",
+         .flags = CLI_REQ},
+        {.name = "below", .kind = CLI_FILE, .dest = &below, .arg = "DIR", .help = "the run started from a deeper glass",
+         .flags = CLI_REQ},
+        {.name = "z", .kind = CLI_DOUBLE, .dest = &z, .arg = "Z", .help = "agreement criterion in standard errors",
+         .def = "2", .lo = 0, .flags = CLI_GT},
+        {.name = "max-se", .kind = CLI_DOUBLE, .dest = &max_se, .arg = "E", .help = "largest accepted standard error",
+         .def = "0.001", .unit = "eV/atom", .lo = 0, .flags = CLI_GT},
+        {.name = "max-discard", .kind = CLI_DOUBLE, .dest = &max_discard, .arg = "F",
+         .help = "largest equilibration cut, fraction of the hold", .def = "0.5", .lo = 0, .hi = 1,
+         .flags = CLI_GE | CLI_LT},
+        {.name = "append", .kind = CLI_FILE, .dest = &append, .arg = "FILE",
+         .help = "append the row to FILE (header written when new)"},
+        {.name = "header", .kind = CLI_FLAG, .dest = &header, .help = "print the header line before the row"},
+        CLI_OPT_JSON(&json, "print the row as an object keyed by the column names"),
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "--above DIR --below DIR [options]",
+        .about = "One equilibrium-line point E_eq(T) from two `pel md --protocol \"eq@TK; hold ...\"` runs at the\n"
+                 "same T, one started from a hotter liquid (--above), one from a deeper glass (--below), each\n"
+                 "with one or more replicas (DIR/protocol.csv or DIR/r*/protocol.csv).  The samples of the\n"
+                 "last segment (the hold) are used: each replica is cut at its equilibration time (Chodera's\n"
+                 "rule, at most --max-discard of the hold), averaged with an autocorrelation-based error.\n"
+                 "The point is equilibrium (met = 1) only when both sides agree within --z standard errors,\n"
+                 "each side is stationary and the combined error is <= --max-se; else exit 3 after the row.",
+        .output = "Prints one CSV row (" EQLINE_HEADER "),\nor with --json one object with these keys.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
 
     side a, b;
     if (analyse_side(above, max_discard, &a, &err) || analyse_side(below, max_discard, &b, &err))
@@ -207,8 +193,20 @@ int cli_cmd_isotherm(int argc, char **argv)
     snprintf(row, sizeof row, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.6g,%.6g,%d,%d", a.T, mean, se,
              0.5 * (a.v_is + b.v_is), a.st.mean, a.st.se, b.st.mean, b.st.se, fmax(a.t_equil_ps, b.t_equil_ps),
              fmin(a.hold_ps, b.hold_ps), a.st.nrep < b.st.nrep ? a.st.nrep : b.st.nrep, met);
-    if (header) printf("%s\n", EQLINE_HEADER);
-    printf("%s\n", row);
+    if (json) {
+        double vals[] = {a.T, mean, se, 0.5 * (a.v_is + b.v_is), a.st.mean, a.st.se, b.st.mean, b.st.se,
+                         fmax(a.t_equil_ps, b.t_equil_ps), fmin(a.hold_ps, b.hold_ps)};
+        json_t *o = json_object();
+        char keys[] = EQLINE_HEADER;
+        size_t k = 0;
+        for (char *key = strtok(keys, ","); key && o; key = strtok(NULL, ","), k++)
+            json_object_set_new(o, key, k < sizeof vals / sizeof vals[0] ? cli_jnum(vals[k])
+                                        : json_integer(k == 10 ? (a.st.nrep < b.st.nrep ? a.st.nrep : b.st.nrep) : met));
+        if (cli_json_print(CMD, o) != CLI_OK) return CLI_FAIL;
+    } else {
+        if (header) printf("%s\n", EQLINE_HEADER);
+        printf("%s\n", row);
+    }
     if (append) {
         struct stat sb;
         int fresh = stat(append, &sb) != 0 || sb.st_size == 0;

@@ -46,7 +46,7 @@ expect_fail calibrate "unknown parameter 'W_x'" $md $cats --fix W_x
 expect_fail calibrate "protocol column" --md "$T/md_1e12.csv" --protocol "eq@2000K; cool 100K@fast" $cats
 expect_fail calibrate "outside the protocol" --md "$T/md_1e12.csv" --protocol "eq@2000K; cool 500K@1e12K/s" $cats
 expect_fail calibrate "cannot" --catalog "$T/missing.csv" $md
-expect_fail calibrate "bad option" --bogus
+expect_fail calibrate "unknown option" --bogus
 expect_fail calibrate "cannot write" $md $cats --fix W_inf,W_top,W_E0,W_dE,m_slope,S_E \
     --out "$T/no/such/dir/m.ini"
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

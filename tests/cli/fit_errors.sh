@@ -20,9 +20,9 @@ expect_fail fit "no catalog" --json
 expect_fail fit "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap abc
 expect_fail fit "--bootstrap" "$D/fit_catalog_a.csv" --bootstrap -1
 expect_fail fit "--eA" "$D/fit_catalog_a.csv" --eA 1e999
-expect_fail fit "e_A" "$D/fit_catalog_a.csv" --eA 0
-expect_fail fit "confidence" "$D/fit_catalog_a.csv" --ci 1.5
-expect_fail fit "cutoff" "$D/fit_catalog_a.csv" --EA-min -1
+expect_fail fit "--eA" "$D/fit_catalog_a.csv" --eA 0
+expect_fail fit "--ci" "$D/fit_catalog_a.csv" --ci 1.5
+expect_fail fit "--EA-min" "$D/fit_catalog_a.csv" --EA-min -1
 expect_fail fit "--atoms" "$D/fit_catalog_a.csv" --atoms 0
 expect_fail fit "unknown" "$D/fit_catalog_a.csv" --bogus
 expect_fail fit "corrupt.csv:32:" "$T/corrupt.csv"

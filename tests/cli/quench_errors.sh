@@ -39,8 +39,8 @@ done
 expect_fail minimize "required" --out "$T/m.data"
 expect_fail minimize "required" --data "$G"
 expect_fail minimize "cannot open" --data "$T/missing.data" --out "$T/m.data"
-expect_fail minimize "unknown box mode" --data "$G" --out "$T/m.data" --box aniso
-expect_fail minimize "unknown minimiser" --data "$G" --out "$T/m.data" --algo newton
+expect_fail minimize "--box|fixed|iso|aniso" --data "$G" --out "$T/m.data" --box aniso
+expect_fail minimize "--algo|fire|newton" --data "$G" --out "$T/m.data" --algo newton
 expect_fail minimize "ftol" --data "$G" --out "$T/m.data" --ftol -1
 expect_fail minimize "ftol" --data "$G" --out "$T/m.data" --ftol 1e-6x
 expect_fail minimize "not converged" --data "$G" --out "$T/m.data" --max-calls 3 --box iso --P 20000
