@@ -114,7 +114,7 @@ static int grid_ok(const cli_opt *o, const char *v)
 }
 
 /* Store `v` into o->dest (or hand it to o->each); one line and CLI_USAGE on a bad value. */
-static int store(const char *cmd, const cli_opt *o, const char *as, const char *v)
+static int store(const char *cmd, const cli_opt *o, const char *as, char *v)
 {
     switch (o->kind) {
     case CLI_DOUBLE: {
@@ -202,7 +202,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
             *rc = CLI_OK;
             return 1;
         }
-        const char *name = a + (a[1] == '-' ? 2 : 1), *eq = strchr(name, '=');
+        char *name = a + (a[1] == '-' ? 2 : 1), *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         int old = 0;
         const cli_opt *o = a[1] == '-' ? lookup(spec, name, len, &old) : NULL;
@@ -218,7 +218,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
             *(int *)o->dest = 1;
             continue;
         }
-        const char *v = eq ? eq + 1 : NULL;
+        char *v = eq ? eq + 1 : NULL;
         if (!v) {
             /* "--W --m 1": the next option is not W's value */
             if (i + 1 >= argc || (!strncmp(argv[i + 1], "--", 2)))

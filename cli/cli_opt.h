@@ -52,8 +52,9 @@ typedef struct cli_opt {
     const char *choices; /* CLI_ENUM: "fire|cg|lbfgs" */
     const char *old;     /* former name, still accepted with a note on stderr */
     /* CLI_REPEAT: called with each value in order; nonzero = error already
-     * printed (the parser returns CLI_USAGE). */
-    int (*each)(void *ctx, const char *cmd, const char *value);
+     * printed (the parser returns CLI_USAGE).  `value` points into argv and
+     * may be cut in place ("FILE@RATE"). */
+    int (*each)(void *ctx, const char *cmd, char *value);
     void *ctx;
 } cli_opt;
 

@@ -3,49 +3,17 @@
  * (pel_calibrate_run, docs/calibration.md).  Reads every input first,
  * fits each form combination asked for, then reports (cli_calib_out.c);
  * nothing is written unless the chosen fit succeeded. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_calib.h"
 #include "cli_model.h"
 #include "pel/util.h"
 
 static const char *CMD = "calibrate";
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel calibrate [inputs] [options] [--out material.ini]\n"
-            "Joint maximum-likelihood fit of a material (W(E), m(E), e_R, nu(E,T); paper eqs. 1-7)\n"
-            "to ART catalogs, MD equilibrium-line points and MD protocol tables (docs/calibration.md).\n\n"
-            "inputs (each repeatable, at least two data sets in all):\n"
-            "  --catalog FILE       ART catalog (`pel art` CSV or LAMMPS-ARTn log.event); E_IS from\n"
-            "                       the file, or E_initial/--atoms\n"
-            "  --eq-line FILE       equilibrium line: T_K,E_eq_eV_per_atom,E_eq_se_eV_per_atom[,met]\n"
-            "  --md FILE[@RATE]     MD table: T_K,E_IS_eV_per_atom[,E_IS_se_eV_per_atom][,t_ps];\n"
-            "                       FILE@RATE means --protocol \"eq@<T first>K; cool <T last>K@RATE\"\n"
-            "  --protocol TEXT      protocol of the preceding --md or --hold-out (docs/protocol.md)\n"
-            "  --hold-out FILE[@RATE]  MD table left out of the fit and predicted (score, residuals)\n\n"
-            "options:\n"
-            "  --start M            starting material, preset or INI (default cu56zr44-paper)\n"
-            "  --forms SPEC         W=logistic|linear,m=linear|logistic,S=invT|logistic (missing:\n"
-            "                       the start's), or auto: all 8 combinations, best BIC wins\n"
-            "  --fix LIST           hold parameters: NAME or NAME=VALUE, comma-separated\n"
-            "  --free LIST          free parameters held by default (e.g. eA,s)\n"
-            "  --atoms N            atoms per sample for E_IS = E_initial/N\n"
-            "  --EA-min EV          drop E_A below this, truncated density (default 0)\n"
-            "  --bootstrap B        B refits on resampled events and rows (default 0)\n"
-            "  --seed S             bootstrap seed (default 1)\n"
-            "  --max-iter N         simplex iterations per run before giving up (default 20000)\n"
-            "  --hold-at-bound      when a parameter ends on its bound, hold it there and refit\n"
-            "                       (the simpler model; reported) instead of refusing\n"
-            "  --name NAME          name of the fitted material (default calibrated)\n"
-            "  --out FILE           write the material INI (values, errors, inputs, residuals)\n"
-            "  --json               JSON report instead of text\n");
-}
 
 static int push(void **arr, size_t *n, size_t size)
 {
@@ -212,106 +180,137 @@ static int build_views(cal_run *r)
     return CLI_OK;
 }
 
-enum { O_CAT = 256, O_EQ, O_MD, O_PROTO, O_HOLD, O_START, O_FORMS, O_FIX, O_FREE, O_ATOMS, O_EAMIN, O_BOOT, O_SEED,
-       O_NAME, O_OUT, O_JSON, O_MAXIT, O_HOLDB };
+/* The repeatable inputs, in command-line order (--protocol belongs to the
+ * --md or --hold-out before it). */
+typedef struct cal_args {
+    cal_run *r;
+    int last_tab;
+} cal_args;
+
+static int oom(void)
+{
+    return cli_errorf(CMD, CLI_FAIL, "out of memory");
+}
+
+static int add_cat(void *ctx, const char *cmd, char *v)
+{
+    cal_run *r = ((cal_args *)ctx)->r;
+    (void)cmd;
+    if (push((void **)&r->cat, &r->n_cat, sizeof *r->cat))
+        return oom();
+    r->cat[r->n_cat - 1].path = v;
+    return 0;
+}
+
+static int add_eq(void *ctx, const char *cmd, char *v)
+{
+    cal_run *r = ((cal_args *)ctx)->r;
+    (void)cmd;
+    if (push((void **)&r->eq, &r->n_eq, sizeof *r->eq))
+        return oom();
+    r->eq[r->n_eq - 1].path = v;
+    return 0;
+}
+
+static int add_table(cal_args *a, char *v, int held_out)
+{
+    cal_run *r = a->r;
+    if (push((void **)&r->tab, &r->n_tab, sizeof *r->tab))
+        return oom();
+    a->last_tab = (int)r->n_tab - 1;
+    cal_table_in *t = &r->tab[a->last_tab];
+    split_rate(v, &t->rate);
+    t->path = v;
+    t->held_out = held_out;
+    return 0;
+}
+
+static int add_md(void *ctx, const char *cmd, char *v)
+{
+    (void)cmd;
+    return add_table(ctx, v, 0);
+}
+
+static int add_hold(void *ctx, const char *cmd, char *v)
+{
+    (void)cmd;
+    return add_table(ctx, v, 1);
+}
+
+static int add_protocol(void *ctx, const char *cmd, char *v)
+{
+    cal_args *a = ctx;
+    if (a->last_tab < 0 || a->r->tab[a->last_tab].protocol)
+        return cli_errorf(cmd, CLI_USAGE, "--protocol must follow its --md or --hold-out FILE (one each)");
+    if (!(a->r->tab[a->last_tab].protocol = strdup(v)))
+        return oom();
+    return 0;
+}
 
 int cli_cmd_calibrate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"catalog", required_argument, 0, O_CAT},  {"eq-line", required_argument, 0, O_EQ},
-        {"md", required_argument, 0, O_MD},        {"protocol", required_argument, 0, O_PROTO},
-        {"hold-out", required_argument, 0, O_HOLD}, {"start", required_argument, 0, O_START},
-        {"forms", required_argument, 0, O_FORMS},  {"fix", required_argument, 0, O_FIX},
-        {"free", required_argument, 0, O_FREE},    {"atoms", required_argument, 0, O_ATOMS},
-        {"EA-min", required_argument, 0, O_EAMIN}, {"bootstrap", required_argument, 0, O_BOOT},
-        {"seed", required_argument, 0, O_SEED},    {"name", required_argument, 0, O_NAME},
-        {"out", required_argument, 0, O_OUT},      {"json", no_argument, 0, O_JSON},
-        {"max-iter", required_argument, 0, O_MAXIT}, {"hold-at-bound", no_argument, 0, O_HOLDB},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
-    };
     cal_run r;
     memset(&r, 0, sizeof r);
     r.argc = argc, r.argv = argv;
     const char *start_name = "cu56zr44-paper", *forms_spec = NULL, *fix = NULL, *freel = NULL, *out = NULL;
     const char *name = "calibrated";
     long atoms = 0, boot = 0, seed = 1, maxit = 20000;
-    int json = 0, rc = CLI_USAGE, last_tab = -1, hold_bound = 0;
-    optind = 1;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case O_CAT:
-            if (push((void **)&r.cat, &r.n_cat, sizeof *r.cat))
-                goto oom;
-            r.cat[r.n_cat - 1].path = optarg;
-            break;
-        case O_EQ:
-            if (push((void **)&r.eq, &r.n_eq, sizeof *r.eq))
-                goto oom;
-            r.eq[r.n_eq - 1].path = optarg;
-            break;
-        case O_MD:
-        case O_HOLD:
-            if (push((void **)&r.tab, &r.n_tab, sizeof *r.tab))
-                goto oom;
-            last_tab = (int)r.n_tab - 1;
-            split_rate(optarg, &r.tab[last_tab].rate);
-            r.tab[last_tab].path = optarg;
-            r.tab[last_tab].held_out = ch == O_HOLD;
-            break;
-        case O_PROTO:
-            if (last_tab < 0 || r.tab[last_tab].protocol) {
-                cli_errorf(CMD, CLI_USAGE, "--protocol must follow its --md or --hold-out FILE (one each)");
-                goto done;
-            }
-            if (!(r.tab[last_tab].protocol = strdup(optarg)))
-                goto oom;
-            break;
-        case O_START: start_name = optarg; break;
-        case O_FORMS: forms_spec = optarg; break;
-        case O_FIX: fix = optarg; break;
-        case O_FREE: freel = optarg; break;
-        case O_ATOMS:
-            if (cli_long(CMD, "--atoms", optarg, &atoms) || atoms <= 0) {
-                if (atoms <= 0)
-                    cli_errorf(CMD, CLI_USAGE, "--atoms must be > 0");
-                goto done;
-            }
-            break;
-        case O_EAMIN:
-            if (cli_double(CMD, "--EA-min", optarg, &r.EA_min))
-                goto done;
-            break;
-        case O_BOOT:
-            if (cli_long(CMD, "--bootstrap", optarg, &boot) || boot < 0 || boot > 100000) {
-                cli_errorf(CMD, CLI_USAGE, "--bootstrap must be in 0..100000");
-                goto done;
-            }
-            break;
-        case O_SEED:
-            if (cli_long(CMD, "--seed", optarg, &seed))
-                goto done;
-            break;
-        case O_MAXIT:
-            if (cli_long(CMD, "--max-iter", optarg, &maxit) || maxit < 1) {
-                if (maxit < 1)
-                    cli_errorf(CMD, CLI_USAGE, "--max-iter must be >= 1");
-                goto done;
-            }
-            break;
-        case O_NAME: name = optarg; break;
-        case O_OUT: out = optarg; break;
-        case O_JSON: json = 1; break;
-        case O_HOLDB: hold_bound = 1; break;
-        case 'h': usage(stdout); rc = CLI_OK; goto done;
-        default: cli_errorf(CMD, CLI_USAGE, "bad option '%s' (see pel calibrate --help)", argv[optind - 1]); goto done;
-        }
-    }
-    if (optind < argc) {
-        cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s' (see pel calibrate --help)", argv[optind]);
+    int json = 0, rc = CLI_USAGE, hold_bound = 0;
+    cal_args in = {&r, -1};
+#define CAL_INPUT(nm, fn, a, h) {.name = nm, .kind = CLI_FILE, .arg = a, .help = h, .flags = CLI_REPEAT, .each = fn, .ctx = &in}
+    const cli_opt opts[] = {
+        CAL_INPUT("catalog", add_cat, "FILE",
+                  "ART catalog (`pel art` CSV or LAMMPS-ARTn log.event); E_IS from the file, or E_initial/--atoms"),
+        CAL_INPUT("eq-line", add_eq, "FILE", "equilibrium line: T_K,E_eq_eV_per_atom,E_eq_se_eV_per_atom[,met]"),
+        CAL_INPUT("md", add_md, "FILE[@RATE]",
+                  "MD table: T_K,E_IS_eV_per_atom[,E_IS_se_eV_per_atom][,t_ps]; FILE@RATE means "
+                  "--protocol \"eq@<T first>K; cool <T last>K@RATE\""),
+        {.name = "protocol", .kind = CLI_STRING, .arg = "TEXT", .flags = CLI_REPEAT, .each = add_protocol, .ctx = &in,
+         .help = "protocol of the preceding --md or --hold-out (docs/protocol.md)"},
+        CAL_INPUT("hold-out", add_hold, "FILE[@RATE]", "MD table left out of the fit and predicted (score, residuals)"),
+        {.name = "start", .kind = CLI_STRING, .dest = &start_name, .arg = "NAME|FILE",
+         .help = "starting material, preset or INI", .def = "cu56zr44-paper"},
+        {.name = "forms", .kind = CLI_STRING, .dest = &forms_spec, .arg = "SPEC",
+         .help = "W=logistic|linear,m=linear|logistic,S=invT|logistic (missing: the start's), or auto: all 8 "
+                 "combinations, best BIC wins"},
+        {.name = "fix", .kind = CLI_STRING, .dest = &fix, .arg = "LIST",
+         .help = "hold parameters: NAME or NAME=VALUE, comma-separated"},
+        {.name = "free", .kind = CLI_STRING, .dest = &freel, .arg = "LIST",
+         .help = "free parameters held by default (e.g. eA,s)"},
+        {.name = "atoms", .kind = CLI_LONG, .dest = &atoms, .arg = "N", .help = "atoms per sample for E_IS = E_initial/N",
+         .lo = 1, .flags = CLI_GE},
+        {.name = "EA-min", .kind = CLI_DOUBLE, .dest = &r.EA_min, .arg = "eV",
+         .help = "drop E_A below this, truncated density", .def = "0", .unit = "eV", .lo = 0, .flags = CLI_GE},
+        {.name = "bootstrap", .kind = CLI_LONG, .dest = &boot, .arg = "B",
+         .help = "refits on resampled events and rows", .def = "0", .lo = 0, .hi = 100000, .flags = CLI_GE | CLI_LE},
+        CLI_OPT_SEED(&seed, "bootstrap seed (default 1)"),
+        {.name = "max-iter", .kind = CLI_LONG, .dest = &maxit, .arg = "N",
+         .help = "simplex iterations per run before giving up", .def = "20000", .lo = 1, .flags = CLI_GE},
+        {.name = "hold-at-bound", .kind = CLI_FLAG, .dest = &hold_bound,
+         .help = "when a parameter ends on its bound, hold it there and refit (the simpler model; reported) "
+                 "instead of refusing"},
+        {.name = "name", .kind = CLI_STRING, .dest = &name, .arg = "NAME", .help = "name of the fitted material",
+         .def = "calibrated"},
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE",
+         .help = "write the material INI (values, errors, inputs, residuals)"},
+        CLI_OPT_JSON(&json, "JSON report instead of text"),
+    };
+#undef CAL_INPUT
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "[inputs] [options] [--out material.ini]",
+        .about = "Joint maximum-likelihood fit of a material (W(E), m(E), e_R, nu(E,T); paper eqs. 1-7)\n"
+                 "to ART catalogs, MD equilibrium-line points and MD protocol tables (docs/calibration.md).\n"
+                 "The inputs --catalog, --eq-line, --md (with --protocol) and --hold-out are repeatable;\n"
+                 "at least two data sets in all.",
+        .output = "A text report (or --json: one object) of the fitted parameters with their errors,\n"
+                  "the fit quality per data set and the held-out scores; --out the material INI file.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int npos;
+    if (cli_parse(&spec, argc, argv, &npos, &rc))
         goto done;
-    }
     if (strlen(name) >= sizeof r.cand[0].res.mat.name || !*name) {
         cli_errorf(CMD, CLI_USAGE, "--name: empty or longer than 63 characters");
         goto done;
@@ -419,8 +418,6 @@ int cli_cmd_calibrate(int argc, char **argv)
     }
     rc = cli_calib_report(CMD, &r, out, json);
     goto done;
-oom:
-    rc = cli_errorf(CMD, CLI_FAIL, "out of memory");
 done:
     free_run(&r);
     return rc;
