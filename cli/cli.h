@@ -57,6 +57,10 @@ int cli_long(const char *cmd, const char *opt, const char *s, long *out);
 /* "from:to:step" with step > 0 (K), from <= to. */
 int cli_range(const char *cmd, const char *opt, const char *s, double *from, double *to, double *step);
 
+/* Plot page size "WxH" with both sides in [PEL_PLOT_MIN_SIZE, PEL_PLOT_MAX_SIZE]
+ * (--size of plot and figures): one line and nonzero on a bad value. */
+int cli_plot_size(const char *cmd, const char *s, int *w, int *h);
+
 /* Results printed on stdout are lost silently when the write fails (full
  * disk, closed pipe, /dev/full): flush and close stdout, and turn a failure
  * into one line on stderr and CLI_FAIL.  A command that already failed

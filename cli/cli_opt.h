@@ -91,6 +91,11 @@ typedef struct cli_spec {
      .help = "element of each atom type", .def = "from the data file"}
 #define CLI_OPT_SEED(dst, what)                                                                                       \
     {.name = "seed", .kind = CLI_LONG, .dest = (dst), .arg = "N", .help = (what), .lo = 0, .flags = CLI_GE}
+#define CLI_OPT_PLOT_SIZE(dst)                                                                                        \
+    {.name = "size", .kind = CLI_STRING, .dest = (dst), .arg = "WxH",                                                 \
+     .help = "page size in pixels (PNG) or points (SVG/PDF), W and H in [" CLI_STR(PEL_PLOT_MIN_SIZE) ", "            \
+             CLI_STR(PEL_PLOT_MAX_SIZE) "]",                                                                          \
+     .def = CLI_STR(PEL_PLOT_WIDTH) "x" CLI_STR(PEL_PLOT_HEIGHT)}
 /* The minimiser options of every command that minimises (pel_min_params):
  * one name, one range, one unit everywhere.  --min-algo was --algo on
  * minimize, is, quench and mdrun. */

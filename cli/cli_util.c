@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pel/plot.h"
 #include "pel/util.h"
 
 int cli_fail(const char *cmd, const pel_error *err)
@@ -67,6 +68,25 @@ int cli_range(const char *cmd, const char *opt, const char *s, double *from, dou
         cli_errorf(cmd, CLI_USAGE, "%s: need from <= to and step > 0 in '%s'", opt, s);
         return 1;
     }
+    return 0;
+}
+
+int cli_plot_size(const char *cmd, const char *s, int *w, int *h)
+{
+    char buf[64];
+    long lw = 0, lh = 0;
+    const char *x = strchr(s, 'x');
+    int ok = x && (size_t)(x - s) < sizeof buf;
+    if (ok) {
+        memcpy(buf, s, (size_t)(x - s));
+        buf[x - s] = '\0';
+        ok = pel_parse_long(buf, "", &lw, NULL) == PEL_OK && pel_parse_long(x + 1, "", &lh, NULL) == PEL_OK &&
+             lw >= PEL_PLOT_MIN_SIZE && lw <= PEL_PLOT_MAX_SIZE && lh >= PEL_PLOT_MIN_SIZE && lh <= PEL_PLOT_MAX_SIZE;
+    }
+    if (!ok)
+        return cli_errorf(cmd, CLI_USAGE, "--size: expected WxH with W and H in [%d, %d], got '%s'", PEL_PLOT_MIN_SIZE,
+                          PEL_PLOT_MAX_SIZE, s);
+    *w = (int)lw, *h = (int)lh;
     return 0;
 }
 

@@ -2,7 +2,6 @@
  * docs/figures.md): spectra, map, hysteresis, truncated, each as image(s)
  * plus the CSV of every number drawn.  Thin: options -> pel_figures[].run. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "pel/material.h"
 #include "pel/plot.h"
 #include "pel/util.h"
@@ -17,56 +17,6 @@
 #define CMD "figures"
 #define MAX_EVENTS 64
 #define MAX_MD 8 /* MD tables of the md figure */
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel figures [--material cu56zr44|FILE] [--out DIR] [--format png,svg,pdf]\n"
-            "                   [--size WxH] [--only NAME,...] [--md TABLE ...] [--eqline CSV] [--events CATALOG ...]\n\n"
-            "Draw the paper's figures for a material into DIR (default: figures/), each as\n"
-            "NAME.<format> plus NAME.csv holding every plotted number:\n");
-    for (size_t i = 0; i < pel_nfigures; i++)
-        fprintf(fp, "  %-11s %s\n", pel_figures[i].name, pel_figures[i].what);
-    fprintf(fp, "\noptions:\n"
-                "  --material M   preset name or material INI file (default cu56zr44)\n"
-                "  --out DIR      output directory, created if missing (default figures)\n"
-                "  --format LIST  comma-separated png, svg, pdf (default png)\n"
-                "  --size WxH     page size in pixels (PNG) or points (SVG/PDF), default %dx%d\n"
-                "  --only LIST    draw only these figures (comma-separated names)\n"
-                "  --md CSV       MD table (T_K, E_IS_eV_per_atom; `pel quench` cooling.csv, `pel md --protocol`\n"
-                "                 protocol.csv or mean.csv with E_IS_se_eV_per_atom): the first is added to map;\n"
-                "                 all (repeatable, up to 8) make the md figure, with the model at each table's rate\n"
-                "  --eqline CSV   equilibrium-line points of `pel isotherm` with error bars on the md figure\n"
-                "  --md-scan CSV  truncated scan of an MD glass (`pel md --protocol \"eq@T0K; heat TtK@q; cool\n"
-                "                 T0K@q\"` protocol.csv or mean.csv; repeatable, up to 8): the scans_md figure,\n"
-                "                 MD above and the model on the same scans below (paper Fig. 5)\n"
-                "  --scan-start P model protocol that makes the scans' glass (default \"eq@2000K; cool\n"
-                "                 T0K@1e12K/s\", T0 the scans' first T)\n"
-                "  --events CAT   add the E_A/E_R histograms and fits of ART catalogs to spectra, and draw\n"
-                "                 the calibration figure: each catalog against the material (with the 95%%\n"
-                "                 band of W, m when the material file has a [covariance]); repeatable,\n"
-                "                 further file arguments are catalogs too\n"
-                "  --help         this text\n",
-            PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
-}
-
-/* "WxH" with both sides in range. */
-static int parse_size(const char *s, int *w, int *h)
-{
-    char buf[64];
-    const char *x = strchr(s, 'x');
-    if (!x || (size_t)(x - s) >= sizeof buf)
-        return cli_errorf(CMD, 1, "--size: '%s' is not of the form WxH", s);
-    memcpy(buf, s, (size_t)(x - s));
-    buf[x - s] = '\0';
-    long lw, lh;
-    if (cli_long(CMD, "--size width", buf, &lw) || cli_long(CMD, "--size height", x + 1, &lh))
-        return 1;
-    if (lw < PEL_PLOT_MIN_SIZE || lw > PEL_PLOT_MAX_SIZE || lh < PEL_PLOT_MIN_SIZE || lh > PEL_PLOT_MAX_SIZE)
-        return cli_errorf(CMD, 1, "--size: %ldx%ld outside %d..%d", lw, lh, PEL_PLOT_MIN_SIZE, PEL_PLOT_MAX_SIZE);
-    *w = (int)lw, *h = (int)lh;
-    return 0;
-}
 
 /* The output directory exists (made if missing) and is writable. */
 static int prepare_dir(const char *dir)
@@ -106,9 +56,9 @@ static int check_only(const char *only)
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(k < 63 ? k : 63), p);
         if (!pel_figure_find(name))
-            return cli_errorf(CMD, 1, "--only: unknown figure '%s' (known: spectra, map, hysteresis, truncated, md, "
-                                      "calibration, scans_md)",
-                              name);
+            return cli_bad_value(CMD, "--only",
+                                 "figure names from spectra, map, hysteresis, truncated, md, calibration, scans_md",
+                                 only);
         p += k + (p[k] == ',');
     }
     return 0;
@@ -124,69 +74,106 @@ static int has_data(const char *fig, int md_data, size_t nev, size_t nscan)
     return strcmp(fig, "scans_md") || nscan > 0;
 }
 
+typedef struct fig_lists {
+    const char *events[MAX_EVENTS], *md[MAX_MD], *scans[MAX_MD];
+    size_t nev, nmd, nscan;
+    pel_figure_opts *o;
+} fig_lists;
+
+static int add_scan(void *ctx, const char *cmd, char *v)
+{
+    fig_lists *l = ctx;
+    if (l->nscan == MAX_MD)
+        return cli_errorf(cmd, CLI_USAGE, "--md-scan: at most %d tables", MAX_MD);
+    l->scans[l->nscan++] = v;
+    return 0;
+}
+
+static int add_md(void *ctx, const char *cmd, char *v)
+{
+    fig_lists *l = ctx;
+    if (l->nmd == MAX_MD)
+        return cli_errorf(cmd, CLI_USAGE, "--md: at most %d tables", MAX_MD);
+    l->md[l->nmd++] = v;
+    if (!l->o->md_csv)
+        l->o->md_csv = v; /* the map shows the first */
+    return 0;
+}
+
+static int add_events(void *ctx, const char *cmd, char *v)
+{
+    fig_lists *l = ctx;
+    if (l->nev == MAX_EVENTS)
+        return cli_errorf(cmd, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
+    l->events[l->nev++] = v;
+    return 0;
+}
+
 int cli_cmd_figures(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"material", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},   {"size", required_argument, NULL, 's'},
-        {"only", required_argument, NULL, 'n'},     {"md", required_argument, NULL, 'd'},
-        {"events", required_argument, NULL, 'e'},   {"eqline", required_argument, NULL, 'q'},
-        {"md-scan", required_argument, NULL, 'S'},  {"scan-start", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *material = "cu56zr44", *only = NULL, *events[MAX_EVENTS], *md[MAX_MD], *scans[MAX_MD];
-    size_t nmd = 0, nscan = 0;
+    const char *material = "cu56zr44", *only = NULL, *formats = NULL, *size = NULL;
     pel_figure_opts o;
     pel_figure_opts_default(&o);
     o.out_dir = "figures";
-    size_t nev = 0;
+    fig_lists l = {.o = &o};
     pel_error err = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': material = optarg; break;
-        case 'o': o.out_dir = optarg; break;
-        case 'f':
-            if (pel_plot_parse_formats(optarg, &o.formats, &err) != PEL_OK)
-                return cli_errorf(CMD, CLI_USAGE, "--format: %s", err.msg);
-            break;
-        case 's':
-            if (parse_size(optarg, &o.width, &o.height))
-                return CLI_USAGE;
-            break;
-        case 'n': only = optarg; break;
-        case 'd':
-            if (nmd == MAX_MD)
-                return cli_errorf(CMD, CLI_USAGE, "--md: at most %d tables", MAX_MD);
-            md[nmd++] = optarg;
-            if (!o.md_csv) o.md_csv = optarg; /* the map shows the first */
-            break;
-        case 'q': o.eqline_csv = optarg; break;
-        case 'S':
-            if (nscan == MAX_MD)
-                return cli_errorf(CMD, CLI_USAGE, "--md-scan: at most %d tables", MAX_MD);
-            scans[nscan++] = optarg;
-            break;
-        case 'P': o.scan_start = optarg; break;
-        case 'e':
-            if (nev == MAX_EVENTS)
-                return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
-            events[nev++] = optarg;
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see pel figures --help)", argv[optind - 1]);
-        }
+    const cli_opt opts[] = {
+        CLI_OPT_MATERIAL(&material),
+        {.name = "out", .kind = CLI_FILE, .dest = &o.out_dir, .arg = "DIR",
+         .help = "output directory, created if missing", .def = "figures"},
+        {.name = "format", .kind = CLI_STRING, .dest = &formats, .arg = "LIST",
+         .help = "comma-separated png, svg, pdf", .def = "png"},
+        CLI_OPT_PLOT_SIZE(&size),
+        {.name = "only", .kind = CLI_STRING, .dest = &only, .arg = "LIST",
+         .help = "draw only these figures (comma-separated names)"},
+        {.name = "md", .kind = CLI_FILE, .arg = "CSV", .flags = CLI_REPEAT, .each = add_md, .ctx = &l,
+         .help = "MD table (T_K, E_IS_eV_per_atom; `pel quench` cooling.csv, `pel md --protocol` protocol.csv or "
+                 "mean.csv with E_IS_se_eV_per_atom): the first is added to map; all (up to " CLI_STR(MAX_MD)
+                 ") make the md figure, with the model at each table's rate"},
+        {.name = "eqline", .kind = CLI_FILE, .dest = &o.eqline_csv, .arg = "CSV",
+         .help = "equilibrium-line points of `pel isotherm` with error bars on the md figure"},
+        {.name = "md-scan", .kind = CLI_FILE, .arg = "CSV", .flags = CLI_REPEAT, .each = add_scan, .ctx = &l,
+         .help = "truncated scan of an MD glass (`pel md --protocol \"eq@T0K; heat TtK@q; cool T0K@q\"` protocol.csv "
+                 "or mean.csv; up to " CLI_STR(MAX_MD) "): the scans_md figure, MD above and the model on the same "
+                 "scans below (paper Fig. 5)"},
+        {.name = "scan-start", .kind = CLI_STRING, .dest = &o.scan_start, .arg = "P",
+         .help = "model protocol that makes the scans' glass", .def = "\"eq@2000K; cool T0K@1e12K/s\", T0 the scans' first T"},
+        {.name = "events", .kind = CLI_FILE, .arg = "CATALOG", .flags = CLI_REPEAT, .each = add_events, .ctx = &l,
+         .help = "add the E_A/E_R histograms and fits of ART catalogs to spectra, and draw the calibration "
+                 "figure: each catalog against the material (with the 95% band of W, m when the material file has "
+                 "a [covariance]); further file arguments are catalogs too"},
+    };
+    char about[2048];
+    size_t at = (size_t)snprintf(about, sizeof about, "Draw the paper's figures for a material into DIR, each as\n"
+                                                      "NAME.<format> plus NAME.csv holding every plotted number:");
+    for (size_t i = 0; i < pel_nfigures && at < sizeof about; i++)
+        at += (size_t)snprintf(about + at, sizeof about - at, "\n  %-11s %s", pel_figures[i].name, pel_figures[i].what);
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "[--material NAME|FILE] [--out DIR] [--format png,svg,pdf] [--size WxH] [--only NAME,...]\n"
+                    "        [--md TABLE ...] [--eqline CSV] [--md-scan CSV ...] [--scan-start P] [--events CATALOG ...]\n"
+                    "        [CATALOG ...]",
+        .about = about,
+        .output = "Prints the path of every file written, one a line.",
+        .args = "CATALOG...",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    if (formats && pel_plot_parse_formats(formats, &o.formats, &err) != PEL_OK)
+        return cli_errorf(CMD, CLI_USAGE, "--format: %s", err.msg);
+    if (size && cli_plot_size(CMD, size, &o.width, &o.height))
+        return CLI_USAGE;
+    for (int i = 1; i <= npos; i++) {
+        if (l.nev == 0)
+            return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s' (see pel figures --help)", argv[i]);
+        if (add_events(&l, CMD, argv[i]))
+            return CLI_USAGE;
     }
-    for (; optind < argc; optind++) {
-        if (nev == 0)
-            return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s' (see pel figures --help)", argv[optind]);
-        if (nev == MAX_EVENTS)
-            return cli_errorf(CMD, CLI_USAGE, "--events: at most %d catalogs", MAX_EVENTS);
-        events[nev++] = argv[optind];
-    }
+    const char **events = l.events, **md = l.md, **scans = l.scans;
+    size_t nev = l.nev, nmd = l.nmd, nscan = l.nscan;
     o.events = events;
     o.nevents = nev;
     if (check_only(only))

@@ -48,9 +48,6 @@ int cli_cmd_plot(int argc, char **argv)
     o.width = PEL_PLOT_WIDTH;
     o.height = PEL_PLOT_HEIGHT;
     const char *out = NULL, *ylist = NULL, *size = NULL;
-    char size_def[32], size_what[96];
-    snprintf(size_def, sizeof size_def, "%dx%d", PEL_PLOT_WIDTH, PEL_PLOT_HEIGHT);
-    snprintf(size_what, sizeof size_what, "WxH with W and H in [%d, %d]", PEL_PLOT_MIN_SIZE, PEL_PLOT_MAX_SIZE);
     const cli_opt opts[] = {
         {.name = "x", .kind = CLI_STRING, .dest = &o.xcol, .arg = "COL",
          .help = "x column; use t_s with --logx for holds", .def = "T_K if present, else the first column"},
@@ -59,7 +56,7 @@ int cli_cmd_plot(int argc, char **argv)
         {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE", .help = "output; format from .png, .svg or .pdf",
          .def = "the CSV name with .png"},
         {.name = "logx", .kind = CLI_FLAG, .dest = &o.logx, .help = "logarithmic x axis (rows with x <= 0 are skipped)"},
-        {.name = "size", .kind = CLI_STRING, .dest = &size, .arg = "WxH", .help = size_what, .def = size_def},
+        CLI_OPT_PLOT_SIZE(&size),
         {.name = "title", .kind = CLI_STRING, .dest = &o.title, .arg = "TEXT", .help = "title", .def = "the CSV path"},
     };
     const cli_spec spec = {
@@ -74,17 +71,8 @@ int cli_cmd_plot(int argc, char **argv)
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
         return prc;
-    if (size) {
-        char buf[64];
-        long w = 0, h = 0;
-        char *x = strlen(size) < sizeof buf ? strchr(strcpy(buf, size), 'x') : NULL;
-        if (x)
-            *x = '\0';
-        if (!x || pel_parse_long(buf, "--size", &w, NULL) || pel_parse_long(x + 1, "--size", &h, NULL) ||
-            w < PEL_PLOT_MIN_SIZE || w > PEL_PLOT_MAX_SIZE || h < PEL_PLOT_MIN_SIZE || h > PEL_PLOT_MAX_SIZE)
-            return cli_bad_value(CMD, "--size", size_what, size);
-        o.width = (int)w, o.height = (int)h;
-    }
+    if (size && cli_plot_size(CMD, size, &o.width, &o.height))
+        return CLI_USAGE;
     if (npos != 1)
         return cli_errorf(CMD, CLI_USAGE, "expected one CSV file (see pel plot --help)");
     const char *csv = argv[1];
