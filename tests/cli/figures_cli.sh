@@ -58,7 +58,7 @@ expect_error "--md" "$PEL" figures --md "$tmp/missing_quench.csv" --out "$tmp/x"
 expect_error "--events" "$PEL" figures --events "$tmp/missing_catalog.csv" --out "$tmp/x"
 expect_error "--size" "$PEL" figures --size 12x10 --out "$tmp/x"
 expect_error "--size" "$PEL" figures --size big --out "$tmp/x"
-expect_error "unknown figure" "$PEL" figures --only nosuchfig --out "$tmp/x"
+expect_error "--only: expected figure names" "$PEL" figures --only nosuchfig --out "$tmp/x"
 expect_error "unknown option" "$PEL" figures --bogus
 printf 'a,b\n1,2\n' >"$tmp/notquench.csv"
 expect_error "E_IS_eV_per_atom" "$PEL" figures --only map --md "$tmp/notquench.csv" --out "$tmp/x"
