@@ -153,10 +153,19 @@ static int store(const char *cmd, const cli_opt *o, const char *as, char *v)
     return 0;
 }
 
-static const cli_opt *lookup(const cli_spec *spec, const char *name, size_t len, int *old)
+/* The option named `name` (len bytes; one letter after a single dash when
+ * `single`); *old = 1 when it was found under its former name. */
+static const cli_opt *lookup(const cli_spec *spec, const char *name, size_t len, int single, int *old)
 {
     for (size_t k = 0; k < spec->n_opts; k++) {
         const cli_opt *o = &spec->opts[k];
+        if (single) {
+            if (len == 1 && o->shrt && o->shrt == name[0]) {
+                *old = 0;
+                return o;
+            }
+            continue;
+        }
         if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
             *old = 0;
             return o;
@@ -205,7 +214,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
         char *name = a + (a[1] == '-' ? 2 : 1), *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         int old = 0;
-        const cli_opt *o = a[1] == '-' ? lookup(spec, name, len, &old) : NULL;
+        const cli_opt *o = lookup(spec, name, len, a[1] != '-', &old);
         if (!o)
             return cli_errorf(cmd, CLI_USAGE, "unknown option '%.*s' (see pel %s --help)", (int)(name - a + len), a,
                               cmd),
@@ -248,11 +257,12 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
 /* "--name ARG" as in help; `len` = its width. */
 static int opt_head(const cli_opt *o, char *buf, size_t len)
 {
+    char s[8] = "";
+    if (o->shrt)
+        snprintf(s, sizeof s, "-%c, ", o->shrt);
     if (o->kind == CLI_FLAG)
-        return snprintf(buf, len, "--%s", o->name);
-    if (o->kind == CLI_ENUM && !o->arg)
-        return snprintf(buf, len, "--%s %s", o->name, o->choices);
-    return snprintf(buf, len, "--%s %s", o->name, o->arg ? o->arg : "V");
+        return snprintf(buf, len, "%s--%s", s, o->name);
+    return snprintf(buf, len, "%s--%s %s", s, o->name, o->arg ? o->arg : o->kind == CLI_ENUM ? o->choices : "V");
 }
 
 /* The help line after the option head: help; bounds (default) (required). */

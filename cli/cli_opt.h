@@ -41,6 +41,7 @@ enum {
 
 typedef struct cli_opt {
     const char *name;    /* long name without "--" */
+    char shrt;           /* one-letter form "-x", or 0 */
     cli_kind kind;
     void *dest;          /* see cli_kind; NULL with `each` */
     const char *arg;     /* placeholder of the value in help text ("K", "FILE") */

@@ -3,81 +3,62 @@
  * parse it):
  *   E_total_eV=<v> E_per_atom_eV=<v> P_bar=<v>
  *   [with --forces: one line "id fx fy fz" per atom in id order]      all %.17g */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cli_atoms.h"
+#include "cli_model.h"
 #include "pel/eam.h"
 #include "pel/system.h"
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel energy --data <file> [--potential <file>] [--elements Cu,Zr] [--forces] [--threads N]\n"
-            "                  [--engine lammps --pair LINE...]\n"
-            "  Potential energy and pressure of a LAMMPS data file (atom_style atomic) with an EAM\n"
-            "  potential (eam/fs, or eam/alloy when the name ends in .alloy), or any LAMMPS potential.\n"
-            "  --data FILE        LAMMPS data file\n"
-            "  --potential FILE   default " PEL_EAM_DEFAULT_PATH "\n"
-            "  --elements LIST    element of each atom type, comma separated (default: the '# El'\n"
-            "                     comments of the Masses section, else the potential's order)\n"
-            "  --forces           also print 'id fx fy fz' (eV/A) per atom in id order\n"
-            "  --threads N        OpenMP threads (default 1: never slower on a busy machine)\n"
-            CLI_ENGINE_HELP
-            "Output: E_total_eV=<v> E_per_atom_eV=<v> P_bar=<v> (pressure as LAMMPS thermo press,\n"
-            "kinetic part included when the file has Velocities); masses come from the EAM potential\n"
-            "(from the data file with --engine lammps).\n");
-}
 
 int cli_cmd_energy(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    const char *data = NULL, *potpath = PEL_EAM_DEFAULT_PATH, *elements = NULL;
-    int forces = 0, potential_given = 0;
+    /* potpath stays NULL unless given: --engine lammps refuses it */
+    const char *data = NULL, *potpath = NULL, *elements = NULL;
+    int forces = 0;
     cli_engine_opts eo;
     cli_engine_opts_init(&eo);
     long threads = CLI_DEFAULT_THREADS;
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"potential", required_argument, NULL, 'p'},
-                                         {"elements", required_argument, NULL, 'e'},
-                                         {"forces", no_argument, NULL, 'f'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         CLI_ENGINE_OPTIONS,
-                                         {NULL, 0, NULL, 0}};
-    optind = 1;
-    opterr = 0;
-    int o;
-    while ((o = getopt_long(argc, argv, ":d:p:e:ft:h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd': data = optarg; break;
-        case 'p': potpath = optarg; potential_given = 1; break;
-        case CLI_OPT_ENGINE:
-        case CLI_OPT_PAIR:
-            if (cli_engine_opt(cmd, &eo, o, optarg))
-                return CLI_USAGE;
-            break;
-        case 'e': elements = optarg; break;
-        case 'f': forces = 1; break;
-        case 't':
-            if (cli_long(cmd, "--threads", optarg, &threads))
-                return CLI_USAGE;
-            if (threads < 1 || threads > 1024)
-                return cli_errorf(cmd, CLI_USAGE, "--threads: %ld outside 1..1024", threads);
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(cmd, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(cmd, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_errorf(cmd, CLI_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (!data)
-        return cli_errorf(cmd, CLI_USAGE, "--data is required (see --help)");
-    if (cli_engine_check(cmd, &eo, potential_given))
+    int json = 0;
+    const cli_opt opts[] = {
+        {.name = "data", .shrt = 'd', .kind = CLI_FILE, .dest = &data, .arg = "FILE", .help = "LAMMPS data file",
+         .flags = CLI_REQ},
+        {.name = "potential", .shrt = 'p', .kind = CLI_FILE, .dest = &potpath, .arg = "FILE",
+         .help = "EAM potential (eam/fs, or eam/alloy when the name ends in .alloy)", .def = PEL_EAM_DEFAULT_PATH},
+        {.name = "elements", .shrt = 'e', .kind = CLI_STRING, .dest = &elements, .arg = "A,B",
+         .help = "element of each atom type",
+         .def = "the '# El' comments of the Masses section, else the potential's order"},
+        {.name = "forces", .shrt = 'f', .kind = CLI_FLAG, .dest = &forces,
+         .help = "also print 'id fx fy fz' (eV/Å) per atom in id order"},
+        {.name = "threads", .shrt = 't', .kind = CLI_LONG, .dest = &threads, .arg = "N",
+         .help = "OpenMP threads (1 is never slower on a busy machine)", .def = "1", .lo = 1, .hi = 1024,
+         .flags = CLI_GE | CLI_LE},
+        CLI_OPTS_ENGINE(&eo),
+        CLI_OPT_JSON(&json, "one object: E_total_eV, E_per_atom_eV, P_bar, atoms (and id, f_eV_per_A with --forces)"),
+    };
+    const cli_spec spec = {
+        .name = "energy",
+        .synopsis = "--data FILE [--potential FILE | --engine lammps --pair LINE...] [--elements Cu,Zr] [--forces]\n"
+                     "[--threads N] [--json]",
+        .about = "Potential energy and pressure of a LAMMPS data file (atom_style atomic) with an EAM\n"
+                 "potential (or any LAMMPS potential through --engine lammps), as LAMMPS `run 0` reports them.",
+        .output = "Output: E_total_eV=<v> E_per_atom_eV=<v> P_bar=<v> (pressure as LAMMPS thermo press,\n"
+                  "kinetic part included when the file has Velocities); masses come from the EAM potential\n"
+                  "(from the data file with --engine lammps).\n"
+                  "All numbers %.17g.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    if (cli_engine_check(cmd, &eo, potpath != NULL))
         return CLI_USAGE;
+    if (!potpath)
+        potpath = PEL_EAM_DEFAULT_PATH;
 
     pel_error err = {0};
     pel_eam *pot = NULL;
@@ -104,6 +85,23 @@ int cli_cmd_energy(int argc, char **argv)
     if (pel_engine_compute(calc, sys, &res, &err))
         goto done;
     double p = pel_system_pressure(sys, res.virial, sys->has_velocities);
+    if (json) {
+        json_t *o = json_pack("{s:o,s:o,s:o,s:I}", "E_total_eV", cli_jnum(res.energy), "E_per_atom_eV",
+                              cli_jnum(sys->n ? res.energy / (double)sys->n : 0.0), "P_bar", cli_jnum(p), "atoms",
+                              (json_int_t)sys->n);
+        json_t *ids = forces ? json_array() : NULL, *fs = forces ? json_array() : NULL;
+        for (size_t i = 0; forces && i < sys->n && ids && fs; i++) {
+            json_array_append_new(ids, json_integer((json_int_t)sys->id[i]));
+            json_array_append_new(fs, json_pack("[o,o,o]", cli_jnum(f[3 * i]), cli_jnum(f[3 * i + 1]),
+                                                cli_jnum(f[3 * i + 2])));
+        }
+        if (o && forces) {
+            json_object_set_new(o, "id", ids);
+            json_object_set_new(o, "f_eV_per_A", fs);
+        }
+        status = cli_json_print(cmd, o);
+        goto out;
+    }
     printf("E_total_eV=%.17g E_per_atom_eV=%.17g P_bar=%.17g\n", res.energy,
            sys->n ? res.energy / (double)sys->n : 0.0, p);
     if (forces)
