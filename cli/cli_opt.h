@@ -97,6 +97,19 @@ typedef struct cli_spec {
      .help = "page size in pixels (PNG) or points (SVG/PDF), W and H in [" CLI_STR(PEL_PLOT_MIN_SIZE) ", "            \
              CLI_STR(PEL_PLOT_MAX_SIZE) "]",                                                                          \
      .def = CLI_STR(PEL_PLOT_WIDTH) "x" CLI_STR(PEL_PLOT_HEIGHT)}
+/* MD options shared by md, md --protocol and quench (LAMMPS metal units). */
+#define CLI_OPT_DT(dst)                                                                                               \
+    {.name = "dt", .kind = CLI_DOUBLE, .dest = (dst), .arg = "PS", .help = "timestep", .def = "0.001", .unit = "ps",   \
+     .lo = 0, .hi = 0.1, .flags = CLI_GT | CLI_LT}
+#define CLI_OPT_TDAMP(dst)                                                                                            \
+    {.name = "Tdamp", .kind = CLI_DOUBLE, .dest = (dst), .arg = "PS", .help = "thermostat damping time",              \
+     .def = "0.1", .unit = "ps", .lo = 0, .flags = CLI_GT}
+#define CLI_OPT_PDAMP(dst)                                                                                            \
+    {.name = "Pdamp", .kind = CLI_DOUBLE, .dest = (dst), .arg = "PS", .help = "barostat damping time", .def = "1.0",  \
+     .unit = "ps", .lo = 0, .flags = CLI_GT}
+#define CLI_OPT_P(dst)                                                                                                \
+    {.name = "P", .kind = CLI_DOUBLE, .dest = (dst), .arg = "BAR", .help = "NPT target pressure", .def = "0",         \
+     .unit = "bar"}
 /* The minimiser options of every command that minimises (pel_min_params):
  * one name, one range, one unit everywhere.  --min-algo was --algo on
  * minimize, is, quench and mdrun. */

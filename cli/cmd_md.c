@@ -4,7 +4,6 @@
  * file; with --checkpoint the run can be killed and resumed (--resume) and
  * ends with the same outputs, byte for byte, as an uninterrupted run. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_model.h"
+#include "cli_opt.h"
 #include "cli_atoms.h"
 #include "cli_mdrun.h"
 #include "art_mpi.h"
@@ -23,35 +24,6 @@
 static const char *CMD = "md";
 #define MD_PROGRESS_STEPS 1000   /* steps between progress reports */
 #define MD_PROGRESS_MIN_RUN 10000 /* shorter runs show no progress line */
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: pel md --data <in> --ensemble nve|nvt|npt --T <K> --steps N --out <data> [options]\n"
-                "Molecular dynamics as LAMMPS fix nve / nvt / npt iso (metal units).  Thermo output\n"
-                "on stdout: step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3.\n\n"
-                "  --T K               thermostat target (NVT/NPT) and temperature of created velocities\n"
-                "  --T-stop K          ramp the target linearly to this value over the run (default --T)\n"
-                "  --P BAR             NPT target pressure, bar (default 0)\n"
-                "  --dt PS             timestep, ps (default 0.001)\n"
-                "  --seed S            create Gaussian velocities at --T with this seed (default: keep the\n"
-                "                      file's Velocities; created with seed 1 if it has none)\n"
-                "  --Tdamp PS --Pdamp PS  damping times, ps (default 0.1 and 1.0)\n"
-                "  --thermo N          thermo line every N steps (default 100; 0 = none)\n"
-                "  --dump FILE --dump-every N  LAMMPS dump trajectory (id type x y z)\n"
-                "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
-                "  --elements A,B      element of each atom type (default: from the data file)\n"
-                "  --skin A            neighbour skin, Å (default 1.0)\n"
-                "  --thermo-out FILE   thermo lines to FILE instead of stdout\n"
-                "  --checkpoint FILE   save the run state to FILE every --checkpoint-every steps (default\n"
-                "                      10000; needs --thermo-out when --thermo > 0) ...\n"
-                "  --resume            ... and continue from it after a kill: thermo and dump files are cut\n"
-                "                      back to the checkpoint and continued (same options required)\n"
-                "  --threads N         OpenMP threads (default 1: never slower on a busy machine)\n"
-                CLI_ENGINE_HELP
-                "  --help\n"
-                "With --protocol \"...\": MD along a thermal protocol with inherent structures sampled\n"
-                "(see pel md --protocol x --help).\n");
-}
 
 /* One thermo line; a non-finite value is never printed (returns nonzero). */
 static int print_thermo(void *ctx, const pel_md_thermo *th)
@@ -163,94 +135,115 @@ static int out_progress(void *ctx, double done, double total, const char *note)
     return 0;
 }
 
+/* The final state for --json, as pel_md_thermo_now reports it: forces from
+ * the run's engine (or a fresh EAM engine) on the final positions. */
+static int final_thermo(const cli_engine_opts *eo, const pel_eam *pot, const pel_system *sys, double skin,
+                        int nthreads, pel_engine *engine, long step, pel_md_thermo *th, pel_error *err)
+{
+    pel_engine *own = NULL;
+    double *f = malloc(3 * sys->n * sizeof *f);
+    int rc = f ? PEL_OK : pel_error_set(err, PEL_ENOMEM, "out of memory for %zu forces", sys->n);
+    if (!rc && !engine && !(rc = cli_engine_new(eo, pot, sys, skin, nthreads, &own, err)))
+        engine = own;
+    pel_forces res = {.f = f};
+    if (!rc && !(rc = pel_engine_compute(engine, sys, &res, err))) {
+        th->step = step;
+        th->ke = pel_system_kinetic(sys);
+        th->T = pel_system_temperature(sys);
+        th->pe = res.energy;
+        th->etotal = th->pe + th->ke;
+        th->p_bar = pel_system_pressure(sys, res.virial, 1);
+        th->volume = pel_system_volume(sys);
+    }
+    pel_engine_free(&own);
+    free(f);
+    return rc;
+}
+
 int cli_cmd_md(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) /* MD along a thermal protocol: its own options (cmd_mdrun.c) */
         if (!strcmp(argv[i], "--protocol") || !strncmp(argv[i], "--protocol=", 11)) return cli_md_protocol(argc, argv);
-    static const struct option opts[] = {
-        {"data", required_argument, 0, 'i'},     {"out", required_argument, 0, 'o'},
-        {"ensemble", required_argument, 0, 'E'}, {"T", required_argument, 0, 'T'},
-        {"T-stop", required_argument, 0, 'U'},   {"P", required_argument, 0, 'P'},
-        {"steps", required_argument, 0, 'n'},    {"dt", required_argument, 0, 't'},
-        {"seed", required_argument, 0, 's'},     {"Tdamp", required_argument, 0, 'a'},
-        {"Pdamp", required_argument, 0, 'b'},    {"thermo", required_argument, 0, 'r'},
-        {"dump", required_argument, 0, 'd'},     {"dump-every", required_argument, 0, 'D'},
-        {"potential", required_argument, 0, 'p'}, {"elements", required_argument, 0, 'e'},
-        {"skin", required_argument, 0, 'k'},     {"threads", required_argument, 0, 'j'},
-        {"thermo-out", required_argument, 0, 'f'}, {"checkpoint", required_argument, 0, 'c'},
-        {"checkpoint-every", required_argument, 0, 'C'}, {"resume", no_argument, 0, 'R'},
-        {"help", no_argument, 0, 'h'},           CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     cli_engine_opts eo;
     cli_engine_opts_init(&eo);
-    int potential_given = 0;
-    const char *in = NULL, *out = NULL, *potential = PEL_EAM_DEFAULT_PATH, *elements = NULL, *dump = NULL;
+    /* potential stays NULL unless given: --engine lammps refuses it */
+    const char *in = NULL, *out = NULL, *potential = NULL, *elements = NULL, *dump = NULL;
     const char *ens = NULL, *thermo_out = NULL, *ckpath = NULL;
     long ck_every = 10000;
-    int resume = 0;
+    int resume = 0, json = 0;
     double T = NAN, Tstop = NAN, skin = 1.0;
     long steps = -1, seed = -1, thermo = 100, dump_every = 0, threads = CLI_DEFAULT_THREADS;
     pel_md_params mp;
     pel_md_params_default(&mp);
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i': in = optarg; break;
-        case 'o': out = optarg; break;
-        case 'E': ens = optarg; break;
-        case 'T': if (cli_double(CMD, "--T", optarg, &T)) return CLI_USAGE; break;
-        case 'U': if (cli_double(CMD, "--T-stop", optarg, &Tstop)) return CLI_USAGE; break;
-        case 'P': if (cli_double(CMD, "--P", optarg, &mp.p_start_bar)) return CLI_USAGE; break;
-        case 'n': if (cli_long(CMD, "--steps", optarg, &steps)) return CLI_USAGE; break;
-        case 't': if (cli_double(CMD, "--dt", optarg, &mp.dt)) return CLI_USAGE; break;
-        case 's': if (cli_long(CMD, "--seed", optarg, &seed)) return CLI_USAGE; break;
-        case 'a': if (cli_double(CMD, "--Tdamp", optarg, &mp.tdamp)) return CLI_USAGE; break;
-        case 'b': if (cli_double(CMD, "--Pdamp", optarg, &mp.pdamp)) return CLI_USAGE; break;
-        case 'r': if (cli_long(CMD, "--thermo", optarg, &thermo)) return CLI_USAGE; break;
-        case 'd': dump = optarg; break;
-        case 'D': if (cli_long(CMD, "--dump-every", optarg, &dump_every)) return CLI_USAGE; break;
-        case 'p': potential = optarg; potential_given = 1; break;
-        case CLI_OPT_ENGINE:
-        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
-        case 'e': elements = optarg; break;
-        case 'k': if (cli_double(CMD, "--skin", optarg, &skin)) return CLI_USAGE; break;
-        case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
-        case 'f': thermo_out = optarg; break;
-        case 'c': ckpath = optarg; break;
-        case 'C': if (cli_long(CMD, "--checkpoint-every", optarg, &ck_every)) return CLI_USAGE; break;
-        case 'R': resume = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!in) return cli_errorf(CMD, CLI_USAGE, "--data <file> is required");
-    if (!out) return cli_errorf(CMD, CLI_USAGE, "--out <file> is required");
-    if (!ens) return cli_errorf(CMD, CLI_USAGE, "--ensemble nve|nvt|npt is required");
-    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    const cli_opt opts[] = {
+        {.name = "data", .kind = CLI_FILE, .dest = &in, .arg = "FILE", .help = "LAMMPS data file to start from",
+         .flags = CLI_REQ},
+        {.name = "out", .kind = CLI_FILE, .dest = &out, .arg = "FILE", .help = "LAMMPS data file of the final state",
+         .flags = CLI_REQ},
+        {.name = "ensemble", .kind = CLI_ENUM, .dest = &ens, .choices = "nve|nvt|npt",
+         .help = "LAMMPS fix nve, nvt or npt iso", .flags = CLI_REQ},
+        {.name = "T", .kind = CLI_DOUBLE, .dest = &T, .arg = "K",
+         .help = "thermostat target (NVT/NPT) and temperature of created velocities", .unit = "K", .lo = 0,
+         .hi = 1e6, .flags = CLI_GT | CLI_LT},
+        {.name = "T-stop", .kind = CLI_DOUBLE, .dest = &Tstop, .arg = "K",
+         .help = "ramp the target linearly to this value over the run", .def = "--T", .unit = "K", .lo = 0,
+         .hi = 1e6, .flags = CLI_GT | CLI_LT},
+        CLI_OPT_P(&mp.p_start_bar),
+        {.name = "steps", .kind = CLI_LONG, .dest = &steps, .arg = "N", .help = "MD steps", .lo = 0,
+         .flags = CLI_REQ | CLI_GE},
+        CLI_OPT_DT(&mp.dt),
+        {.name = "seed", .kind = CLI_LONG, .dest = &seed, .arg = "S",
+         .help = "create Gaussian velocities at --T with this seed",
+         .def = "keep the file's Velocities; created with seed 1 if it has none", .lo = 0, .flags = CLI_GE},
+        CLI_OPT_TDAMP(&mp.tdamp),
+        CLI_OPT_PDAMP(&mp.pdamp),
+        {.name = "thermo", .kind = CLI_LONG, .dest = &thermo, .arg = "N", .help = "thermo line every N steps (0: none)",
+         .def = "100", .lo = 0, .flags = CLI_GE},
+        {.name = "dump", .kind = CLI_FILE, .dest = &dump, .arg = "FILE",
+         .help = "LAMMPS dump trajectory (id type x y z), every --dump-every steps"},
+        {.name = "dump-every", .kind = CLI_LONG, .dest = &dump_every, .arg = "N", .help = "steps between dump frames",
+         .lo = 1, .flags = CLI_GE},
+        CLI_OPT_POTENTIAL(&potential),
+        CLI_OPT_ELEMENTS(&elements),
+        {.name = "skin", .kind = CLI_DOUBLE, .dest = &skin, .arg = "A", .help = "neighbour skin", .def = "1.0",
+         .unit = "Å", .lo = 0, .hi = 10, .flags = CLI_GE | CLI_LT},
+        {.name = "thermo-out", .kind = CLI_FILE, .dest = &thermo_out, .arg = "FILE",
+         .help = "thermo lines to FILE instead of stdout"},
+        {.name = "checkpoint", .kind = CLI_FILE, .dest = &ckpath, .arg = "FILE",
+         .help = "save the run state to FILE every --checkpoint-every steps (needs --thermo-out when --thermo > 0)"},
+        {.name = "checkpoint-every", .kind = CLI_LONG, .dest = &ck_every, .arg = "N", .help = "steps between checkpoints",
+         .def = "10000", .lo = 1, .flags = CLI_GE},
+        {.name = "resume", .kind = CLI_FLAG, .dest = &resume,
+         .help = "continue from --checkpoint after a kill: thermo and dump files are cut back to the checkpoint "
+                 "and continued (same options required)"},
+        CLI_OPT_THREADS(&threads),
+        CLI_OPTS_ENGINE(&eo),
+        CLI_OPT_JSON(&json, "print the final state as one object (thermo lines then only with --thermo-out)"),
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "--data IN --ensemble nve|nvt|npt --T K --steps N --out OUT [options]\n"
+                    "pel md --protocol P [options]   (MD along a thermal protocol: pel md --protocol x --help)",
+        .about = "Molecular dynamics as LAMMPS fix nve / nvt / npt iso (metal units).",
+        .output = "Thermo lines on stdout (or --thermo-out): step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3.\n"
+                  "--json: the final state as one object with the same keys.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    if (cli_engine_check(CMD, &eo, potential != NULL)) return CLI_USAGE;
+    if (!potential) potential = PEL_EAM_DEFAULT_PATH;
     if (ckpath && !cli_engine_is_eam(&eo))
         return cli_errorf(CMD, CLI_USAGE, "--checkpoint is not available with --engine lammps yet");
-    if (!strcmp(ens, "nve")) mp.ensemble = PEL_MD_NVE;
-    else if (!strcmp(ens, "nvt")) mp.ensemble = PEL_MD_NVT;
-    else if (!strcmp(ens, "npt")) mp.ensemble = PEL_MD_NPT;
-    else return cli_errorf(CMD, CLI_USAGE, "unknown ensemble '%s' (nve, nvt or npt)", ens);
-    if (steps < 0) return cli_errorf(CMD, CLI_USAGE, "--steps N (>= 0) is required");
+    if (json && !thermo_out)
+        thermo = 0; /* stdout holds the object alone */
+    mp.ensemble = !strcmp(ens, "nve") ? PEL_MD_NVE : !strcmp(ens, "nvt") ? PEL_MD_NVT : PEL_MD_NPT;
     if (mp.ensemble != PEL_MD_NVE && isnan(T)) return cli_errorf(CMD, CLI_USAGE, "--T is required for %s", ens);
-    if (!isnan(T) && !(T > 0 && T < 1e6)) return cli_errorf(CMD, CLI_USAGE, "--T %g K out of range (0, 1e6)", T);
-    if (!isnan(Tstop) && !(Tstop > 0 && Tstop < 1e6))
-        return cli_errorf(CMD, CLI_USAGE, "--T-stop %g K out of range (0, 1e6)", Tstop);
-    if (!(mp.dt > 0 && mp.dt < 0.1)) return cli_errorf(CMD, CLI_USAGE, "--dt %g ps out of range (0, 0.1)", mp.dt);
-    if (!(mp.tdamp > 0)) return cli_errorf(CMD, CLI_USAGE, "--Tdamp must be > 0");
-    if (!(mp.pdamp > 0)) return cli_errorf(CMD, CLI_USAGE, "--Pdamp must be > 0");
-    if (thermo < 0) return cli_errorf(CMD, CLI_USAGE, "--thermo must be >= 0");
-    if (dump && dump_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--dump needs --dump-every N > 0");
+    if (dump && dump_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--dump needs --dump-every N");
     if (!dump && dump_every) return cli_errorf(CMD, CLI_USAGE, "--dump-every needs --dump FILE");
-    if (!(skin >= 0 && skin < 10)) return cli_errorf(CMD, CLI_USAGE, "--skin %g Å out of range [0, 10)", skin);
-    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
     if (seed >= 0 && isnan(T)) return cli_errorf(CMD, CLI_USAGE, "--seed needs --T for the created velocities");
-    if (ck_every <= 0) return cli_errorf(CMD, CLI_USAGE, "--checkpoint-every must be > 0");
     if (resume && !ckpath) return cli_errorf(CMD, CLI_USAGE, "--resume needs --checkpoint FILE");
     if (ckpath && thermo > 0 && !thermo_out)
         return cli_errorf(CMD, CLI_USAGE, "--checkpoint needs --thermo-out FILE (thermo lines are resumed with the run)");
@@ -309,9 +302,19 @@ int cli_cmd_md(int argc, char **argv)
     if (dump && ckpath && o.df && fclose(o.df) != 0 && !rc) rc = pel_error_set(&err, PEL_EIO, "cannot write %s", dump);
     if (o.tf && o.tf != stdout && fclose(o.tf) != 0 && !rc)
         rc = pel_error_set(&err, PEL_EIO, "cannot write %s", thermo_out);
+    pel_md_thermo fin = {0};
+    if (!rc && json)
+        rc = final_thermo(&eo, pot, sys, skin, (int)threads, engine, steps, &fin, &err);
     if (!rc) {
         pel_system_wrap(sys);
         rc = pel_system_write_data(sys, out, "pel md", &err);
+    }
+    if (!rc && json) {
+        json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "step", (json_int_t)fin.step, "T_K", cli_jnum(fin.T),
+                              "PE_eV", cli_jnum(fin.pe), "KE_eV", cli_jnum(fin.ke), "Etotal_eV", cli_jnum(fin.etotal),
+                              "P_bar", cli_jnum(fin.p_bar), "V_A3", cli_jnum(fin.volume));
+        if (cli_json_print(CMD, o) != CLI_OK)
+            rc = pel_error_set(&err, PEL_EIO, "cannot write the JSON summary");
     }
     if (rc && dump && !ckpath && o.af.fp) pel_afile_abort(&o.af);
     pel_engine_free(&engine);
