@@ -5,7 +5,6 @@
  * length of log.txt (hooks mark/resume); --resume cuts the log back to it, so
  * a killed and resumed run logs every thermo and sample line exactly once. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,45 +14,13 @@
 
 #include "cli.h"
 #include "cli_atoms.h"
+#include "cli_model.h"
+#include "cli_opt.h"
 #include "cli_runlog.h"
 #include "pel/eam.h"
 #include "pel/quench.h"
 
 static const char *CMD = "quench";
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel quench --composition Cu56Zr44 --atoms N --rate <K/s|inf> --out <dir> [options]\n"
-            "Melt a random liquid, equilibrate it under NPT at --from, cool it under NPT at --rate\n"
-            "(dt 1 fs; LAMMPS fix npt iso conventions), minimise a copy to its zero-pressure\n"
-            "inherent structure every --sample-every kelvin.  Writes <dir>/cooling.csv\n"
-            "(" PEL_QUENCH_CSV_HEADER ")\n"
-            "<dir>/glass.data (final inherent structure), <dir>/checkpoint.bin, <dir>/log.txt.\n\n"
-            "  --composition S     e.g. Cu56Zr44 (elements of the potential, percentages)\n"
-            "  --atoms N           number of atoms (default 2000)\n"
-            "  --rate R            cooling rate in K/s, or inf for an instant quench (default 1e13)\n"
-            "  --from T            melt/equilibration temperature, K (default 2000)\n"
-            "  --to T              final temperature, K (default 0; the thermostat ramp ends at 1 K)\n"
-            "  --equilibrate PS    NPT hold at --from before cooling, ps (default 20)\n"
-            "  --sample-every K    inherent-structure sampling interval, K (default 50)\n"
-            "  --seed S            seed of the random liquid and velocities (default 1)\n"
-            "  --density D         start density, atoms/Å^3 (default 0.0555)\n"
-            "  --P BAR             pressure, bar (default 0)\n"
-            "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
-            "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
-            "  --is-max-calls N    force-call budget of each inherent-structure minimisation (default 100000)\n"
-            "  --allow-unconverged write glass.data even when the final inherent structure did not converge\n"
-            "                      (marked in its title, log.txt and stdout); without it that is an error\n"
-            "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
-            "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
-            CLI_ENGINE_HELP
-            "  --masses M1,M2      g/mol of each element of --composition, for --engine lammps\n"
-            "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
-            "  --resume            continue the run in <dir> from its checkpoint (log.txt is cut back to it)\n"
-            "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
-            "  --help\n");
-}
 
 /* "equilibration step s" / "cooling step s" for the resume line */
 static void quench_where(const cli_runlog *q, long step, char *buf, size_t size)
@@ -97,86 +64,93 @@ static int path_join(char *dst, size_t cap, const char *dir, const char *name)
 
 int cli_cmd_quench(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"composition", required_argument, 0, 'c'}, {"atoms", required_argument, 0, 'n'},
-        {"rate", required_argument, 0, 'r'},        {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},          {"equilibrate", required_argument, 0, 'e'},
-        {"sample-every", required_argument, 0, 's'}, {"seed", required_argument, 0, 'S'},
-        {"density", required_argument, 0, 'd'},     {"P", required_argument, 0, 'P'},
-        {"Tdamp", required_argument, 0, 'T'},       {"Pdamp", required_argument, 0, 'D'},
-        {"algo", required_argument, 0, 'a'},        {"potential", required_argument, 0, 'p'},
-        {"threads", required_argument, 0, 'j'},     {"checkpoint-every", required_argument, 0, 'k'},
-        {"resume", no_argument, 0, 'R'},            {"stop-after", required_argument, 0, 'x'},
-        {"out", required_argument, 0, 'o'},         {"help", no_argument, 0, 'h'},
-        {"is-max-calls", required_argument, 0, 'M'}, {"allow-unconverged", no_argument, 0, 'U'},
-        {"masses", required_argument, 0, 'm'},      CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     cli_engine_opts eo;
     cli_engine_opts_init(&eo);
-    int potential_given = 0;
     const char *masses = NULL;
     pel_quench_params p;
     pel_quench_params_default(&p);
-    const char *composition = "Cu56Zr44", *potential = PEL_EAM_DEFAULT_PATH, *outdir = NULL;
+    const char *composition = "Cu56Zr44", *potential = NULL, *outdir = NULL;
     long natoms = 2000, seed = 1, threads = CLI_DEFAULT_THREADS;
     int allow_unconverged = 0;
     double density = p.liquid.density;
     pel_error err = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': composition = optarg; break;
-        case 'n': if (cli_long(CMD, "--atoms", optarg, &natoms)) return CLI_USAGE; break;
-        case 'r':
-            if (!strcmp(optarg, "inf")) p.rate_K_per_s = INFINITY;
-            else if (cli_double(CMD, "--rate", optarg, &p.rate_K_per_s)) return CLI_USAGE;
-            break;
-        case 'f': if (cli_double(CMD, "--from", optarg, &p.t_from)) return CLI_USAGE; break;
-        case 't': if (cli_double(CMD, "--to", optarg, &p.t_to)) return CLI_USAGE; break;
-        case 'e': if (cli_double(CMD, "--equilibrate", optarg, &p.equilibrate_ps)) return CLI_USAGE; break;
-        case 's': if (cli_double(CMD, "--sample-every", optarg, &p.sample_every_K)) return CLI_USAGE; break;
-        case 'S': if (cli_long(CMD, "--seed", optarg, &seed)) return CLI_USAGE; break;
-        case 'd': if (cli_double(CMD, "--density", optarg, &density)) return CLI_USAGE; break;
-        case 'P': if (cli_double(CMD, "--P", optarg, &p.p_bar)) return CLI_USAGE; break;
-        case 'T': if (cli_double(CMD, "--Tdamp", optarg, &p.tdamp)) return CLI_USAGE; break;
-        case 'D': if (cli_double(CMD, "--Pdamp", optarg, &p.pdamp)) return CLI_USAGE; break;
-        case 'a':
-            if (pel_min_algo_parse(optarg, &p.min.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
-            break;
-        case 'p': potential = optarg; potential_given = 1; break;
-        case 'm': masses = optarg; break;
-        case CLI_OPT_ENGINE:
-        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
-        case 'j': if (cli_long(CMD, "--threads", optarg, &threads)) return CLI_USAGE; break;
-        case 'k': if (cli_long(CMD, "--checkpoint-every", optarg, &p.checkpoint_every)) return CLI_USAGE; break;
-        case 'R': p.resume = 1; break;
-        case 'x': if (cli_long(CMD, "--stop-after", optarg, &p.stop_at_step)) return CLI_USAGE; break;
-        case 'o': outdir = optarg; break;
-        case 'M': if (cli_long(CMD, "--is-max-calls", optarg, &p.min.max_force_calls)) return CLI_USAGE; break;
-        case 'U': allow_unconverged = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!outdir) return cli_errorf(CMD, CLI_USAGE, "--out <dir> is required");
-    if (natoms < 2 || natoms > 10000000) return cli_errorf(CMD, CLI_USAGE, "--atoms %ld out of range 2..1e7", natoms);
-    if (seed < 0) return cli_errorf(CMD, CLI_USAGE, "--seed must be >= 0");
-    if (!(density > 0.01 && density < 0.2))
-        return cli_errorf(CMD, CLI_USAGE, "--density %g atoms/Å^3 out of range (0.01, 0.2)", density);
-    if (threads < 1 || threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", threads);
-    if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
-    if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
+    const char *rate = NULL, *algo = "cg";
+    int json = 0;
+    const cli_opt opts[] = {
+        {.name = "composition", .kind = CLI_STRING, .dest = &composition, .arg = "S",
+         .help = "elements of the potential with percentages", .def = "Cu56Zr44"},
+        {.name = "atoms", .kind = CLI_LONG, .dest = &natoms, .arg = "N", .help = "number of atoms", .def = "2000",
+         .lo = 2, .hi = 10000000, .flags = CLI_GE | CLI_LE},
+        {.name = "rate", .kind = CLI_STRING, .dest = &rate, .arg = "R",
+         .help = "cooling rate in K/s (> 0), or inf for an instant quench", .def = "1e13"},
+        {.name = "T", .kind = CLI_DOUBLE, .dest = &p.t_from, .arg = "K", .help = "melt and equilibration temperature",
+         .def = "2000", .unit = "K", .lo = 0, .hi = 1e6, .flags = CLI_GT | CLI_LT, .old = "from"},
+        {.name = "T-stop", .kind = CLI_DOUBLE, .dest = &p.t_to, .arg = "K",
+         .help = "final temperature, below --T (the thermostat ramp ends at 1 K)", .def = "0", .unit = "K", .lo = 0,
+         .hi = 1e6, .flags = CLI_GE | CLI_LT, .old = "to"},
+        {.name = "equilibrate", .kind = CLI_DOUBLE, .dest = &p.equilibrate_ps, .arg = "PS",
+         .help = "NPT hold at --T before cooling", .def = "20", .unit = "ps", .lo = 0, .flags = CLI_GE},
+        {.name = "sample-every", .kind = CLI_DOUBLE, .dest = &p.sample_every_K, .arg = "K",
+         .help = "inherent-structure sampling interval", .def = "50", .unit = "K", .lo = 0, .flags = CLI_GT},
+        {.name = "seed", .kind = CLI_LONG, .dest = &seed, .arg = "S", .help = "seed of the random liquid and velocities",
+         .def = "1", .lo = 0, .flags = CLI_GE},
+        {.name = "density", .kind = CLI_DOUBLE, .dest = &density, .arg = "D", .help = "start density", .def = "0.0555",
+         .unit = "atoms/Å^3", .lo = 0.01, .hi = 0.2, .flags = CLI_GT | CLI_LT},
+        {.name = "P", .kind = CLI_DOUBLE, .dest = &p.p_bar, .arg = "BAR", .help = "pressure", .def = "0", .unit = "bar"},
+        CLI_OPT_TDAMP(&p.tdamp),
+        CLI_OPT_PDAMP(&p.pdamp),
+        {.name = "min-algo", .kind = CLI_ENUM, .dest = &algo, .choices = "fire|cg|lbfgs",
+         .help = "inherent-structure minimiser", .def = "cg", .old = "algo"},
+        CLI_OPT_MAX_CALLS("is-max-calls", &p.min.max_force_calls,
+                          "force-call budget of each inherent-structure minimisation"),
+        {.name = "allow-unconverged", .kind = CLI_FLAG, .dest = &allow_unconverged,
+         .help = "write glass.data even when the final inherent structure did not converge (marked in its title, "
+                 "log.txt and stdout); without it that is an error"},
+        CLI_OPT_POTENTIAL(&potential),
+        CLI_OPT_THREADS(&threads),
+        CLI_OPTS_ENGINE(&eo),
+        {.name = "masses", .kind = CLI_STRING, .dest = &masses, .arg = "M1,M2",
+         .help = "atomic masses of the elements of --composition, in order, for --engine lammps", .unit = "g/mol"},
+        {.name = "checkpoint-every", .kind = CLI_LONG, .dest = &p.checkpoint_every, .arg = "N",
+         .help = "MD steps between checkpoints", .def = "10000", .lo = 1, .flags = CLI_GE},
+        {.name = "resume", .kind = CLI_FLAG, .dest = &p.resume,
+         .help = "continue the run in DIR from its checkpoint (log.txt is cut back to it)"},
+        {.name = "stop-after", .kind = CLI_LONG, .dest = &p.stop_at_step, .arg = "N",
+         .help = "stop at the first checkpoint at or after MD step N (testing)", .lo = 0, .flags = CLI_GE},
+        {.name = "out", .kind = CLI_FILE, .dest = &outdir, .arg = "DIR", .help = "output directory", .flags = CLI_REQ},
+        CLI_OPT_JSON(&json, "print the summary as one object"),
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "--composition Cu56Zr44 --atoms N --rate K/s|inf --out DIR [options]",
+        .about = "Melt a random liquid, equilibrate it under NPT at --T, cool it under NPT at --rate to\n"
+                 "--T-stop (dt 1 fs; LAMMPS fix npt iso conventions), minimise a copy to its zero-pressure\n"
+                 "inherent structure every --sample-every kelvin.  Writes DIR/cooling.csv\n"
+                 "(" PEL_QUENCH_CSV_HEADER "),\n"
+                 "DIR/glass.data (final inherent structure), DIR/checkpoint.bin, DIR/log.txt.\n"
+                 "--T and --T-stop were --from and --to before version 0.2 (still accepted).",
+        .output = "Prints E_IS_eV_per_atom=<v> V_IS_A3_per_atom=<v> samples=<n> [unconverged=1];\n"
+                  "--json: the same keys (unconverged 0 or 1) and md_steps as one object.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    if (rate && !strcmp(rate, "inf"))
+        p.rate_K_per_s = INFINITY;
+    else if (rate && (pel_parse_double(rate, "--rate", &p.rate_K_per_s, NULL) || !(p.rate_K_per_s > 0)))
+        return cli_bad_value(CMD, "--rate", "a number > 0 K/s or inf", rate);
+    pel_min_algo_parse(algo, &p.min.algo, &err); /* cannot fail: the table checked the word */
 
-    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    if (cli_engine_check(CMD, &eo, potential != NULL)) return CLI_USAGE;
+    if (!potential) potential = PEL_EAM_DEFAULT_PATH;
     int eam = cli_engine_is_eam(&eo);
     if (eam == (masses != NULL))
         return cli_errorf(CMD, CLI_USAGE, eam ? "--masses is for --engine lammps (pel's EAM takes them from the potential)"
                                               : "--engine lammps needs --masses M1,M2 (g/mol, one per element of --composition)");
-    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
-    if (!eam) p.engine = &spec;
+    pel_engine_spec es = {eo.type, eo.pair, eo.npair};
+    if (!eam) p.engine = &es;
     pel_eam *pot = NULL;
     if (eam && pel_eam_read_auto(potential, &pot, &err)) return cli_fail(CMD, &err);
     pel_liquid_params_cuzr(&p.liquid, (size_t)natoms, 0.56, density, (uint64_t)seed);
@@ -264,8 +238,15 @@ int cli_cmd_quench(int argc, char **argv)
     if (!rc) {
         cli_runlog_line(&q, "done: %zu samples, final E_IS %.8f eV/atom%s, %ld MD steps", res.nrows, last->e_is,
                         unconverged ? " (UNCONVERGED)" : "", res.md_steps);
-        printf("E_IS_eV_per_atom=%.17g V_IS_A3_per_atom=%.17g samples=%zu%s\n", last->e_is, last->v_is, res.nrows,
-               unconverged ? " unconverged=1" : "");
+        if (json) {
+            json_t *o = json_pack("{s:o,s:o,s:I,s:i,s:I}", "E_IS_eV_per_atom", cli_jnum(last->e_is),
+                                  "V_IS_A3_per_atom", cli_jnum(last->v_is), "samples", (json_int_t)res.nrows,
+                                  "unconverged", unconverged ? 1 : 0, "md_steps", (json_int_t)res.md_steps);
+            if (cli_json_print(CMD, o) != CLI_OK)
+                rc = pel_error_set(&err, PEL_EIO, "cannot write the JSON summary");
+        } else
+            printf("E_IS_eV_per_atom=%.17g V_IS_A3_per_atom=%.17g samples=%zu%s\n", last->e_is, last->v_is,
+                   res.nrows, unconverged ? " unconverged=1" : "");
     } else {
         cli_runlog_line(&q, "failed writing results: %s", err.msg);
     }

@@ -49,7 +49,7 @@ check "note on stderr" grep -q "^pel md: note: the Velocities of .* are all zero
 check "T at step 0 is --T" awk -F, 'NR == 2 { exit !($1 == 0 && $2 > 900 - 1e-6 && $2 < 900 + 1e-6) }' "$T/th"
 
 # quench: the final inherent structure does not converge within 5 force calls
-QA="--atoms 64 --rate 2e14 --from 1500 --to 1000 --equilibrate 0.2 --sample-every 250 --seed 3 --threads 1 --is-max-calls 5"
+QA="--atoms 64 --rate 2e14 --T 1500 --T-stop 1000 --equilibrate 0.2 --sample-every 250 --seed 3 --threads 1 --is-max-calls 5"
 "$PEL" quench $QA --out "$T/qa" >"$T/out" 2>"$T/err"
 check "unconverged quench fails" [ $? -ne 0 ]
 check "one error line" [ "$(grep -c "^pel quench: the final inherent structure did not converge" "$T/err")" -eq 1 ]

@@ -11,7 +11,7 @@ set -u
 # 64 atoms, 100 + 20000 MD steps (a few seconds); thermo lines every 1000 steps
 # of each phase, samples every 100 K (every 4000 cooling steps), checkpoints at
 # global MD steps 0, 8000 and 16000 (cooling steps 7900 and 15900).
-QA="--atoms 64 --rate 2.5e13 --from 1500 --to 1000 --equilibrate 0.1 --sample-every 100 --seed 3
+QA="--atoms 64 --rate 2.5e13 --T 1500 --T-stop 1000 --equilibrate 0.1 --sample-every 100 --seed 3
     --checkpoint-every 8000 --threads 1"
 # the thermo and sample lines of a log, without their timestamps
 lines() { cut -d' ' -f2- "$1" | grep -E '^(step|sample) '; }
