@@ -4,13 +4,14 @@
  * --resume.  The physics is in src/atoms/mdrun.c; this file parses, calls it
  * per replica, writes the tables. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_model.h"
+#include "cli_opt.h"
 #include "cli_atoms.h"
 #include "cli_mdrun.h"
 #include "cli_runlog.h"
@@ -21,45 +22,6 @@
 
 static const char *CMD = "md";
 #define MDRUN_MAX_REPLICAS 1000
-
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: pel md --protocol \"<protocol>\" (--data <in> | --composition Cu56Zr44 --atoms N) --out <dir> "
-            "[options]\n"
-            "NPT molecular dynamics along a thermal protocol (grammar of `pel run`, docs/protocol.md; holds in\n"
-            "ps or ns), e.g. \"eq@2000K; hold 20ps; cool 100K@1e13K/s\" or \"eq@1000K; hold 1ns\".  eq@T starts\n"
-            "the configuration at T (velocities created at T unless the data file has its own).  The\n"
-            "zero-pressure inherent structure is sampled every --sample-every-K on ramps and every\n"
-            "--sample-every-ps on holds.  Writes <dir>/protocol.csv\n"
-            "(" PEL_MDRUN_CSV_HEADER ")\n"
-            "<dir>/final.data (MD state), <dir>/final_is.data (its inherent structure), checkpoint.bin, log.txt;\n"
-            "with --replicas R: <dir>/r1 ... <dir>/rR and <dir>/mean.csv (mean and standard error per sample).\n\n"
-            "  --protocol P        thermal protocol (required)\n"
-            "  --data FILE         start configuration (LAMMPS data file)\n"
-            "  --composition S --atoms N --density D  or a random liquid (defaults Cu56Zr44, 2000, 0.0555/Å^3)\n"
-            "  --sample-every-K K  IS sampling on ramps, K (default 25; 0 = none)\n"
-            "  --sample-every-ps T IS sampling on holds, ps (default 10; 0 = none)\n"
-            "  --replicas R        independent runs, seeds S, S+1, ... (default 1)\n"
-            "  --seed S            seed of the random liquid and of created velocities (default 1)\n"
-            "  --new-velocities    create velocities at the start T even if the data file has some\n"
-            "                      (implied by --replicas with --data)\n"
-            "  --P BAR             pressure, bar (default 0)\n"
-            "  --dt PS             timestep, ps (default 0.001)\n"
-            "  --Tdamp PS --Pdamp PS  thermostat/barostat damping times (default 0.1, 1.0)\n"
-            "  --algo fire|cg|lbfgs inherent-structure minimiser (default cg)\n"
-            "  --is-max-calls N    force-call budget of each IS minimisation (default 100000)\n"
-            "  --potential FILE    EAM potential (default " PEL_EAM_DEFAULT_PATH ")\n"
-            "  --elements A,B      element of each atom type of --data (default: from the file)\n"
-            "  --threads N         OpenMP threads of the force engine (default 1: never slower on a busy machine)\n"
-            CLI_ENGINE_HELP
-            "  --checkpoint-every N  MD steps between checkpoints (default 10000)\n"
-            "  --resume            continue the runs in <dir> from their checkpoints\n"
-            "  --stop-after N      stop at the first checkpoint at or after MD step N (testing)\n"
-            "  --allow-unconverged write final_is.data even when its minimisation did not converge\n"
-            "                      (else that is an error; unconverged samples are marked IS_converged = 0)\n"
-            "  --help\n");
-}
 
 static int path_join(char *dst, size_t cap, const char *dir, const char *name)
 {
@@ -256,89 +218,89 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
 
 int cli_md_protocol(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"protocol", required_argument, 0, 'q'},     {"data", required_argument, 0, 'i'},
-        {"composition", required_argument, 0, 'c'},  {"atoms", required_argument, 0, 'n'},
-        {"density", required_argument, 0, 'd'},      {"sample-every-K", required_argument, 0, 'K'},
-        {"sample-every-ps", required_argument, 0, 'U'}, {"replicas", required_argument, 0, 'r'},
-        {"seed", required_argument, 0, 'S'},         {"new-velocities", no_argument, 0, 'V'},
-        {"P", required_argument, 0, 'P'},            {"dt", required_argument, 0, 't'},
-        {"Tdamp", required_argument, 0, 'T'},        {"Pdamp", required_argument, 0, 'D'},
-        {"algo", required_argument, 0, 'a'},         {"potential", required_argument, 0, 'p'},
-        {"elements", required_argument, 0, 'e'},     {"threads", required_argument, 0, 'j'},
-        {"checkpoint-every", required_argument, 0, 'k'}, {"resume", no_argument, 0, 'R'},
-        {"stop-after", required_argument, 0, 'x'},   {"out", required_argument, 0, 'o'},
-        {"allow-unconverged", no_argument, 0, 'A'},  {"is-max-calls", required_argument, 0, 'M'},
-        {"help", no_argument, 0, 'h'},
-        CLI_ENGINE_OPTIONS, {0, 0, 0, 0}};
     pel_mdrun_params p;
     pel_mdrun_params_default(&p);
     cli_engine_opts eo;
     cli_engine_opts_init(&eo);
-    int potential_given = 0;
-    run_opts o = {.potential = PEL_EAM_DEFAULT_PATH, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
-                  .threads = CLI_DEFAULT_THREADS, .replicas = 1, .density = p.liquid.density};
-    int replicas_given = 0;
+    /* o.potential stays NULL unless given: --engine lammps refuses it */
+    run_opts o = {.potential = NULL, .composition = "Cu56Zr44", .natoms = 2000, .seed = 1,
+                  .threads = CLI_DEFAULT_THREADS, .replicas = 0, .density = p.liquid.density};
     pel_error err = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'q': o.protocol_text = optarg; break;
-        case 'i': o.data = optarg; break;
-        case 'c': o.composition = optarg; break;
-        case 'n': if (cli_long(CMD, "--atoms", optarg, &o.natoms)) return CLI_USAGE; break;
-        case 'd': if (cli_double(CMD, "--density", optarg, &o.density)) return CLI_USAGE; break;
-        case 'K': if (cli_double(CMD, "--sample-every-K", optarg, &p.sample_every_K)) return CLI_USAGE; break;
-        case 'U': if (cli_double(CMD, "--sample-every-ps", optarg, &p.sample_every_ps)) return CLI_USAGE; break;
-        case 'r':
-            if (cli_long(CMD, "--replicas", optarg, &o.replicas)) return CLI_USAGE;
-            replicas_given = 1;
-            break;
-        case 'S': if (cli_long(CMD, "--seed", optarg, &o.seed)) return CLI_USAGE; break;
-        case 'V': p.new_velocities = 1; break;
-        case 'A': o.allow_unconverged = 1; break;
-        case 'M': if (cli_long(CMD, "--is-max-calls", optarg, &p.min.max_force_calls)) return CLI_USAGE; break;
-        case 'P': if (cli_double(CMD, "--P", optarg, &p.p_bar)) return CLI_USAGE; break;
-        case 't': if (cli_double(CMD, "--dt", optarg, &p.dt)) return CLI_USAGE; break;
-        case 'T': if (cli_double(CMD, "--Tdamp", optarg, &p.tdamp)) return CLI_USAGE; break;
-        case 'D': if (cli_double(CMD, "--Pdamp", optarg, &p.pdamp)) return CLI_USAGE; break;
-        case 'a':
-            if (pel_min_algo_parse(optarg, &p.min.algo, &err)) return cli_fail(CMD, &err), CLI_USAGE;
-            break;
-        case 'p': o.potential = optarg; potential_given = 1; break;
-        case CLI_OPT_ENGINE:
-        case CLI_OPT_PAIR: if (cli_engine_opt(CMD, &eo, c, optarg)) return CLI_USAGE; break;
-        case 'e': o.elements = optarg; break;
-        case 'j': if (cli_long(CMD, "--threads", optarg, &o.threads)) return CLI_USAGE; break;
-        case 'k': if (cli_long(CMD, "--checkpoint-every", optarg, &p.checkpoint_every)) return CLI_USAGE; break;
-        case 'R': p.resume = 1; break;
-        case 'x': if (cli_long(CMD, "--stop-after", optarg, &p.stop_at_step)) return CLI_USAGE; break;
-        case 'o': o.outdir = optarg; break;
-        case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_errorf(CMD, CLI_USAGE, "option %s needs a value", argv[optind - 1]);
-        default: return cli_errorf(CMD, CLI_USAGE, "unknown option %s with --protocol (see --protocol --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_errorf(CMD, CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!o.protocol_text) return cli_errorf(CMD, CLI_USAGE, "--protocol is required");
-    if (!o.outdir) return cli_errorf(CMD, CLI_USAGE, "--out <dir> is required");
-    if (o.natoms < 2 || o.natoms > 10000000) return cli_errorf(CMD, CLI_USAGE, "--atoms %ld out of range 2..1e7", o.natoms);
-    if (o.seed < 0) return cli_errorf(CMD, CLI_USAGE, "--seed must be >= 0");
-    if (o.replicas < 1 || o.replicas > MDRUN_MAX_REPLICAS)
-        return cli_errorf(CMD, CLI_USAGE, "--replicas %ld out of range 1..%d", o.replicas, MDRUN_MAX_REPLICAS);
-    if (!(o.density > 0.01 && o.density < 0.2))
-        return cli_errorf(CMD, CLI_USAGE, "--density %g atoms/Å^3 out of range (0.01, 0.2)", o.density);
-    if (o.threads < 1 || o.threads > 256) return cli_errorf(CMD, CLI_USAGE, "--threads %ld out of range 1..256", o.threads);
-    if (p.stop_at_step < 0) return cli_errorf(CMD, CLI_USAGE, "--stop-after must be >= 0");
-    if (p.min.max_force_calls < 1) return cli_errorf(CMD, CLI_USAGE, "--is-max-calls must be >= 1");
+    const char *algo = "cg";
+    int json = 0;
+    const cli_opt opts[] = {
+        {.name = "protocol", .kind = CLI_STRING, .dest = &o.protocol_text, .arg = "P",
+         .help = "thermal protocol (docs/protocol.md)", .flags = CLI_REQ},
+        {.name = "data", .kind = CLI_FILE, .dest = &o.data, .arg = "FILE", .help = "start configuration (LAMMPS data file)"},
+        {.name = "composition", .kind = CLI_STRING, .dest = &o.composition, .arg = "S",
+         .help = "or a random liquid of this composition", .def = "Cu56Zr44"},
+        {.name = "atoms", .kind = CLI_LONG, .dest = &o.natoms, .arg = "N", .help = "atoms of the random liquid",
+         .def = "2000", .lo = 2, .hi = 10000000, .flags = CLI_GE | CLI_LE},
+        {.name = "density", .kind = CLI_DOUBLE, .dest = &o.density, .arg = "D", .help = "density of the random liquid",
+         .def = "0.0555", .unit = "atoms/Å^3", .lo = 0.01, .hi = 0.2, .flags = CLI_GT | CLI_LT},
+        {.name = "sample-every-K", .kind = CLI_DOUBLE, .dest = &p.sample_every_K, .arg = "K",
+         .help = "IS sampling on ramps (0: none)", .def = "25", .unit = "K"},
+        {.name = "sample-every-ps", .kind = CLI_DOUBLE, .dest = &p.sample_every_ps, .arg = "T",
+         .help = "IS sampling on holds (0: none)", .def = "10", .unit = "ps"},
+        {.name = "replicas", .kind = CLI_LONG, .dest = &o.replicas, .arg = "R",
+         .help = "independent runs, seeds S, S+1, ... in DIR/r1 ... DIR/rR", .def = "1", .lo = 1,
+         .hi = MDRUN_MAX_REPLICAS, .flags = CLI_GE | CLI_LE},
+        {.name = "seed", .kind = CLI_LONG, .dest = &o.seed, .arg = "S",
+         .help = "seed of the random liquid and of created velocities", .def = "1", .lo = 0, .flags = CLI_GE},
+        {.name = "new-velocities", .kind = CLI_FLAG, .dest = &p.new_velocities,
+         .help = "create velocities at the start T even if the data file has some (implied by --replicas with --data)"},
+        {.name = "P", .kind = CLI_DOUBLE, .dest = &p.p_bar, .arg = "BAR", .help = "pressure", .def = "0", .unit = "bar"},
+        CLI_OPT_DT(&p.dt),
+        CLI_OPT_TDAMP(&p.tdamp),
+        CLI_OPT_PDAMP(&p.pdamp),
+        {.name = "min-algo", .kind = CLI_ENUM, .dest = &algo, .choices = "fire|cg|lbfgs",
+         .help = "inherent-structure minimiser", .def = "cg", .old = "algo"},
+        CLI_OPT_MAX_CALLS("is-max-calls", &p.min.max_force_calls, "force-call budget of each IS minimisation"),
+        CLI_OPT_POTENTIAL(&o.potential),
+        CLI_OPT_ELEMENTS(&o.elements),
+        CLI_OPT_THREADS(&o.threads),
+        CLI_OPTS_ENGINE(&eo),
+        {.name = "checkpoint-every", .kind = CLI_LONG, .dest = &p.checkpoint_every, .arg = "N",
+         .help = "MD steps between checkpoints", .def = "10000", .lo = 1, .flags = CLI_GE},
+        {.name = "resume", .kind = CLI_FLAG, .dest = &p.resume, .help = "continue the runs in DIR from their checkpoints"},
+        {.name = "stop-after", .kind = CLI_LONG, .dest = &p.stop_at_step, .arg = "N",
+         .help = "stop at the first checkpoint at or after MD step N (testing)", .lo = 0, .flags = CLI_GE},
+        {.name = "out", .kind = CLI_FILE, .dest = &o.outdir, .arg = "DIR", .help = "output directory", .flags = CLI_REQ},
+        {.name = "allow-unconverged", .kind = CLI_FLAG, .dest = &o.allow_unconverged,
+         .help = "write final_is.data even when its minimisation did not converge (else that is an error; "
+                 "unconverged samples are marked IS_converged = 0)"},
+        CLI_OPT_JSON(&json, "print the per-replica summary as one object"),
+    };
+    const cli_spec spec = {
+        .name = CMD,
+        .synopsis = "--protocol P (--data IN | --composition Cu56Zr44 --atoms N) --out DIR [options]",
+        .about = "NPT molecular dynamics along a thermal protocol (grammar of `pel run`, docs/protocol.md; holds in\n"
+                 "ps or ns), e.g. \"eq@2000K; hold 20ps; cool 100K@1e13K/s\" or \"eq@1000K; hold 1ns\".  eq@T starts\n"
+                 "the configuration at T (velocities created at T unless the data file has its own).  The\n"
+                 "zero-pressure inherent structure is sampled every --sample-every-K on ramps and every\n"
+                 "--sample-every-ps on holds.  Writes DIR/protocol.csv\n"
+                 "(" PEL_MDRUN_CSV_HEADER "),\n"
+                 "DIR/final.data (MD state), DIR/final_is.data (its inherent structure), checkpoint.bin, log.txt;\n"
+                 "with --replicas R: DIR/r1 ... DIR/rR and DIR/mean.csv (mean and standard error per sample).",
+        .output = "Prints 'replica <k>: <n> samples, last E_IS_eV_per_atom=<v>' per replica; --json:\n"
+                  "{\"replicas\": [{\"replica\", \"samples\", \"E_IS_last_eV_per_atom\"}, ...]}.",
+        .opts = opts,
+        .n_opts = CLI_NOPTS(opts),
+    };
+    int prc, npos;
+    if (cli_parse(&spec, argc, argv, &npos, &prc))
+        return prc;
+    int replicas_given = o.replicas > 0;
+    if (!replicas_given)
+        o.replicas = 1;
+    pel_min_algo_parse(algo, &p.min.algo, &err); /* cannot fail: the table checked the word */
     p.nthreads = (int)o.threads;
-    if (cli_engine_check(CMD, &eo, potential_given)) return CLI_USAGE;
+    if (cli_engine_check(CMD, &eo, o.potential != NULL)) return CLI_USAGE;
+    if (!o.potential) o.potential = PEL_EAM_DEFAULT_PATH;
     if (!cli_engine_is_eam(&eo) && !o.data)
         return cli_errorf(CMD, CLI_USAGE, "--engine lammps needs --data (a start with Masses; no random liquid)");
-    pel_engine_spec spec = {eo.type, eo.pair, eo.npair};
-    if (!cli_engine_is_eam(&eo)) p.engine = &spec;
+    pel_engine_spec es = {eo.type, eo.pair, eo.npair};
+    if (!cli_engine_is_eam(&eo)) p.engine = &es;
 
     pel_protocol pr = {0};
     if (pel_protocol_parse(o.protocol_text, &pr, &err)) return cli_fail(CMD, &err), CLI_USAGE;
@@ -384,6 +346,7 @@ int cli_md_protocol(int argc, char **argv)
         goto out;
     }
     rc = CLI_OK;
+    json_t *jrep = json ? json_array() : NULL;
     for (long k = 0; k < o.replicas && rc == CLI_OK; k++) {
         char dir[4096];
         if (!replicas_given) snprintf(dir, sizeof dir, "%s", o.outdir);
@@ -392,7 +355,11 @@ int cli_md_protocol(int argc, char **argv)
             break;
         }
         rc = run_replica(pot, &p, &o, dir, k, &rows[k], &nrows[k]);
-        if (rc == CLI_OK && nrows[k])
+        if (rc == CLI_OK && nrows[k] && json)
+            json_array_append_new(jrep, json_pack("{s:I,s:I,s:o}", "replica", (json_int_t)(k + 1), "samples",
+                                                  (json_int_t)nrows[k], "E_IS_last_eV_per_atom",
+                                                  cli_jnum(rows[k][nrows[k] - 1].e_is)));
+        else if (rc == CLI_OK && nrows[k])
             printf("replica %ld: %zu samples, last E_IS_eV_per_atom=%.17g\n", k + 1, nrows[k],
                    rows[k][nrows[k] - 1].e_is);
     }
@@ -406,6 +373,10 @@ int cli_md_protocol(int argc, char **argv)
             rc = cli_fail(CMD, &err);
         free(m);
     }
+    if (rc == CLI_OK && json)
+        rc = cli_json_print(CMD, json_pack("{s:o}", "replicas", jrep));
+    else
+        json_decref(jrep);
     for (long k = 0; k < o.replicas; k++)
         free(rows[k]);
     free(rows);
