@@ -206,8 +206,8 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc)
             *rc = CLI_OK;
             return 1;
         }
-        if (!strcmp(a, "--man") || !strcmp(a, "--complete-bash")) {
-            (a[2] == 'm' ? cli_man : cli_complete)(spec, stdout);
+        if (!strcmp(a, "--man") || !strcmp(a, "--complete-bash") || !strcmp(a, "--list-options")) {
+            (a[2] == 'm' ? cli_man : a[2] == 'c' ? cli_complete : cli_list)(spec, stdout);
             *rc = CLI_OK;
             return 1;
         }
@@ -316,7 +316,16 @@ void cli_roff_text(FILE *fp, const char *s)
         if (bol && (*s == '.' || *s == '\''))
             fputs("\\&", fp);
         bol = *s == '\n';
-        if (*s == '\\')
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0xC0 && c < 0xF0) { /* UTF-8 (Å, ≤): groff's \[uXXXX], the page stays ASCII */
+            int extra = c >= 0xE0 ? 2 : 1;
+            unsigned cp = c & (extra == 2 ? 0x0Fu : 0x1Fu);
+            for (int k = 1; k <= extra && (s[k] & 0xC0) == 0x80; k++)
+                cp = (cp << 6) | ((unsigned char)s[k] & 0x3Fu);
+            fprintf(fp, "\\[u%04X]", cp);
+            while ((s[1] & 0xC0) == 0x80)
+                s++;
+        } else if (*s == '\\')
             fputs("\\e", fp);
         else if (*s == '-')
             fputs("\\-", fp);
@@ -431,6 +440,18 @@ void cli_man_overview(FILE *fp, const char *const *names, const char *const *sum
 }
 
 /* ------------------------------------------------------------------------ */
+void cli_list(const cli_spec *spec, FILE *fp)
+{
+    static const char *const kinds[] = {"flag", "double", "long", "string", "file", "enum", "grid"};
+    char b[160];
+    for (size_t k = 0; k < spec->n_opts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        bounds_text(o, b, sizeof b);
+        fprintf(fp, "--%s\t%s\t%s\t%s\t%s\n", o->name, kinds[o->kind], o->flags & CLI_REQ ? "required" : "optional",
+                o->kind == CLI_ENUM ? o->choices : "-", *b ? b : "-");
+    }
+}
+
 static void choices_words(FILE *fp, const char *choices)
 {
     for (const char *p = choices; *p; p++)

@@ -137,6 +137,9 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc);
 void cli_help(const cli_spec *spec, FILE *fp);
 void cli_man(const cli_spec *spec, FILE *fp);
 void cli_complete(const cli_spec *spec, FILE *fp);
+/* One line per option for scripts and tests (pel CMD --list-options):
+ * --name TAB kind TAB required|optional TAB choices|- TAB bounds|- */
+void cli_list(const cli_spec *spec, FILE *fp);
 
 /* The man page of the pel(1) overview: `n` commands with their summaries. */
 void cli_man_overview(FILE *fp, const char *const *names, const char *const *summaries, size_t n);
