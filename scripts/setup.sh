@@ -8,10 +8,11 @@ build=${PEL_BUILD:-$here/build}
 pkgs=(build-essential cmake pkg-config libgsl-dev libinih-dev libjansson-dev
       libplplot-dev plplot-driver-cairo libcmocka-dev libssl-dev lammps lammps-data liblammps-dev python3
       clang libclang-rt-dev python3-cffi python3-numpy python3-pytest python3-ase
-      libopenmpi-dev openmpi-bin)
+      libopenmpi-dev openmpi-bin man-db groff-base)
 # (libssl-dev: SHA-256 provenance of pel calibrate; libclang-rt-dev: libFuzzer, tests/fuzz/)
 # (liblammps-dev: the LAMMPS force engine, --engine lammps; docs/engines.md)
 # (libopenmpi-dev, openmpi-bin: mpirun -np N pel art, tests/cli/art_mpi.sh)
+# (man-db, groff-base: `man pel-art` in tests/install, man page checks in tests/cli/options_dialect.sh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

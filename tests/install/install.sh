@@ -131,5 +131,30 @@ else
     echo "install.sh: no python3 with cffi/numpy or no installed package, Python check skipped" >&2
 fi
 
+# man pages and bash completion generated from the option tables: `man pel-art`
+# finds the installed page, which documents every option; completion completes
+# commands and options
+if command -v man >/dev/null; then
+    page=$(MANPATH=$P/share/man man -w pel-art 2>&1) || fail "man -w pel-art: $page"
+    [ "$page" = "$P/share/man/man1/pel-art.1" ] || fail "man -w pel-art found '$page'"
+    MANPATH=$P/share/man MANWIDTH=100 man pel-art 2>/dev/null | grep -q -- "--searches-per-center" ||
+        fail "man pel-art lacks --searches-per-center"
+fi
+for c in $(env -u LD_LIBRARY_PATH "$P/bin/pel" --commands); do
+    [ -f "$P/share/man/man1/pel-$c.1" ] || fail "man page pel-$c.1 not installed"
+done
+[ -f "$P/share/man/man1/pel.1" ] || fail "man page pel.1 not installed"
+comp=$P/share/bash-completion/completions/pel
+if [ -f "$comp" ]; then
+    got=$(bash -c '. "$1"; COMP_WORDS=(pel mini); COMP_CWORD=1; _pel; echo "${COMPREPLY[*]}"' _ "$comp")
+    [ "$got" = "minimize" ] || fail "completion of 'pel mini': '$got'"
+    got=$(bash -c '. "$1"; COMP_WORDS=(pel art --searches); COMP_CWORD=2; _pel; echo "${COMPREPLY[*]}"' _ "$comp")
+    [ "$got" = "--searches-per-center" ] || fail "completion of 'pel art --searches': '$got'"
+    got=$(bash -c '. "$1"; COMP_WORDS=(pel minimize --min-algo l); COMP_CWORD=3; _pel; echo "${COMPREPLY[*]}"' _ "$comp")
+    [ "$got" = "lbfgs" ] || fail "completion of 'pel minimize --min-algo l': '$got'"
+else
+    fail "bash completion not installed"
+fi
+
 [ "$fails" -eq 0 ] || exit 1
 echo "install.sh: ok (pel $version installed, relocated, used through pkg-config, --static, find_package, C++, Python)"
