@@ -72,6 +72,8 @@ typedef struct cli_spec {
 } cli_spec;
 
 #define CLI_NOPTS(a) (sizeof(a) / sizeof((a)[0]))
+/* .opts and .n_opts of a cli_spec from one array */
+#define CLI_SPEC_OPTS(a) .opts = (a), .n_opts = CLI_NOPTS(a)
 #define CLI_STR_(x) #x
 #define CLI_STR(x) CLI_STR_(x)
 

@@ -142,8 +142,7 @@ int cli_cmd_art(int argc, char **argv)
                   "Prints one summary line (searches, converged, redundant, failed, force calls, time); --json:\n"
                   "searches, resumed, converged, redundant, failed, force_calls_per_search,\n"
                   "force_calls_per_converged, force_calls_to_saddle, wall_s.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -40,8 +40,7 @@ int cli_cmd_barrier(int argc, char **argv)
                  "  Z = int P(E_A) exp(-E_A/kT) dE_A,  EA = -kT ln Z,  D = EA - eR  (eqs. 4, 7)",
         .output = "Output: one line 'Z=<v> EA=<v> D=<v>' (%.17g; EA and D in eV); with --json the keys\n"
                   "W, m_eV, T_K, eA_eV, s_eV, eR_eV, Z, lnZ, EA_mean_eV, D_eV.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -305,8 +305,7 @@ int cli_cmd_calibrate(int argc, char **argv)
                  "at least two data sets in all.",
         .output = "A text report (or --json: one object) of the fitted parameters with their errors,\n"
                   "the fit quality per data set and the held-out scores; --out the material INI file.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int npos;
     if (cli_parse(&spec, argc, argv, &npos, &rc))

@@ -49,8 +49,7 @@ int cli_cmd_energy(int argc, char **argv)
                   "kinetic part included when the file has Velocities); masses come from the EAM potential\n"
                   "(from the data file with --engine lammps).\n"
                   "All numbers %.17g.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

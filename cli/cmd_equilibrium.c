@@ -63,8 +63,7 @@ int cli_cmd_equilibrium(int argc, char **argv)
         .about = "Equilibrium line of the supercooled liquid: E_eq(T) with D(E_eq, T) = 0\n"
                  "(paper eq. 7), by bracketed root finding to 1e-12 eV/atom.",
         .output = output,
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -156,8 +156,7 @@ int cli_cmd_figures(int argc, char **argv)
         .about = about,
         .output = "Prints the path of every file written, one a line.",
         .args = "CATALOG...",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

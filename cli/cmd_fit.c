@@ -318,8 +318,7 @@ int cli_cmd_fit(int argc, char **argv)
                   "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p;\n"
                   "--json: the same keys, one object per catalog.",
         .args = "CATALOG...",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

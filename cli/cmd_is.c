@@ -124,8 +124,7 @@ int cli_cmd_is(int argc, char **argv)
         .output = "Prints 'frames=<n> skipped=<n> unconverged=<n>' (frames minimised now, frames already\n"
                   "in the table, frames kept with IS_converged=0); --json: the same keys in an object.",
         .args = "TRAJECTORY",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

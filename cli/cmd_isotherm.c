@@ -174,8 +174,7 @@ int cli_cmd_isotherm(int argc, char **argv)
                  "The point is equilibrium (met = 1) only when both sides agree within --z standard errors,\n"
                  "each side is stationary and the combined error is <= --max-se; else exit 3 after the row.",
         .output = "Prints one CSV row (" EQLINE_HEADER "),\nor with --json one object with these keys.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -63,8 +63,7 @@ int cli_cmd_map(int argc, char **argv)
                  "D < 0 ageing (E falls), D > 0 rejuvenation (E rises), D = 0 equilibrium line.",
         .output = "CSV columns: E_eV_per_atom,T_K,D_eV (E outer, T inner).\n"
                   "JSON: {\"material\", \"eR_eV\", \"E_eV_per_atom\": [...], \"T_K\": [...], \"D_eV\": [[row per E]]}.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -227,8 +227,7 @@ int cli_cmd_md(int argc, char **argv)
         .about = "Molecular dynamics as LAMMPS fix nve / nvt / npt iso (metal units).",
         .output = "Thermo lines on stdout (or --thermo-out): step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3.\n"
                   "--json: the final state as one object with the same keys.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -284,8 +284,7 @@ int cli_md_protocol(int argc, char **argv)
                  "with --replicas R: DIR/r1 ... DIR/rR and DIR/mean.csv (mean and standard error per sample).",
         .output = "Prints 'replica <k>: <n> samples, last E_IS_eV_per_atom=<v>' per replica; --json:\n"
                   "{\"replicas\": [{\"replica\", \"samples\", \"E_IS_last_eV_per_atom\"}, ...]}.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -56,8 +56,7 @@ int cli_cmd_minimize(int argc, char **argv)
                   "P_bar=<v> fmax_eV_per_A=<v> force_calls=<n> iterations=<n> V_A3=<v>; --json prints\n"
                   "all of them (E_per_atom_eV, E_eV, P_bar, fmax_eV_per_A, force_calls, iterations, V_A3,\n"
                   "atoms) as one object.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -65,8 +65,7 @@ int cli_cmd_plot(int argc, char **argv)
         .about = "Quick line plot of columns of a CSV written by pel (e.g. `pel run`).",
         .output = "Prints the path of the plot written.",
         .args = "CSV",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -131,8 +131,7 @@ int cli_cmd_quench(int argc, char **argv)
                  "--T and --T-stop were --from and --to before version 0.2 (still accepted).",
         .output = "Prints E_IS_eV_per_atom=<v> V_IS_A3_per_atom=<v> samples=<n> [unconverged=1];\n"
                   "--json: the same keys (unconverged 0 or 1) and md_steps as one object.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -193,8 +193,7 @@ int cli_cmd_run(int argc, char **argv)
                   "dEdT is empty on holds, Eeq empty where no equilibrium exists, i.e. below T_c).\n"
                   "Before version 0.2 the dE/dT column was named dEdT_eV_per_atom_K; pel plot still\n"
                   "accepts that name.",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -50,8 +50,7 @@ int cli_cmd_spectrum(int argc, char **argv)
                  "with W = W(E), m = m(E) from the material.",
         .output = "CSV columns: EA_eV,P_per_eV,P_M1_per_eV,P_M2_per_eV.  JSON keys: material, E_eV_per_atom,\n"
                   "W, m_eV, W0_per_eV2, eA_eV, s_eV, eR_eV (and T_K, Z, EA_mean_eV, D_eV with --T).",
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

@@ -46,8 +46,7 @@ int cli_cmd_tc(int argc, char **argv)
         .about = "Critical temperature T_c (K): the lowest T at which D(E,T) = 0 has a solution\n"
                  "(paper eq. 7, docs/theory.md §4).  0 when a solution exists at every T (e.g. W = 0).",
         .output = output,
-        .opts = opts,
-        .n_opts = CLI_NOPTS(opts),
+        CLI_SPEC_OPTS(opts),
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
