@@ -269,8 +269,9 @@ static int opt_head(const cli_opt *o, char *buf, size_t len)
 static void opt_tail(const cli_opt *o, char *buf, size_t len)
 {
     char b[160] = "";
+    /* the range and unit of a number ("; > 0 ps"), or its unit alone ("; bar") */
     if ((o->kind == CLI_DOUBLE || o->kind == CLI_LONG || o->kind == CLI_GRID) &&
-        (o->flags & (CLI_GE | CLI_GT | CLI_LE | CLI_LT)))
+        ((o->flags & (CLI_GE | CLI_GT | CLI_LE | CLI_LT)) || o->unit))
         bounds_text(o, b, sizeof b);
     snprintf(buf, len, "%s%s%s%s%s%s%s%s%s", o->help, *b ? "; " : "", b, o->def ? " (default " : "",
              o->def ? o->def : "", o->def ? ")" : "", o->flags & CLI_REQ ? " (required)" : "",
@@ -377,6 +378,23 @@ static void roff_header(FILE *fp, const char *title)
             title, pel_version());
 }
 
+/* The OPTIONS list of a man page, --help last. */
+static void roff_options(const cli_spec *spec, FILE *fp)
+{
+    char head[128], tail[512];
+    for (size_t k = 0; k < spec->n_opts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        opt_head(o, head, sizeof head);
+        opt_tail(o, tail, sizeof tail);
+        fputs(".TP\n.B ", fp);
+        cli_roff_text(fp, head);
+        fputc('\n', fp);
+        cli_roff_text(fp, tail);
+        fputc('\n', fp);
+    }
+    fputs(".TP\n.B \\-\\-help\nprint the help text and exit\n", fp);
+}
+
 void cli_man(const cli_spec *spec, FILE *fp)
 {
     char title[64];
@@ -399,25 +417,33 @@ void cli_man(const cli_spec *spec, FILE *fp)
         roff_paragraphs(fp, spec->about);
     }
     fputs(".SH OPTIONS\n", fp);
-    char head[128], tail[512];
-    for (size_t k = 0; k < spec->n_opts; k++) {
-        const cli_opt *o = &spec->opts[k];
-        opt_head(o, head, sizeof head);
-        opt_tail(o, tail, sizeof tail);
-        fputs(".TP\n.B ", fp);
-        cli_roff_text(fp, head);
-        fputc('\n', fp);
-        cli_roff_text(fp, tail);
-        fputc('\n', fp);
-    }
-    fputs(".TP\n.B \\-\\-help\nprint the help text and exit\n", fp);
+    roff_options(spec, fp);
     if (spec->output) {
         fputs(".SH OUTPUT\n", fp);
         roff_paragraphs(fp, spec->output);
     }
+    if (spec->mode_doc)
+        spec->mode_doc(fp, CLI_DOC_MAN, spec);
     fputs(".SH EXIT STATUS\n0 on success, 1 on a failure (named on standard error), 2 on a usage error.\n"
           ".SH SEE ALSO\n.BR pel (1)\n",
           fp);
+}
+
+void cli_man_mode(const cli_spec *spec, const char *title, FILE *fp)
+{
+    fputs(".SH ", fp);
+    cli_roff_text(fp, title);
+    fprintf(fp, "\n.B pel %s\n", spec->name);
+    cli_roff_text(fp, spec->synopsis);
+    fputs("\n.PP\n", fp);
+    if (spec->about)
+        roff_paragraphs(fp, spec->about);
+    fputs(".PP\nOptions of this mode:\n", fp);
+    roff_options(spec, fp);
+    if (spec->output) {
+        fputs(".PP\n", fp);
+        roff_paragraphs(fp, spec->output);
+    }
 }
 
 void cli_man_overview(FILE *fp, const char *const *names, const char *const *summaries, size_t n)
@@ -458,15 +484,27 @@ static void choices_words(FILE *fp, const char *choices)
         fputc(*p == '|' ? ' ' : *p, fp);
 }
 
-void cli_complete(const cli_spec *spec, FILE *fp)
+static int has_option(const cli_spec *spec, const char *name)
 {
-    fprintf(fp, "    %s)\n        opts=\"", spec->name);
+    for (size_t k = 0; spec && k < spec->n_opts; k++)
+        if (!strcmp(spec->opts[k].name, name))
+            return 1;
+    return 0;
+}
+
+/* The words of `spec` that `base` lacks (all of them when base is NULL)
+ * added to $opts, and the completion of their values. */
+static void complete_body(const cli_spec *spec, const cli_spec *base, FILE *fp)
+{
+    fputs(base ? "        opts=\"$opts " : "        opts=\"", fp);
     for (size_t k = 0; k < spec->n_opts; k++)
-        fprintf(fp, "--%s ", spec->opts[k].name);
-    fputs("--help\"\n        case \"$prev\" in\n", fp);
+        if (!has_option(base, spec->opts[k].name))
+            fprintf(fp, "--%s ", spec->opts[k].name);
+    fputs(base ? "\"\n" : "--help\"\n", fp);
+    fputs("        case \"$prev\" in\n", fp);
     for (size_t k = 0; k < spec->n_opts; k++) {
         const cli_opt *o = &spec->opts[k];
-        if (o->kind == CLI_FLAG)
+        if (o->kind == CLI_FLAG || has_option(base, o->name))
             continue;
         fprintf(fp, "        --%s) ", o->name);
         if (o->kind == CLI_FILE)
@@ -478,5 +516,19 @@ void cli_complete(const cli_spec *spec, FILE *fp)
         } else
             fputs("return ;;\n", fp);
     }
-    fputs("        esac ;;\n", fp);
+    fputs("        esac\n", fp);
+}
+
+void cli_complete(const cli_spec *spec, FILE *fp)
+{
+    fprintf(fp, "    %s)\n", spec->name);
+    complete_body(spec, NULL, fp);
+    if (spec->mode_doc)
+        spec->mode_doc(fp, CLI_DOC_COMPLETE, spec);
+    fputs("        ;;\n", fp);
+}
+
+void cli_complete_mode(const cli_spec *spec, const cli_spec *base, FILE *fp)
+{
+    complete_body(spec, base, fp);
 }

@@ -69,7 +69,14 @@ typedef struct cli_spec {
     const char *args;     /* positional arguments ("CATALOG..."); NULL: none accepted */
     const cli_opt *opts;
     size_t n_opts;
+    /* A second mode of the command, chosen by one of its options (md
+     * --protocol), with a table of its own: called to add that table to
+     * this command's man page (what = CLI_DOC_MAN, cli_man_mode) and bash
+     * completion (CLI_DOC_COMPLETE, cli_complete_mode); NULL: none. */
+    void (*mode_doc)(FILE *fp, int what, const struct cli_spec *base);
 } cli_spec;
+
+enum { CLI_DOC_MAN, CLI_DOC_COMPLETE };
 
 #define CLI_NOPTS(a) (sizeof(a) / sizeof((a)[0]))
 /* .opts and .n_opts of a cli_spec from one array */
@@ -139,6 +146,12 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *n_pos, int *rc);
 void cli_help(const cli_spec *spec, FILE *fp);
 void cli_man(const cli_spec *spec, FILE *fp);
 void cli_complete(const cli_spec *spec, FILE *fp);
+/* The second mode's table inside the man page and completion arm of
+ * `base` (cli_spec.mode_doc): a section `title` with its synopsis,
+ * description, options and output; its options that base lacks added to
+ * the completion arm. */
+void cli_man_mode(const cli_spec *spec, const char *title, FILE *fp);
+void cli_complete_mode(const cli_spec *spec, const cli_spec *base, FILE *fp);
 /* One line per option for scripts and tests (pel CMD --list-options):
  * --name TAB kind TAB required|optional TAB choices|- TAB bounds|- */
 void cli_list(const cli_spec *spec, FILE *fp);

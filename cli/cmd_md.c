@@ -228,6 +228,7 @@ int cli_cmd_md(int argc, char **argv)
         .output = "Thermo lines on stdout (or --thermo-out): step,T_K,PE_eV,KE_eV,Etotal_eV,P_bar,V_A3.\n"
                   "--json: the final state as one object with the same keys.",
         CLI_SPEC_OPTS(opts),
+        .mode_doc = cli_md_protocol_doc,
     };
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))

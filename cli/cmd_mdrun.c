@@ -216,7 +216,10 @@ static int run_replica(const pel_eam *pot, pel_mdrun_params *p, const run_opts *
     return CLI_OK;
 }
 
-int cli_md_protocol(int argc, char **argv)
+/* what < 0: run `pel md --protocol`; else write the option table into the
+ * man page (CLI_DOC_MAN) or completion arm (CLI_DOC_COMPLETE) of `pel md`
+ * (base) on fp. */
+static int md_protocol(int argc, char **argv, FILE *fp, int what, const cli_spec *base)
 {
     pel_mdrun_params p;
     pel_mdrun_params_default(&p);
@@ -239,9 +242,11 @@ int cli_md_protocol(int argc, char **argv)
         {.name = "density", .kind = CLI_DOUBLE, .dest = &o.density, .arg = "D", .help = "density of the random liquid",
          .def = "0.0555", .unit = "atoms/Å^3", .lo = 0.01, .hi = 0.2, .flags = CLI_GT | CLI_LT},
         {.name = "sample-every-K", .kind = CLI_DOUBLE, .dest = &p.sample_every_K, .arg = "K",
-         .help = "IS sampling on ramps (0: none)", .def = "25", .unit = "K"},
+         .help = "IS sampling on ramps (0: none)", .def = "25", .unit = "K", .lo = 0,
+         .flags = CLI_GE},
         {.name = "sample-every-ps", .kind = CLI_DOUBLE, .dest = &p.sample_every_ps, .arg = "T",
-         .help = "IS sampling on holds (0: none)", .def = "10", .unit = "ps"},
+         .help = "IS sampling on holds (0: none)", .def = "10", .unit = "ps", .lo = 0,
+         .flags = CLI_GE},
         {.name = "replicas", .kind = CLI_LONG, .dest = &o.replicas, .arg = "R",
          .help = "independent runs, seeds S, S+1, ... in DIR/r1 ... DIR/rR", .def = "1", .lo = 1,
          .hi = MDRUN_MAX_REPLICAS, .flags = CLI_GE | CLI_LE},
@@ -286,6 +291,14 @@ int cli_md_protocol(int argc, char **argv)
                   "{\"replicas\": [{\"replica\", \"samples\", \"E_IS_last_eV_per_atom\"}, ...]}.",
         CLI_SPEC_OPTS(opts),
     };
+    if (what == CLI_DOC_MAN) {
+        cli_man_mode(&spec, "MD ALONG A THERMAL PROTOCOL (--protocol)", fp);
+        return CLI_OK;
+    }
+    if (what == CLI_DOC_COMPLETE) {
+        cli_complete_mode(&spec, base, fp);
+        return CLI_OK;
+    }
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
         return prc;
@@ -385,4 +398,14 @@ out:
     pel_eam_free(&pot);
     pel_protocol_clear(&pr);
     return rc;
+}
+
+int cli_md_protocol(int argc, char **argv)
+{
+    return md_protocol(argc, argv, NULL, -1, NULL);
+}
+
+void cli_md_protocol_doc(FILE *fp, int what, const cli_spec *base)
+{
+    md_protocol(0, NULL, fp, what, base);
 }

@@ -4,7 +4,8 @@
 # number, a number out of its declared range) with the same words, exit 2, one
 # stderr line and nothing on stdout; --help, `pel help CMD`, the man page and
 # the bash completion list every option of the command's table
-# (pel CMD --list-options).
+# (pel CMD --list-options); the same for md --protocol, a mode of md with a
+# table of its own, documented in md's man page and completion.
 set -u
 : "${PEL:?}"
 T=$(mktemp -d)
@@ -95,6 +96,26 @@ done
 # the checks above must have run on most commands, not on none
 [ "$n_number" -ge 12 ] || fail "only $n_number commands checked with a bad number"
 [ "$n_range" -ge 12 ] || fail "only $n_range commands checked with an out-of-range number"
+
+# md --protocol, a mode of md with a table of its own: the same mistakes in
+# the same words, and pel md's man page and completion arm list its options
+want_line "pel md: unknown option '--no-such-option' (see pel md --help)" md --protocol x --no-such-option
+want_line "pel md: option --sample-every-K needs a value" md --protocol x --sample-every-K
+want_line "pel md: --replicas: expected an integer in [1, 1000], got '0'" md --protocol x --replicas 0
+"$PEL" md --protocol x --list-options >"$T/opts" || fail "pel md --protocol x --list-options"
+"$PEL" md --protocol x --help >"$T/h" || fail "pel md --protocol x --help"
+"$PEL" --man md >"$T/man" || fail "pel --man md"
+awk '$0 == "    md)" { on = 1; next } on && /^    [a-z]+\)$/ { exit } on' "$T/completion" >"$T/md_completion"
+[ "$(wc -l <"$T/opts")" -ge 20 ] || fail "md --protocol: only $(wc -l <"$T/opts") options"
+while IFS=$'\t' read -r o _; do
+    grep -qE -- "(^| |, )$o( |$)" "$T/h" || fail "md --protocol: $o not in its --help"
+    grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" "$T/man" || fail "md --protocol: $o not in the man page of md"
+    grep -qE -- "(\"| )$o( |\")" "$T/md_completion" || fail "md --protocol: $o not in the completion of md"
+done <"$T/opts"
+got=$(bash -c '. "$1"; COMP_WORDS=(pel md --sample-every-p); COMP_CWORD=2; _pel; echo "${COMPREPLY[*]}"' _ "$T/completion")
+[ "$got" = "--sample-every-ps" ] || fail "completion of 'pel md --sample-every-p': '$got'"
+got=$(bash -c '. "$1"; COMP_WORDS=(pel md --min-algo l); COMP_CWORD=3; _pel; echo "${COMPREPLY[*]}"' _ "$T/completion")
+[ "$got" = "lbfgs" ] || fail "completion of 'pel md --min-algo l': '$got'"
 
 # a renamed option still works, named as typed in errors and noted on success
 want_line "pel quench: --from: expected a number in (0, 1000000) K, got 'x'" quench --from x --out "$T/q"
