@@ -102,6 +102,9 @@ done
 want_line "pel md: unknown option '--no-such-option' (see pel md --help)" md --protocol x --no-such-option
 want_line "pel md: option --sample-every-K needs a value" md --protocol x --sample-every-K
 want_line "pel md: --replicas: expected an integer in [1, 1000], got '0'" md --protocol x --replicas 0
+want_line "pel md: --sample-every-K: expected a number >= 0 K, got '-5'" md --protocol "eq@800K;hold0.04ps" \
+    --composition Cu56Zr44 --atoms 64 --sample-every-K -5 --out "$T/p"
+[ -e "$T/p" ] && fail "md --protocol: $T/p made before a usage error"
 "$PEL" md --protocol x --list-options >"$T/opts" || fail "pel md --protocol x --list-options"
 "$PEL" md --protocol x --help >"$T/h" || fail "pel md --protocol x --help"
 "$PEL" --man md >"$T/man" || fail "pel --man md"
