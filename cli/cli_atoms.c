@@ -38,19 +38,22 @@ int cli_engine_pair(void *eo, const char *cmd, char *line)
     return CLI_OK;
 }
 
-int cli_engine_check(const char *cmd, const cli_engine_opts *o, int potential_given)
+int cli_engine_check(const char *cmd, const cli_engine_opts *o, const char **potential)
 {
     if (cli_engine_is_eam(o)) {
         if (o->npair)
             return cli_errorf(cmd, CLI_USAGE, "--pair is for --engine lammps (pel's EAM takes --potential)");
+        if (!*potential)
+            *potential = PEL_EAM_DEFAULT_PATH;
         return CLI_OK;
     }
-    if (potential_given)
+    if (*potential)
         return cli_errorf(cmd, CLI_USAGE, "--potential is for --engine eam (LAMMPS takes --pair \"pair_coeff ...\")");
     if (!o->npair)
         return cli_errorf(cmd, CLI_USAGE,
                           "--engine lammps needs --pair lines, e.g. --pair \"pair_style sw\" --pair \"pair_coeff * * "
                           "Si.sw Si\"");
+    *potential = PEL_EAM_DEFAULT_PATH;
     return CLI_OK;
 }
 

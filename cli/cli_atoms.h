@@ -37,10 +37,11 @@ void cli_engine_opts_init(cli_engine_opts *o);
  * nonzero (message printed) on a bad value. */
 int cli_engine_set(void *eo, const char *cmd, char *name);
 int cli_engine_pair(void *eo, const char *cmd, char *line);
-/* After parsing: --engine lammps needs --pair lines, eam takes none, and the
- * EAM-only options (potential_given: --potential was on the command line)
- * are refused with lammps.  CLI_USAGE (message printed) or CLI_OK. */
-int cli_engine_check(const char *cmd, const cli_engine_opts *o, int potential_given);
+/* After parsing: --engine lammps needs --pair lines, eam takes none, and
+ * --potential (*potential != NULL: given on the command line) is refused
+ * with lammps; then *potential defaults to PEL_EAM_DEFAULT_PATH.
+ * CLI_USAGE (message printed) or CLI_OK. */
+int cli_engine_check(const char *cmd, const cli_engine_opts *o, const char **potential);
 /* 1 for pel's EAM (the command reads --potential), 0 for LAMMPS. */
 int cli_engine_is_eam(const cli_engine_opts *o);
 /* The engine for sys.  eam: pot (read by the caller, must outlive the

@@ -54,10 +54,8 @@ int cli_cmd_energy(int argc, char **argv)
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
         return prc;
-    if (cli_engine_check(cmd, &eo, potpath != NULL))
+    if (cli_engine_check(cmd, &eo, &potpath))
         return CLI_USAGE;
-    if (!potpath)
-        potpath = PEL_EAM_DEFAULT_PATH;
 
     pel_error err = {0};
     pel_eam *pot = NULL;

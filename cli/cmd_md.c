@@ -233,8 +233,7 @@ int cli_cmd_md(int argc, char **argv)
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
         return prc;
-    if (cli_engine_check(CMD, &eo, potential != NULL)) return CLI_USAGE;
-    if (!potential) potential = PEL_EAM_DEFAULT_PATH;
+    if (cli_engine_check(CMD, &eo, &potential)) return CLI_USAGE;
     if (ckpath && !cli_engine_is_eam(&eo))
         return cli_errorf(CMD, CLI_USAGE, "--checkpoint is not available with --engine lammps yet");
     if (json && !thermo_out)

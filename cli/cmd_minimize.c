@@ -61,10 +61,8 @@ int cli_cmd_minimize(int argc, char **argv)
     int prc, npos;
     if (cli_parse(&spec, argc, argv, &npos, &prc))
         return prc;
-    if (cli_engine_check(CMD, &eo, potential != NULL))
+    if (cli_engine_check(CMD, &eo, &potential))
         return CLI_USAGE;
-    if (!potential)
-        potential = PEL_EAM_DEFAULT_PATH;
     /* cannot fail: the table checked the words */
     pel_min_algo_parse(algo, &mp.algo, &err);
     pel_min_box_parse(box, &mp.box, &err);
