@@ -10,6 +10,8 @@ set -u
 : "${PEL_SOURCE_DIR:?}"
 . "$(dirname "$0")/lib/expect.sh"
 D=$PEL_SOURCE_DIR/tests/data
+# pel plot under LeakSanitizer: fontconfig's caches (tests/plot/lsan.supp)
+export LSAN_OPTIONS="suppressions=$PEL_SOURCE_DIR/tests/plot/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 cd "$T" || exit 1
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
