@@ -177,10 +177,8 @@ int cli_cmd_art(int argc, char **argv)
             return cli_errorf(cmd, CLI_USAGE, "--set: %s", perr.msg);
     }
 
-    if (cli_engine_check(cmd, &eo, potential != NULL))
+    if (cli_engine_check(cmd, &eo, &potential))
         return CLI_USAGE;
-    if (!potential)
-        potential = PEL_EAM_DEFAULT_PATH;
     /* the LAMMPS engine's child process cannot live inside an MPI rank */
     if (!cli_engine_is_eam(&eo) && cli_launched_by_mpi())
         return cli_errorf(cmd, CLI_USAGE, "--engine lammps: run pel art as one process (use --threads), not under mpirun");

@@ -133,10 +133,8 @@ int cli_cmd_is(int argc, char **argv)
     if (npos != 1)
         return cli_errorf(CMD, CLI_USAGE, "one trajectory file is required (see pel is --help)");
     const char *traj = argv[1];
-    if (cli_engine_check(CMD, &eo, potential != NULL))
+    if (cli_engine_check(CMD, &eo, &potential))
         return CLI_USAGE;
-    if (!potential)
-        potential = PEL_EAM_DEFAULT_PATH;
     pel_engine_spec es = {eo.type, eo.pair, eo.npair};
     char lines[1024] = "lammps:";
     for (int i = 0; i < eo.npair; i++) /* the table's signature names the LAMMPS lines */

@@ -307,8 +307,7 @@ static int md_protocol(int argc, char **argv, FILE *fp, int what, const cli_spec
         o.replicas = 1;
     pel_min_algo_parse(algo, &p.min.algo, &err); /* cannot fail: the table checked the word */
     p.nthreads = (int)o.threads;
-    if (cli_engine_check(CMD, &eo, o.potential != NULL)) return CLI_USAGE;
-    if (!o.potential) o.potential = PEL_EAM_DEFAULT_PATH;
+    if (cli_engine_check(CMD, &eo, &o.potential)) return CLI_USAGE;
     if (!cli_engine_is_eam(&eo) && !o.data)
         return cli_errorf(CMD, CLI_USAGE, "--engine lammps needs --data (a start with Masses; no random liquid)");
     pel_engine_spec es = {eo.type, eo.pair, eo.npair};

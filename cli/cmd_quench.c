@@ -142,8 +142,7 @@ int cli_cmd_quench(int argc, char **argv)
         return cli_bad_value(CMD, "--rate", "a number > 0 K/s or inf", rate);
     pel_min_algo_parse(algo, &p.min.algo, &err); /* cannot fail: the table checked the word */
 
-    if (cli_engine_check(CMD, &eo, potential != NULL)) return CLI_USAGE;
-    if (!potential) potential = PEL_EAM_DEFAULT_PATH;
+    if (cli_engine_check(CMD, &eo, &potential)) return CLI_USAGE;
     int eam = cli_engine_is_eam(&eo);
     if (eam == (masses != NULL))
         return cli_errorf(CMD, CLI_USAGE, eam ? "--masses is for --engine lammps (pel's EAM takes them from the potential)"
