@@ -21,7 +21,7 @@ run() {
     [ -e "$dir/r1/checkpoint.bin" ] || [ -e "$dir/r1/protocol.csv" ] && resume=(--resume)
     [ -e "$dir/mean.csv" ] && [ "$(ls -d "$dir"/r* | wc -l)" -ge "$rep" ] && return 0
     echo "campaign: $dir $*" >&2
-    "$pel" md "$@" --replicas "$rep" --threads 1 --algo cg --out "$dir" "${resume[@]}"
+    "$pel" md "$@" --replicas "$rep" --threads 1 --min-algo cg --out "$dir" "${resume[@]}"
 }
 
 for t in "${tasks[@]}"; do

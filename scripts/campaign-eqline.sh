@@ -26,7 +26,7 @@ run() {
     [ -e "$dir/r1/checkpoint.bin" ] || [ -e "$dir/r1/protocol.csv" ] && resume=(--resume)
     if [ -e "$dir/mean.csv" ] && [ "$(ls -d "$dir"/r* | wc -l)" -ge "$rep" ]; then return 0; fi
     echo "campaign: $dir $*" >&2
-    "$pel" md "$@" --replicas "$rep" --threads 1 --algo cg --out "$dir" "${resume[@]}"
+    "$pel" md "$@" --replicas "$rep" --threads 1 --min-algo cg --out "$dir" "${resume[@]}"
 }
 
 if [ $mode = run ]; then
