@@ -31,6 +31,13 @@ double cli_calib_window(const cal_table_in *t, const double *E_model, double lo,
     return n ? s / (double)n : NAN;
 }
 
+/* The material's E_eq at T into *E; 0 where it has no equilibrium there. */
+static int eq_model(const pel_material *m, double T, double *E)
+{
+    *E = NAN;
+    return pel_equilibrium_E(m, T, E, NULL) == PEL_OK && isfinite(*E);
+}
+
 /* Lower-case hex SHA-256 of a file into hex[65]; nonzero on failure. */
 static int sha256_file(const char *path, char hex[65])
 {
@@ -167,8 +174,8 @@ static void write_summary(FILE *fp, const char *pfx, const cal_run *r, double **
     for (size_t q = 0; q < r->n_eq; q++) {
         fprintf(fp, "%seq-line %s: model - MD, meV/atom (in se):", pfx, r->eq[q].path);
         for (size_t i = 0; i < r->eq[q].n; i++) {
-            double Eeq = NAN;
-            if (pel_equilibrium_E(&res->mat, r->eq[q].T[i], &Eeq, NULL) != PEL_OK || !isfinite(Eeq))
+            double Eeq;
+            if (!eq_model(&res->mat, r->eq[q].T[i], &Eeq))
                 fprintf(fp, " %g K no equilibrium;", r->eq[q].T[i]);
             else
                 fprintf(fp, " %g K %.2f (%+.1f);", r->eq[q].T[i], 1e3 * (Eeq - r->eq[q].E[i]),
@@ -188,8 +195,8 @@ static void write_residuals(FILE *fp, const cal_run *r, double **mdl)
     const pel_material *m = &r->cand[r->best].res.mat;
     for (size_t q = 0; q < r->n_eq; q++)
         for (size_t i = 0; i < r->eq[q].n; i++) {
-            double Eeq = NAN;
-            if (pel_equilibrium_E(m, r->eq[q].T[i], &Eeq, NULL) != PEL_OK || !isfinite(Eeq))
+            double Eeq;
+            if (!eq_model(m, r->eq[q].T[i], &Eeq))
                 fprintf(fp, "  %s, %g, %.9f, none, none\n", r->eq[q].path, r->eq[q].T[i], r->eq[q].E[i]);
             else
                 fprintf(fp, "  %s, %g, %.9f, %.9f, %.3f\n", r->eq[q].path, r->eq[q].T[i], r->eq[q].E[i], Eeq,
