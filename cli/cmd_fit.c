@@ -22,6 +22,9 @@ typedef struct sample {
     size_t n_events, n_skipped;
     double E_IS; /* NAN if unknown */
     pel_fit_result res;
+    double *ER;       /* the catalog's E_R (for the tests across catalogs); NULL if none */
+    size_t n_R;
+    pel_fit_assoc assoc; /* E_A-E_R association; assoc.n = 0 when not computed */
 } sample;
 
 /* A number, or an empty field for a value that does not exist (NAN). */
@@ -52,7 +55,7 @@ static void write_table(FILE *fp, const sample *s, size_t n)
 {
     fprintf(fp, "sample,format,n_events,n_skipped,E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,"
                 "m_ci_lo_eV,m_ci_hi_eV,eA_eV,eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,"
-                "ks_D,ks_p,ks_R_D,ks_R_p\n");
+                "ks_D,ks_p,ks_R_D,ks_R_p,r_EA_ER,r_EA_ER_p,rho_EA_ER,rho_EA_ER_p\n");
     for (size_t i = 0; i < n; i++) {
         const pel_fit_result *r = &s[i].res;
         fprintf(fp, "%s,%s,%zu,%zu", s[i].path, format_name(s[i].format), r->n, s[i].n_skipped);
@@ -70,6 +73,11 @@ static void write_table(FILE *fp, const sample *s, size_t n)
         put_num(fp, r->ks_p);
         put_num(fp, r->n_R > 0 ? r->ks_R_D : NAN);
         put_num(fp, r->n_R > 0 ? r->ks_R_p : NAN);
+        const pel_fit_assoc *a = &s[i].assoc;
+        put_num(fp, a->n ? a->pearson_r : NAN);
+        put_num(fp, a->n ? a->pearson_p : NAN);
+        put_num(fp, a->n ? a->spearman_rho : NAN);
+        put_num(fp, a->n ? a->spearman_p : NAN);
         fputc('\n', fp);
     }
 }
@@ -100,6 +108,13 @@ static int write_json(FILE *fp, const sample *s, size_t n, const pel_fit_options
             json_object_set_new(js, "eR_eV", jparam(&r->eR));
             json_object_set_new(js, "ks_R_D", jnum(r->ks_R_D));
             json_object_set_new(js, "ks_R_p", jnum(r->ks_R_p));
+        }
+        if (s[i].assoc.n) {
+            const pel_fit_assoc *a = &s[i].assoc;
+            json_object_set_new(js, "r_EA_ER", jnum(a->pearson_r));
+            json_object_set_new(js, "r_EA_ER_p", jnum(a->pearson_p));
+            json_object_set_new(js, "rho_EA_ER", jnum(a->spearman_rho));
+            json_object_set_new(js, "rho_EA_ER_p", jnum(a->spearman_p));
         }
         if (o->bootstrap > 0)
             json_object_set_new(js, "bootstrap_ok", json_integer((json_int_t)r->n_boot_ok));
@@ -254,8 +269,113 @@ static int run_calibrate(const sample *s, size_t n, const char *base_name, unsig
     return CLI_OK;
 }
 
+/* Keep the catalog's (E_A >= EA_min) E_R for the tests across catalogs and
+ * measure the E_A-E_R association over the same events. */
+static int keep_pairs(const pel_events *ev, double EA_min, sample *s, pel_error *err)
+{
+    double *EA = malloc(ev->n * sizeof *EA);
+    s->ER = malloc(ev->n * sizeof *s->ER);
+    if (!EA || !s->ER) {
+        free(EA);
+        return pel_error_set(err, PEL_ENOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < ev->n; j++)
+        if (ev->EA[j] >= EA_min)
+            EA[k] = ev->EA[j], s->ER[k++] = ev->ER[j];
+    s->n_R = k;
+    int rc = PEL_OK;
+    if (k >= 4)
+        rc = pel_fit_assoc_EA_ER(EA, s->ER, k, &s->assoc, err);
+    free(EA);
+    return rc;
+}
+
+static void test_row(FILE *fp, const char *test, const char *q, double stat, double df, double p, double est,
+                     double est_se, const char *unit, size_t k, size_t N)
+{
+    fprintf(fp, "%s,%s", test, q);
+    put_num(fp, stat);
+    put_num(fp, df);
+    put_num(fp, p);
+    put_num(fp, est);
+    put_num(fp, est_se);
+    fprintf(fp, ",%s,%zu", unit, k);
+    if (N)
+        fprintf(fp, ",%zu\n", N);
+    else
+        fputs(",\n", fp);
+}
+
+/* The decoupling tests across catalogs (docs/fit.md): one e_R for all, and
+ * the trend of W, m, e_R with E_IS over the catalogs whose value has a
+ * standard error (a parameter on its bound has none and is left out, said
+ * on stderr). */
+static int write_tests(const char *path, const sample *s, size_t n)
+{
+    const double **ER = calloc(n, sizeof *ER);
+    size_t *nR = calloc(n, sizeof *nR);
+    double *x = calloc(n, sizeof *x), *y = calloc(n, sizeof *y), *se = calloc(n, sizeof *se);
+    int rc = CLI_FAIL;
+    pel_error err = {0};
+    pel_afile af = {0};
+    if (!ER || !nR || !x || !y || !se) {
+        cli_errorf(CMD, CLI_FAIL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i].ER) {
+            cli_errorf(CMD, CLI_FAIL, "--tests: %s has no E_R column", s[i].path);
+            goto out;
+        }
+        ER[i] = s[i].ER, nR[i] = s[i].n_R;
+    }
+    pel_fit_equal eq;
+    if (pel_fit_equal_eR(ER, nR, n, &eq, &err) != PEL_OK) {
+        cli_fail(CMD, &err);
+        goto out;
+    }
+    if (pel_afile_open(&af, path, &err) != PEL_OK) {
+        cli_fail(CMD, &err);
+        goto out;
+    }
+    FILE *fp = af.fp;
+    fputs("test,quantity,statistic,df,p,estimate,estimate_se,unit,n_samples,n_events\n", fp);
+    test_row(fp, "one_eR_likelihood_ratio", "eR", eq.lr, (double)(n - 1), eq.lr_p, eq.eR_common, eq.eR_common_se,
+             "eV", n, eq.N);
+    test_row(fp, "one_eR_kruskal_wallis", "eR", eq.kw, (double)(n - 1), eq.kw_p, NAN, NAN, "", n, eq.N);
+    static const char *names[] = {"W", "m", "eR"}, *units[] = {"per_eV_per_atom", "eV_per_eV_per_atom",
+                                                                "eV_per_eV_per_atom"}, *mu[] = {"", "eV", "eV"};
+    for (int q = 0; q < 3; q++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            const pel_fit_param *p = q == 0 ? &s[i].res.W : q == 1 ? &s[i].res.m : &s[i].res.eR;
+            if (isfinite(s[i].E_IS) && isfinite(p->se) && p->se > 0.0)
+                x[k] = s[i].E_IS, y[k] = p->value, se[k++] = p->se;
+            else
+                fprintf(stderr, "pel fit: note: --tests: %s left out of the %s trend (no E_IS or no standard error)\n",
+                        s[i].path, names[q]);
+        }
+        pel_fit_trend t;
+        if (k < 2 || pel_fit_trend_xy(x, y, se, k, &t, &err) != PEL_OK)
+            continue;
+        test_row(fp, "trend_vs_E_IS", names[q], t.slope / t.slope_se, NAN, t.slope_p, t.slope, t.slope_se, units[q], k,
+                 0);
+        test_row(fp, "constant", names[q], t.chi2_const, (double)(k - 1), t.chi2_const_p, t.mean, t.mean_se, mu[q], k,
+                 0);
+    }
+    if (pel_afile_commit(&af, &err) != PEL_OK) {
+        cli_fail(CMD, &err);
+        goto out;
+    }
+    rc = CLI_OK;
+out:
+    free(ER), free(nR), free(x), free(y), free(se);
+    return rc;
+}
+
 enum { OPT_FREE = 256, OPT_EA, OPT_S, OPT_EAMIN, OPT_BOOT, OPT_CI, OPT_SEED, OPT_MINEV, OPT_ATOMS, OPT_EIS,
-       OPT_EFROM, OPT_JSON, OPT_OUT, OPT_CAL, OPT_CALFREE, OPT_EQ, OPT_MARGIN };
+       OPT_EFROM, OPT_JSON, OPT_OUT, OPT_CAL, OPT_CALFREE, OPT_EQ, OPT_MARGIN, OPT_TESTS };
 
 int cli_cmd_fit(int argc, char **argv)
 {
@@ -263,7 +383,7 @@ int cli_cmd_fit(int argc, char **argv)
     pel_fit_options_default(&o);
     long boot = (long)o.bootstrap, seed = (long)o.seed, minev = (long)o.min_events, atoms = 0;
     int json = 0, e_from = 0;
-    const char *out = NULL, *eis = NULL, *cal = NULL, *eq = NULL, *free_list = NULL;
+    const char *out = NULL, *eis = NULL, *cal = NULL, *eq = NULL, *free_list = NULL, *tests = NULL;
     unsigned w_free = PEL_CALIB_W_INF | PEL_CALIB_W_E0;
     double margin = 50.0;
     const cli_opt opts[] = {
@@ -299,6 +419,9 @@ int cli_cmd_fit(int argc, char **argv)
         {.name = "calibrate-free", .kind = CLI_STRING, .dest = &free_list, .arg = "LIST",
          .help = "W(E) parameters to fit, from W_inf,W_top,W_E0,W_dE (m_0 and m_slope are always fitted)",
          .def = "W_inf,W_E0"},
+        {.name = "tests", .kind = CLI_FILE, .dest = &tests, .arg = "FILE",
+         .help = "with two or more catalogs: write the tests of the paper's decoupling across them (one e_R for "
+                 "all: likelihood ratio and Kruskal-Wallis; W, m, e_R against E_IS) as CSV to FILE"},
         {.name = "eq-line", .kind = CLI_FILE, .dest = &eq, .arg = "COOLING.csv",
          .help = "instead of fitting catalogs: print the equilibrium points (T_K,E_IS_eV_per_atom above "
                  "T_g + margin) of a cooling table"},
@@ -315,8 +438,10 @@ int cli_cmd_fit(int argc, char **argv)
                  "else E_initial/N (N from --atoms or a '# n_atoms=' comment), else empty.",
         .output = "Table columns (empty = not available): sample,format,n_events,n_skipped,\n"
                   "E_IS_eV_per_atom,W,W_se,W_ci_lo,W_ci_hi,m_eV,m_se_eV,m_ci_lo_eV,m_ci_hi_eV,eA_eV,\n"
-                  "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p;\n"
-                  "--json: the same keys, one object per catalog.",
+                  "eA_se_eV,s_eV,s_se_eV,eR_eV,eR_se_eV,eR_ci_lo_eV,eR_ci_hi_eV,ks_D,ks_p,ks_R_D,ks_R_p,\n"
+                  "r_EA_ER,r_EA_ER_p,rho_EA_ER,rho_EA_ER_p (Pearson and Spearman E_A-E_R correlation, p);\n"
+                  "--json: the same keys, one object per catalog.  --tests FILE: test,quantity,statistic,df,\n"
+                  "p,estimate,estimate_se,unit,n_samples,n_events (docs/fit.md).",
         .args = "CATALOG...",
         CLI_SPEC_OPTS(opts),
     };
@@ -334,6 +459,8 @@ int cli_cmd_fit(int argc, char **argv)
             return cli_errorf(CMD, CLI_USAGE, "--eq-line takes no catalogs and no --calibrate");
         return run_eq_line(eq, margin, out);
     }
+    if (tests && n < 2)
+        return cli_errorf(CMD, CLI_USAGE, "--tests needs two or more catalogs");
     if (cal && !out)
         return cli_errorf(CMD, CLI_USAGE, "--calibrate needs --out <material.ini>");
     if (n == 0)
@@ -380,6 +507,11 @@ int cli_cmd_fit(int argc, char **argv)
                                  o.bootstrap ? cli_progress_cb : NULL, &prog, &err);
         if (o.bootstrap)
             cli_progress_end(&prog);
+        if (frc == PEL_OK && ev->ER && keep_pairs(ev, o.EA_min, &s[i], &err) != PEL_OK) {
+            pel_events_free(&ev);
+            cli_fail(CMD, &err);
+            goto done;
+        }
         pel_events_free(&ev);
         if (frc != PEL_OK) {
             cli_errorf(CMD, CLI_FAIL, "%s: %s", s[i].path, err.msg);
@@ -392,6 +524,9 @@ int cli_cmd_fit(int argc, char **argv)
         rc = CLI_FAIL;
         out = NULL; /* --out held the material: the table goes to stdout */
     }
+    if (tests && (rc = write_tests(tests, s, n)) != CLI_OK)
+        goto done;
+    rc = CLI_FAIL;
     pel_afile af = {0};
     FILE *fp = stdout;
     if (out) {
@@ -423,6 +558,8 @@ int cli_cmd_fit(int argc, char **argv)
     }
     rc = CLI_OK;
 done:
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i].ER);
     free(s);
     free(eis_v);
     return rc;

@@ -120,6 +120,57 @@ double pel_fit_ks_statistic(const double *x_sorted, size_t n, double (*cdf)(cons
  * Stephens' finite-n correction. */
 double pel_fit_ks_pvalue(double D, size_t n);
 
+/* ---- the paper's decoupling assumptions, tested (docs/fit.md) --------- */
+
+/* Association of E_A and E_R over the events of one catalog (paired arrays):
+ * the paper's eq. 5 takes E_R independent of E_A.  Pearson r and Spearman rho,
+ * each with the two-sided p-value of the t statistic r sqrt((n-2)/(1-r^2))
+ * with n-2 degrees of freedom (exact for Pearson under bivariate normality,
+ * the usual large-n approximation for Spearman). */
+typedef struct pel_fit_assoc {
+    size_t n;
+    double pearson_r, pearson_p;
+    double spearman_rho, spearman_p;
+} pel_fit_assoc;
+
+/* PEL_EINVAL for n < 4 or non-finite values; a constant column gives r = NAN. */
+int pel_fit_assoc_EA_ER(const double *EA, const double *ER, size_t n, pel_fit_assoc *out, pel_error *err);
+
+/* One e_R for k catalogs?  ER[i] (n[i] values) is catalog i's relaxation sample.
+ * lr: likelihood ratio of eq. 5 with one e_R per catalog against a common
+ * one, 2 sum_i n_i ln(mean / mean_i), chi^2 with k-1 degrees of freedom
+ * (eR_common = the pooled mean, eR_common_se = eR_common/sqrt(N)).
+ * kw: Kruskal-Wallis H on the ranks (ties averaged and corrected), chi^2
+ * with k-1 degrees of freedom: the same question without assuming eq. 5's
+ * exponential form. */
+typedef struct pel_fit_equal {
+    size_t k, N;
+    double eR_common, eR_common_se;
+    double lr, lr_p;
+    double kw, kw_p;
+} pel_fit_equal;
+
+/* PEL_EINVAL for k < 2, a catalog with fewer than 2 values, or a value that
+ * is negative or not finite. */
+int pel_fit_equal_eR(const double *const *ER, const size_t *n, size_t k, pel_fit_equal *out, pel_error *err);
+
+/* Trend of a fitted quantity y (standard errors se) against x over k
+ * samples (e.g. e_R, W or m against E_IS): the weighted least-squares line
+ * y = a + b x (weights 1/se^2), b with its standard error from the given se,
+ * p_slope the two-sided normal p of b/se_b; chi2_const the weighted scatter
+ * about the weighted mean (chi^2, k-1 degrees of freedom) and its p. */
+typedef struct pel_fit_trend {
+    size_t k;
+    double mean, mean_se;
+    double slope, slope_se, slope_p;
+    double chi2_const, chi2_const_p;
+} pel_fit_trend;
+
+/* PEL_EINVAL for k < 2 (k < 3 leaves the slope's p without a check of the
+ * line; still given), se <= 0 or non-finite, or all x equal. */
+int pel_fit_trend_xy(const double *x, const double *y, const double *se, size_t k, pel_fit_trend *out,
+                     pel_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -79,5 +79,35 @@ done
 grep -q '^# T_g_K=700 ' "$T/eq.csv" || fail "T_g: $(head -1 "$T/eq.csv")"
 [ "$(grep -c '^[0-9]' "$T/eq.csv")" -eq 15 ] || fail "eq-line should keep 1500..800 K"
 
+# The decoupling tests: E_A-E_R correlation per catalog and one e_R across
+# catalogs, against Python's own statistics on the same events (both sample
+# catalogs draw E_R independently of E_A with one e_R, 0.32 eV).
+"$PEL" fit "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" --tests "$T/tests.csv" >"$T/t.csv" 2>"$T/err" ||
+    fail "--tests run: $(cat "$T/err")"
+python3 - "$D/fit_catalog_a.csv" "$D/fit_catalog_b.csv" "$T/t.csv" "$T/tests.csv" <<'PY' || fail "--tests numbers"
+import csv, math, statistics, sys
+def events(path):
+    rows = [r for r in csv.DictReader(l for l in open(path) if not l.startswith("#"))]
+    return [(float(r["EA_eV"]), float(r["ER_eV"])) for r in rows if r["status"] == "converged"]
+a, b = events(sys.argv[1]), events(sys.argv[2])
+table = list(csv.DictReader(open(sys.argv[3])))
+for ev, row in zip((a, b), table):
+    r = statistics.correlation([e for e, _ in ev], [x for _, x in ev])
+    assert abs(float(row["r_EA_ER"]) - r) < 1e-9, (row["r_EA_ER"], r)
+    assert float(row["r_EA_ER_p"]) > 1e-3 and float(row["rho_EA_ER_p"]) > 1e-3, row
+tests = {(t["test"], t["quantity"]): t for t in csv.DictReader(open(sys.argv[4]))}
+ma, mb = statistics.fmean(x for _, x in a), statistics.fmean(x for _, x in b)
+m = statistics.fmean([x for _, x in a] + [x for _, x in b])
+lr = 2 * (len(a) * math.log(m / ma) + len(b) * math.log(m / mb))
+t = tests[("one_eR_likelihood_ratio", "eR")]
+assert abs(float(t["statistic"]) - lr) < 1e-9 * max(1, lr), (t, lr)
+assert abs(float(t["p"]) - math.erfc(math.sqrt(lr / 2))) < 1e-9, t  # chi^2, 1 df
+assert abs(float(t["estimate"]) - m) < 1e-9 and t["unit"] == "eV" and t["df"] == "1", t
+assert float(tests[("one_eR_kruskal_wallis", "eR")]["p"]) > 1e-3
+assert ("trend_vs_E_IS", "eR") in tests and ("constant", "W") in tests
+PY
+out=$("$PEL" fit "$D/fit_catalog_a.csv" --tests "$T/x.csv" 2>&1)
+[ $? -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && [ ! -e "$T/x.csv" ] || fail "--tests with one catalog: $out"
+
 [ "$fails" -eq 0 ] && echo "fit_basic: all passed"
 exit "$fails"
