@@ -6,7 +6,8 @@
 # each.  Idempotent and resumable like the MD campaigns: a finished catalog
 # is skipped, a started one continued with --resume (same build, same
 # options: pel refuses a resume of another campaign).  Catalogs land in
-# data/art/<sample>/events.csv and are committed; `analyse` fits each one.
+# data/art/<sample>/events.csv and are committed; `analyse` fits each one and
+# tests the decoupling across them (data/art/tests.csv).
 #   scripts/campaign-art.sh [analyse] [sample ...]
 # Environment: PEL (binary), PEL_MPIRUN (e.g. "mpirun -np 2": one campaign
 # over the ranks, the same catalog), PEL_ART_THREADS (default 1).
@@ -27,6 +28,7 @@ declare -A data=(
     [aged700]=$here/data/md/aged_700K/r1/final_is.data
 )
 samples=("$@")
+cats=()
 [ ${#samples[@]} -gt 0 ] || samples=(q1e13 q1e12 qinf aged800 aged700)
 
 for s in "${samples[@]}"; do
@@ -34,7 +36,7 @@ for s in "${samples[@]}"; do
     [ -n "$f" ] || { echo "campaign-art: unknown sample $s" >&2; exit 2; }
     cat=$out/$s/events.csv
     if [ $mode = analyse ]; then
-        [ -s "$cat" ] && "$pel" fit "$cat" --bootstrap 200 --seed 1 --out "$out/$s/fit.csv"
+        [ -s "$cat" ] && "$pel" fit "$cat" --bootstrap 200 --seed 1 --out "$out/$s/fit.csv" && cats+=("$cat")
         continue
     fi
     [ -e "$f" ] || { echo "campaign-art: $s: $f not made yet (campaign-cooling.sh aged), skipped" >&2; continue; }
@@ -45,3 +47,7 @@ for s in "${samples[@]}"; do
     ${PEL_MPIRUN:-} "$pel" art --data "$f" --centers "$centres" --searches-per-center "$per_centre" --seed 1 \
         --threads "${PEL_ART_THREADS:-1}" --out "$cat" "${resume[@]}"
 done
+# across the samples: one e_R for all?  W, m, e_R against E_IS (docs/fit.md)
+if [ $mode = analyse ] && [ ${#cats[@]} -ge 2 ]; then
+    "$pel" fit "${cats[@]}" --tests "$out/tests.csv" --out "$out/fits.csv"
+fi
