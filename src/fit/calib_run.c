@@ -34,6 +34,9 @@
 #define CAL_SIMPLEX_TOL 1e-6
 #define CAL_RESTART_TOL 1e-6
 #define CAL_MAX_RESTARTS 8
+/* Iterations per free parameter without any gain after which a simplex is
+ * restarted (see minimise). */
+#define CAL_STALL_ITER 100
 /* A free parameter lies on its bound when its unbounded value passes
  * CAL_THETA_EDGE on a two-sided (logit) scale (within 6e-6 of either end, as
  * a fraction of the range), or has fallen by CAL_LOG_EDGE on a one-sided
@@ -149,6 +152,7 @@ typedef struct cal_problem {
     pel_evolve_opts eopts;
     size_t n_eval;
     double part[3];    /* cat, eq, tab of the last evaluation */
+    double f_ref, th_ref[PEL_CALIB_MAX_FREE]; /* best finite -ln L of this minimisation and its point */
 } cal_problem;
 
 static double weight(double *const *w, size_t set, size_t i)
@@ -255,11 +259,47 @@ static double nll_theta(const gsl_vector *th, void *params)
     pel_material m;
     theta_to_material(pb, th, &m);
     pb->n_eval++;
-    return nll_material(pb, &m);
+    double v = nll_material(pb, &m);
+    if (v < CAL_WALL) {
+        if (v < pb->f_ref) {
+            pb->f_ref = v;
+            for (size_t k = 0; k < pb->n_free; k++)
+                pb->th_ref[k] = gsl_vector_get(th, k);
+        }
+        return v;
+    }
+    /* A graded wall, higher farther from the best point seen: a simplex
+     * vertex in the wall then contracts towards the feasible side.  With one
+     * flat wall value nmsimplex2 accepts a contraction that is "no worse"
+     * and trades one wall point for another forever. */
+    double d2 = 0.0;
+    for (size_t k = 0; isfinite(pb->f_ref) && k < pb->n_free; k++) {
+        double d = gsl_vector_get(th, k) - pb->th_ref[k];
+        d2 += d * d;
+    }
+    return CAL_WALL * (1.0 + sqrt(d2));
 }
 
-/* Simplex runs from th (updated in place) until restarts stop improving. */
-static int minimise(cal_problem *pb, gsl_vector *th, size_t max_iter, double *fbest, pel_error *err)
+/* The first free parameter past its bound's edge (see CAL_THETA_EDGE) at
+ * th, or -1. */
+static int edge_param(const cal_problem *pb, const gsl_vector *th, const double *th_start)
+{
+    for (size_t k = 0; k < pb->n_free; k++) {
+        const cal_param *cp = pb->par[k];
+        double t = gsl_vector_get(th, k);
+        int two = isfinite(cp->lo) && isfinite(cp->hi), one = !two && isfinite(cp->lo) && !cp->scale;
+        if ((two && fabs(t) > CAL_THETA_EDGE) || (one && t < th_start[k] - CAL_LOG_EDGE))
+            return (int)k;
+    }
+    return -1;
+}
+
+/* Simplex runs from th (updated in place) until restarts stop improving.  A
+ * simplex whose best vertex runs past a bound's edge is stopped there (it
+ * would chase the bound to max_iter): th is that vertex and the caller
+ * reports the parameter on its bound. */
+static int minimise(cal_problem *pb, gsl_vector *th, const double *th_start, size_t max_iter, double *fbest,
+                    pel_error *err)
 {
     size_t n = pb->n_free;
     gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
@@ -271,6 +311,7 @@ static int minimise(cal_problem *pb, gsl_vector *th, size_t max_iter, double *fb
     }
     gsl_multimin_function f = {nll_theta, n, pb};
     double prev = INFINITY;
+    pb->f_ref = INFINITY;
     int rc = PEL_OK;
     for (int r = 0; r < CAL_MAX_RESTARTS; r++) {
         for (size_t k = 0; k < n; k++)
@@ -279,12 +320,35 @@ static int minimise(cal_problem *pb, gsl_vector *th, size_t max_iter, double *fb
             rc = pel_error_set(err, PEL_ENOCONV, "calibrate: the simplex cannot start (-ln L not finite at the start)");
             break;
         }
-        int status = GSL_CONTINUE;
-        size_t it;
+        int status = GSL_CONTINUE, stalled = 0;
+        size_t it, last_gain = 0;
+        double fseen = INFINITY;
         for (it = 0; it < max_iter && status == GSL_CONTINUE; it++) {
             if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
                 break;
             status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), CAL_SIMPLEX_TOL);
+            if (status == GSL_CONTINUE && it % 200 == 199 && edge_param(pb, mz->x, th_start) >= 0)
+                break;
+            /* A worst vertex where the model cannot be evaluated (CAL_WALL) is
+             * swapped for another such point forever: nmsimplex2 accepts a
+             * contraction that is no worse, and wall equals wall.  Restart
+             * from the best vertex with smaller steps instead. */
+            if (mz->fval < fseen)
+                fseen = mz->fval, last_gain = it;
+            else if (it - last_gain > CAL_STALL_ITER * n) {
+                stalled = 1;
+                break;
+            }
+        }
+        if (status != GSL_SUCCESS && mz->fval < CAL_WALL && edge_param(pb, mz->x, th_start) >= 0) {
+            gsl_vector_memcpy(th, mz->x); /* the caller's bound check names it */
+            prev = mz->fval;
+            break;
+        }
+        if (stalled && mz->fval < CAL_WALL && r + 1 < CAL_MAX_RESTARTS) {
+            gsl_vector_memcpy(th, mz->x);
+            prev = mz->fval;
+            continue;
         }
         if (status != GSL_SUCCESS || !(mz->fval < CAL_WALL)) {
             rc = pel_error_set(err, PEL_ENOCONV,
@@ -441,6 +505,7 @@ static int problem_init(cal_problem *pb, const pel_calib_data *d, const pel_mate
     pb->d = d;
     pb->base = *base;
     pb->EA_min = EA_min;
+    pb->f_ref = INFINITY;
     eopts_for_fit(&pb->eopts);
     int rc = PEL_OK;
     if (d->n_tab > PEL_CALIB_MAX_SETS || d->n_cat > PEL_CALIB_MAX_SETS || d->n_eq > PEL_CALIB_MAX_SETS)
@@ -600,7 +665,8 @@ static int bootstrap(cal_problem *pb, const gsl_vector *th_opt, const pel_calib_
         draw_sets(w.tab, d->n_tab, ntab, rng);
         gsl_vector_memcpy(th, th_opt);
         double f;
-        if (minimise(pb, th, o->max_iter, &f, NULL) == PEL_OK) {
+        /* a refit that runs to a bound is not counted */
+        if (minimise(pb, th, th_opt->data, o->max_iter, &f, NULL) == PEL_OK && edge_param(pb, th, th_opt->data) < 0) {
             for (size_t k = 0; k < n; k++) {
                 double x = from_theta(pb->par[k], gsl_vector_get(th, k));
                 sum[k] += x;
@@ -723,19 +789,18 @@ int pel_calibrate_run(const pel_calib_data *d, const pel_calib_options *o, pel_c
         goto done;
     }
     double fbest;
-    if ((rc = minimise(&pb, th, o->max_iter ? o->max_iter : 20000, &fbest, err)) != PEL_OK)
+    if ((rc = minimise(&pb, th, th_start, o->max_iter ? o->max_iter : 20000, &fbest, err)) != PEL_OK)
         goto done;
-    for (size_t k = 0; k < pb.n_free; k++) {
-        const cal_param *cp = pb.par[k];
-        double t = gsl_vector_get(th, k);
-        int two = isfinite(cp->lo) && isfinite(cp->hi), one = !two && isfinite(cp->lo) && !cp->scale;
-        if ((two && fabs(t) > CAL_THETA_EDGE) || (one && t < th_start[k] - CAL_LOG_EDGE)) {
-            res->at_bound = pb.idx[k];
-            res->at_bound_value = two && t > 0.0 ? cp->hi : cp->lo;
-            rc = pel_error_set(err, PEL_ENOCONV, "calibrate: %s ends on its bound (%.6g); hold it fixed or change the form",
-                               pb.par[k]->name, from_theta(pb.par[k], t));
-            goto done;
-        }
+    int kb = edge_param(&pb, th, th_start);
+    if (kb >= 0) {
+        const cal_param *cp = pb.par[kb];
+        double t = gsl_vector_get(th, (size_t)kb);
+        int two = isfinite(cp->lo) && isfinite(cp->hi);
+        res->at_bound = pb.idx[kb];
+        res->at_bound_value = two && t > 0.0 ? cp->hi : cp->lo;
+        rc = pel_error_set(err, PEL_ENOCONV, "calibrate: %s ends on its bound (%.6g); hold it fixed or change the form",
+                           cp->name, from_theta(cp, t));
+        goto done;
     }
     size_t n_eval_fit = pb.n_eval;
     /* the point reached, also for a refusal below (the caller may inspect it) */
