@@ -398,6 +398,10 @@ int cli_cmd_calibrate(int argc, char **argv)
             cli_progress_end(&pr);
         cd->seconds = pel_wall_seconds() - t0;
         cd->holdout_nll = NAN;
+        for (size_t q = 0; q < 64; q++)
+            if ((cd->res.started_inside >> q) & 1u)
+                fprintf(stderr, "pel %s: note: %s started on its bound; started just inside it\n", CMD,
+                        pel_material_param_name(q));
         if (!cd->ok) {
             snprintf(cd->msg, sizeof cd->msg, "%s", err.msg);
             continue;

@@ -160,6 +160,10 @@ typedef struct pel_calib_result {
      * it there and refit the simpler model */
     int at_bound;
     double at_bound_value;
+    /* free parameters whose start value sat exactly on a bound (e.g. a
+     * previous fit's held m_slope = 0): started just inside it instead
+     * (bit k = material parameter index k), for the caller to say so */
+    uint64_t started_inside;
 } pel_calib_result;
 
 /* Fit the free parameters of o->start by maximum likelihood over d (Nelder-

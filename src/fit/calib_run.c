@@ -715,6 +715,7 @@ int pel_calibrate_run(const pel_calib_data *d, const pel_calib_options *o, pel_c
 {
     memset(res, 0, sizeof *res);
     res->at_bound = -1;
+    res->started_inside = 0;
     int rc = pel_material_check(&o->start, err);
     if (rc != PEL_OK)
         return pel_error_wrap(err, rc, "calibrate: start material");
@@ -766,8 +767,16 @@ int pel_calibrate_run(const pel_calib_data *d, const pel_calib_options *o, pel_c
         goto done;
     }
     for (size_t k = 0; k < pb.n_free; k++) {
-        double x = *pel_material_param(&pb.base, (size_t)pb.idx[k]);
-        double t = to_theta(pb.par[k], x);
+        double *xp = pel_material_param(&pb.base, (size_t)pb.idx[k]), x = *xp;
+        const cal_param *cp = pb.par[k];
+        /* exactly on a bound (a value held there by an earlier fit): start
+         * just inside, 1e-3 of a two-sided range or 0.01 above a lower bound */
+        int two = isfinite(cp->lo) && isfinite(cp->hi);
+        if (x == cp->lo && !cp->scale)
+            x = *xp = cp->lo + (two ? 1e-3 * (cp->hi - cp->lo) : 0.01), res->started_inside |= 1ull << pb.idx[k];
+        else if (two && x == cp->hi)
+            x = *xp = cp->hi - 1e-3 * (cp->hi - cp->lo), res->started_inside |= 1ull << pb.idx[k];
+        double t = to_theta(cp, x);
         if (!isfinite(t)) {
             rc = pel_error_set(err, PEL_EINVAL, "calibrate: start value %s = %g is on or outside its bound",
                                pb.par[k]->name, x);

@@ -42,6 +42,11 @@ mean=$(awk -F, '!/^#/ && $3 == "converged" { s += $8; n++ } END { printf "%.9f %
 awk -v f="$eR" -v m="$mean" 'BEGIN { split(f, a, " "); split(m, b, " "); exit !(a[2] > 0 && (a[1] - b[1])^2 < 9 * a[2]^2 + (b[1] / sqrt(b[2]))^2 * 9) }' ||
     fail "e_R $eR vs catalog mean $mean"
 # JSON report: the same fit, machine-readable
+# a start value exactly on its bound (a fit's held W_inf = 0) starts just inside, said once
+sed 's/^W_inf = .*/W_inf = 0/' "$out" >"$T/start0.ini"
+"$PEL" calibrate "${args[@]}" --start "$T/start0.ini" >/dev/null 2>"$T/err0"
+grep -q 'note: W_inf started on its bound; started just inside it' "$T/err0" || fail "start on bound: $(cat "$T/err0")"
+! grep -q 'is on or outside its bound' "$T/err0" || fail "start on bound refused: $(cat "$T/err0")"
 "$PEL" calibrate "${args[@]}" --json >"$T/j" 2>/dev/null || fail "--json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["material"]=="testcal"; assert len(d["params"])==6, d["params"]; assert d["bic"] > d["aic"]' "$T/j" ||
     fail "json report"
