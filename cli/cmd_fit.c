@@ -209,7 +209,7 @@ static int run_eq_line(const char *path, double margin, const char *out)
         }
         fp = af.fp;
     }
-    fprintf(fp, "# T_g_K=%.6g margin_K=%.6g (two-segment fit of %s)\nT_K,E_IS_eV_per_atom\n", Tg, margin, path);
+    fprintf(fp, "# T_g_K=%.6g margin_K=%.6g (glass line and liquid parabola fitted to %s)\nT_K,E_IS_eV_per_atom\n", Tg, margin, path);
     for (size_t i = 0; i < n; i++)
         if (keep[i])
             fprintf(fp, "%.10g,%.10g\n", T[i], E[i]);

@@ -55,9 +55,10 @@ typedef struct pel_calib_stats {
 int pel_calibrate_spectrum(const pel_calib_point *pts, size_t n, const pel_material *base, unsigned w_free,
                            pel_material *out, pel_calib_stats *st, pel_error *err);
 
-/* The equilibrium part of a cooling curve E_IS(T): a two-segment line fit
- * (every break point tried, least squares) gives the glass transition T_g
- * where the segments meet; the points with T >= T_g + margin_K are the
+/* The equilibrium part of a cooling curve E_IS(T): a glass line below and a
+ * liquid parabola above a break (every break point tried, least squares; the
+ * liquid's E_IS flattens at high T) give the glass transition T_g where the
+ * two meet nearest the break; the points with T >= T_g + margin_K are the
  * equilibrium-line points.  T_K need not be sorted.  keep[i] (caller array of
  * n) is set to 1 for those points, 0 otherwise; *n_keep counts them.
  * Errors: PEL_EINVAL (n < 6, non-finite values, margin < 0, fewer than 3

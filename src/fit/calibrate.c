@@ -1,6 +1,6 @@
 /* calibrate.c - material forms from data (include/pel/calibrate.h, docs/theory.md §6):
  * weighted least squares of W(E), m(E) to fitted spectra, and the
- * equilibrium part of an MD cooling curve by a two-segment line fit.
+ * equilibrium part of an MD cooling curve by a glass line and a liquid parabola.
  * The forms are evaluated by the model's own pel_material_W/m, so this file
  * restates none of them. */
 #include <math.h>
@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_sort.h>
 
@@ -204,6 +205,32 @@ static double seg_fit(const double *x, const double *y, size_t lo, size_t hi, do
     return rss;
 }
 
+/* Least-squares parabola c0 + c1 u + c2 u^2, u = x - x[lo], through (x, y)[lo, hi)
+ * (GSL's linear least squares); returns the residual sum, INFINITY on failure. */
+static double seg_fit2(const double *x, const double *y, size_t lo, size_t hi, double c[3])
+{
+    size_t m = hi - lo;
+    gsl_matrix *X = gsl_matrix_alloc(m, 3), *cov = gsl_matrix_alloc(3, 3);
+    gsl_vector *yv = gsl_vector_alloc(m), *cv = gsl_vector_alloc(3);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(m, 3);
+    double rss = INFINITY;
+    if (X && cov && yv && cv && w) {
+        for (size_t i = 0; i < m; i++) {
+            double u = x[lo + i] - x[lo];
+            gsl_matrix_set(X, i, 0, 1.0), gsl_matrix_set(X, i, 1, u), gsl_matrix_set(X, i, 2, u * u);
+            gsl_vector_set(yv, i, y[lo + i]);
+        }
+        if (gsl_multifit_linear(X, yv, cv, cov, &rss, w) != GSL_SUCCESS)
+            rss = INFINITY;
+        for (int k = 0; k < 3; k++)
+            c[k] = gsl_vector_get(cv, (size_t)k);
+    }
+    gsl_multifit_linear_free(w);
+    gsl_matrix_free(X), gsl_matrix_free(cov);
+    gsl_vector_free(yv), gsl_vector_free(cv);
+    return rss;
+}
+
 int pel_calibrate_eq_line(const double *T_K, const double *E, size_t n, double margin_K, double *T_g,
                           unsigned char *keep, size_t *n_keep, pel_error *err)
 {
@@ -227,16 +254,19 @@ int pel_calibrate_eq_line(const double *T_K, const double *E, size_t n, double m
         x[i] = T_K[ord[i]];
         y[i] = E[ord[i]];
     }
-    /* every break k: glass segment [0,k), liquid segment [k,n) */
-    double best = INFINITY, a1 = 0, b1 = 0, a2 = 0, b2 = 0;
+    /* every break k: glass line on [0,k), liquid parabola on [k,n) — the
+     * liquid's E_IS(T) flattens at high T, and a straight liquid segment
+     * would meet the glass line far too low */
+    double best = INFINITY, a1 = 0, b1 = 0, c[3] = {0}, u0 = 0, xb = 0;
     for (size_t k = CALIB_MIN_SEGMENT; k + CALIB_MIN_SEGMENT <= n; k++) {
-        if (x[k - 1] == x[0] || x[n - 1] == x[k])
+        if (x[k - 1] == x[0] || x[n - 1] == x[k] || x[k + 1] == x[k] || x[k + 2] == x[k + 1])
             continue; /* a segment without distinct temperatures */
-        double p1, q1, p2, q2;
-        double rss = seg_fit(x, y, 0, k, &p1, &q1) + seg_fit(x, y, k, n, &p2, &q2);
+        double p1, q1, ck[3];
+        double rss = seg_fit(x, y, 0, k, &p1, &q1) + seg_fit2(x, y, k, n, ck);
         if (rss < best) {
             best = rss;
-            a1 = p1, b1 = q1, a2 = p2, b2 = q2;
+            a1 = p1, b1 = q1, u0 = x[k], xb = 0.5 * (x[k - 1] + x[k]);
+            memcpy(c, ck, sizeof c);
         }
     }
     double Tmin = x[0], Tmax = x[n - 1];
@@ -245,9 +275,22 @@ int pel_calibrate_eq_line(const double *T_K, const double *E, size_t n, double m
     if (!isfinite(best))
         return pel_error_set(err, PEL_EINVAL, "cooling curve: fewer than %d distinct temperatures per segment",
                              CALIB_MIN_SEGMENT);
-    /* T_g where glass and liquid lines meet */
-    double Tg = b1 != b2 ? (a2 - a1) / (b1 - b2) : NAN;
-    if (!(Tg > Tmin && Tg < Tmax))
+    /* T_g where glass line and liquid parabola meet, the root nearest the
+     * break: c2 u^2 + (c1 - b1) u + (c0 - a1 - b1 u0) = 0, u = T - u0 */
+    double qa = c[2], qb = c[1] - b1, qc = c[0] - a1 - b1 * u0, Tg = NAN;
+    if (fabs(qa) * (Tmax - Tmin) < 1e-9 * fabs(qb)) {
+        Tg = qb != 0.0 ? u0 - qc / qb : NAN;
+    } else {
+        double disc = qb * qb - 4.0 * qa * qc;
+        if (disc >= 0.0) {
+            double r1 = u0 + (-qb + sqrt(disc)) / (2.0 * qa), r2 = u0 + (-qb - sqrt(disc)) / (2.0 * qa);
+            Tg = fabs(r1 - xb) < fabs(r2 - xb) ? r1 : r2;
+        }
+    }
+    /* a transition is a kink: the liquid's slope at T_g must differ from the
+     * glass's by more than round-off of a straight line */
+    double kink = (c[1] + 2.0 * c[2] * (Tg - u0)) - b1;
+    if (!(Tg > Tmin && Tg < Tmax) || !(fabs(kink) > 1e-6 * (fabs(b1) + fabs(c[1])) + 1e-15))
         return pel_error_set(err, PEL_ENOROOT,
                              "cooling curve: glass and liquid lines do not meet inside %g..%g K (no transition seen)",
                              Tmin, Tmax);

@@ -75,9 +75,9 @@ printf 'T_K,E_IS_eV_per_atom,V_A3_per_atom\n' >"$T/cool.csv"
 for t in $(seq 1500 -50 300); do
     awk -v t=$t 'BEGIN{d=t-700; printf "%d,%.8f,17\n", t, -4.7+(d>0?1e-4*d:2e-5*d)}' >>"$T/cool.csv"
 done
-"$PEL" fit --eq-line "$T/cool.csv" --margin 100 >"$T/eq.csv" || fail "eq-line run"
+"$PEL" fit --eq-line "$T/cool.csv" --margin 75 >"$T/eq.csv" || fail "eq-line run"
 grep -q '^# T_g_K=700 ' "$T/eq.csv" || fail "T_g: $(head -1 "$T/eq.csv")"
-[ "$(grep -c '^[0-9]' "$T/eq.csv")" -eq 15 ] || fail "eq-line should keep 1500..800 K"
+[ "$(grep -c '^[0-9]' "$T/eq.csv")" -eq 15 ] || fail "eq-line should keep 1500..800 K (T >= T_g + 75)"
 
 # The decoupling tests: E_A-E_R correlation per catalog and one e_R across
 # catalogs, against Python's own statistics on the same events (both sample

@@ -137,6 +137,16 @@ static void test_eq_line(void **state)
     }
     assert_int_equal(nk, expect);
     assert_true(nk >= 14 && nk <= 15); /* 1500..850 or ..800 K */
+    /* a liquid that flattens at high T, as MD's E_IS does (slope 1e-4 at
+     * T_g = 750 K falling to 3.6e-5 eV/atom/K at 1550 K): T_g found within
+     * 15 K, where a straight liquid segment met the glass line far below */
+    for (int i = 0; i < N; i++) {
+        T[i] = 1550.0 - 50.0 * i;
+        double d = T[i] - 750.0;
+        E[i] = -4.70 + (d > 0 ? 1e-4 * d - 4e-8 * d * d : 1e-5 * d) + gsl_ran_gaussian(r, 2e-5);
+    }
+    assert_int_equal(pel_calibrate_eq_line(T, E, N, 50.0, &Tg, keep, &nk, &err), PEL_OK);
+    assert_close(Tg, 750.0, 0, 15.0);
     /* a straight line has no transition */
     for (int i = 0; i < N; i++)
         E[i] = -4.7 + 1e-4 * T[i];
