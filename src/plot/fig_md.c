@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <plplot.h>
+
 #include "canvas.h"
 #include "figures_internal.h"
 #include "pel/equilibrium.h"
@@ -19,6 +21,7 @@ static const char *const md_cols[] = {"T_K", "E_IS_eV_per_atom", "E_se_eV_per_at
 #define MD_NEQ 300      /* points of the model's equilibrium line */
 #define MD_T_LOW_K 100.0 /* lowest T of the model's equilibrium line and curves */
 #define MD_MAX_TABLES 8
+#define MD_LEGEND_INSIDE_MAX 8 /* legend entries that still fit inside the box */
 
 static const int md_color[MD_MAX_TABLES] = {PLT_RED, PLT_BLUE, PLT_GREEN, PLT_ORANGE,
                                             PLT_PURPLE, PLT_SKY, PLT_GOLD, PLT_GREY};
@@ -199,7 +202,15 @@ int pel_fig_md(const pel_material *mat, const pel_figure_opts *o, char *notes, s
             rc = plt_push(&f, s, row, err);
         }
     }
-    if (rc == PEL_OK) rc = plt_output(&f, o, err);
+    if (rc == PEL_OK) {
+        /* a short legend fits in the empty upper left (cold and shallow: no
+         * glass is there), and the plot gets the whole width; a long one
+         * goes beside the box */
+        size_t nleg = 0;
+        for (size_t i = 0; i < f.nser; i++) nleg += f.ser[i].label[0] != '\0';
+        if (nleg <= MD_LEGEND_INSIDE_MAX) p->vp[1] = 0.95, p->legend_inside = PL_POSITION_LEFT | PL_POSITION_TOP;
+        rc = plt_output(&f, o, err);
+    }
     plt_free(&f);
     return rc;
 }
