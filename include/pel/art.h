@@ -147,6 +147,10 @@ typedef struct pel_art_params {
     double perp_dmax;        /* FIRE's dmax: largest move of one coordinate per relaxation step,
                                 Å (0.1) */
     pel_lanczos_params lanczos;
+    double lanczos_above_frac; /* the Lanczos runs that only decide "is there a mode below the
+                                threshold?" (basin exit: eig_threshold; climb and lost climb: 0)
+                                stop once the Ritz value is clearly above it
+                                (pel_lanczos_stop_above, include/pel/lanczos.h); 0: off (0.1) */
     double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
                                 eV/Å^2 (1e-4, as lanczos.abs_tol) */
     /* After the saddle. */

@@ -65,6 +65,18 @@ int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, 
                                 const double *shift, const double *deflate, double *vec, double *eigval, long *calls,
                                 pel_error *err);
 
+/* Early stop for a yes/no question, "is the lowest eigenvalue below
+ * threshold?": from the third Krylov vector on, a run stops once the lowest
+ * Ritz value lambda_k is above threshold, its last change d_k =
+ * lambda_{k-1} - lambda_k is no larger than the one before (the decrease is
+ * slowing, not speeding up towards a new eigenvalue) and d_k < frac
+ * (lambda_k - threshold).  Ritz values only decrease as vectors are added,
+ * so this stops runs whose answer is clearly "no" without converging the
+ * value; the eigenpair returned is then the unconverged Ritz pair (above
+ * threshold).  frac <= 0 (the default of a new workspace) turns it off.
+ * Applies to the following calls until changed. */
+void pel_lanczos_stop_above(pel_lanczos *lz, double threshold, double frac);
+
 /* Number of Krylov vectors used by the last call (for statistics and tests). */
 int pel_lanczos_last_iterations(const pel_lanczos *lz);
 

@@ -65,6 +65,7 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dt = 0.125;
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
+    p->lanczos_above_frac = 0.1;
     p->lost_lanczos_abs_tol = p->lanczos.abs_tol; /* 3e-3 did not pay: bench/RESULTS.md */
     p->push_over = 0.2;
     p->push_drop = 0.01;
@@ -108,7 +109,7 @@ static const struct {
     {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
     {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
     {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
-    D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
+    D(lanczos_above_frac), D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
     I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
     {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG}, I(lost_retries), D(retry_mix),
 #undef D
@@ -203,7 +204,7 @@ int pel_art_params_check(const pel_art_params *p, pel_error *err)
     /* Krylov and L-BFGS sizes are allocated from: bounded here */
     const pel_lanczos_params *l = &p->lanczos;
     if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || !(l->rel_tol > 0) ||
-        !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
+        !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || !(p->lanczos_above_frac >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
         return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
                                               "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
     return PEL_OK;
@@ -512,12 +513,15 @@ static void set_local_shift(pel_art *a, const double *x0, size_t center)
 }
 
 /* One Lanczos run on workspace lz (at most nvec force calls) within the
- * search's budget, its calls counted as Lanczos calls. */
+ * search's budget, its calls counted as Lanczos calls.  above: the threshold
+ * of a yes/no run (stops early when clearly above it, lanczos_above_frac), or
+ * NAN for a converged eigenpair. */
 static int lanczos_run(pel_art *a, pel_lanczos *lz, int nvec, const double *x, const double *f, const double *shift,
-                       const double *deflate, double *vec, double *lambda, pel_error *err)
+                       const double *deflate, double *vec, double *lambda, double above, pel_error *err)
 {
     if (a->calls + nvec > a->p.max_force_calls)
         return ART_OUT_OF_BUDGET;
+    pel_lanczos_stop_above(lz, above, isnan(above) ? 0.0 : a->p.lanczos_above_frac);
     long before = a->calls;
     int st = pel_lanczos_lowest_deflated(lz, a->s.force, a->s.ctx, x, f, shift, deflate, vec, lambda, &a->calls, err);
     a->lanczos_calls += a->calls - before;
@@ -530,16 +534,17 @@ static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec,
                       pel_error *err)
 {
     const double *shift = whole || !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
-    return lanczos_run(a, a->lz, a->p.lanczos.max_vectors, x, f, shift, NULL, vec, lambda, err);
+    return lanczos_run(a, a->lz, a->p.lanczos.max_vectors, x, f, shift, NULL, vec, lambda, NAN, err);
 }
 
-/* Lowest (local) eigenpair at the current point, warm-started from a->eig;
- * lost = 1: with the looser stop of a lost climb. */
-static int lowest_mode(pel_art *a, int lost, double *lambda, pel_error *err)
+/* Lowest (local) eigenpair at the current point, warm-started from a->eig,
+ * for the question "is it below `above`?" (the basin's eig_threshold, the
+ * climb's 0); lost = 1: with the looser stop of a lost climb. */
+static int lowest_mode(pel_art *a, int lost, double above, double *lambda, pel_error *err)
 {
     const double *shift = !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
-    int st = lost ? lanczos_run(a, a->lz3, a->p.lanczos.max_vectors, a->x, a->f, shift, NULL, a->eig, lambda, err)
-                  : lanczos_at(a, a->x, a->f, a->eig, lambda, 0, err);
+    int st = lanczos_run(a, lost ? a->lz3 : a->lz, a->p.lanczos.max_vectors, a->x, a->f, shift, NULL, a->eig, lambda,
+                         above, err);
     if (!st)
         remove_translation(a, a->eig);
     return st;
@@ -614,7 +619,7 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
             return phase_fail(st, status);
         if (it >= a->p.basin_lanczos_after) {
             double lambda;
-            st = lowest_mode(a, 0, &lambda, err);
+            st = lowest_mode(a, 0, a->p.eig_threshold, &lambda, err);
             if (st)
                 return phase_fail(st, status);
             if (lambda < a->p.eig_threshold) {
@@ -657,7 +662,7 @@ static int leave_basin(pel_art *a, const double *x0, double *e, int *status, pel
 static int refresh_mode(pel_art *a, int lost, double *lambda, pel_error *err)
 {
     memcpy(a->eig_prev, a->eig, a->nd * sizeof *a->eig);
-    int st = lowest_mode(a, lost, lambda, err);
+    int st = lowest_mode(a, lost, 0.0, lambda, err);
     if (st)
         return st;
     if (dot(a->nd, a->eig, a->eig_prev) < 0)
@@ -1044,7 +1049,7 @@ static int saddle_modes(pel_art *a, const double *x0, double *lambda, double *la
     for (size_t i = 0; i < a->nd; i++)
         v2[i] = min_image(a, (int)(i % 3), a->x[i] - x0[i]) + 1e-3 * sin(1.0 + 0.7 * (double)i);
     remove_translation(a, v2);
-    return lanczos_run(a, a->lz2, a->p.order_vectors, a->x, a->f, NULL, v1, v2, lambda2, err);
+    return lanczos_run(a, a->lz2, a->p.order_vectors, a->x, a->f, NULL, v1, v2, lambda2, NAN, err);
 }
 
 /* Climb to a first-order saddle: after the climb converges, a second negative

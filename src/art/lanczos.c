@@ -29,6 +29,7 @@ struct pel_lanczos {
     gsl_matrix *evec;
     gsl_vector *eval;
     int last_iter;
+    double above, above_frac; /* pel_lanczos_stop_above (frac 0: off) */
 };
 
 void pel_lanczos_params_default(pel_lanczos_params *p)
@@ -95,6 +96,12 @@ void pel_lanczos_free(pel_lanczos **lz)
 }
 
 int pel_lanczos_last_iterations(const pel_lanczos *lz) { return lz->last_iter; }
+
+void pel_lanczos_stop_above(pel_lanczos *lz, double threshold, double frac)
+{
+    lz->above = threshold;
+    lz->above_frac = frac > 0 ? frac : 0;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Lowest eigenpair of the k x k tridiagonal T (alpha, beta); y gets its
@@ -172,7 +179,7 @@ int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, 
     for (size_t i = 0; i < n; i++)
         lz->q[i] = vec[i] / nrm;
 
-    double lambda = 0, lambda_prev = 0, amax = 0;
+    double lambda = 0, lambda_prev = 0, drop_prev = INFINITY, amax = 0;
     size_t col = 0;
     int k = 0;
     for (int j = 0; j < m; j++) {
@@ -222,6 +229,12 @@ int pel_lanczos_lowest_deflated(pel_lanczos *lz, pel_force_fn force, void *ctx, 
             double d = fabs(lambda - lambda_prev);
             if (d <= lz->p.rel_tol * fabs(lambda) || d <= lz->p.abs_tol)
                 break;
+            /* clearly above the caller's threshold, and settling (pel_lanczos_stop_above) */
+            double drop = lambda_prev - lambda;
+            if (lz->above_frac > 0 && k >= 3 && lambda > lz->above && drop <= drop_prev &&
+                drop < lz->above_frac * (lambda - lz->above))
+                break;
+            drop_prev = drop;
         }
         lambda_prev = lambda;
         if (b <= LANCZOS_BREAKDOWN * (amax > 0 ? amax : 1) || (size_t)k >= n)

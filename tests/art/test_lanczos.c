@@ -275,6 +275,72 @@ static void test_deflated(void **state)
     gsl_rng_free(rng);
 }
 
+/* pel_lanczos_stop_above: on a spectrum clearly above the threshold (lowest
+ * eigenvalue ~1 against -0.01) the run stops in fewer vectors than a
+ * converged one and returns a Ritz value that is still an upper bound of the
+ * exact lowest eigenvalue and above the threshold; with one isolated negative
+ * eigenvalue added (-4 u u^T) and a start vector that overlaps its mode (as
+ * ART's warm start from the previous mode does), it still converges to that
+ * eigenvalue: the answer and the pair are those of a run without the stop.
+ * (The stop is a heuristic: from a random start in 60 dimensions, overlap
+ * ~0.1, the Ritz values of this matrix pause at 1.47 for two vectors before
+ * dropping to -0.94, and the stop answers "no" there.) */
+static void test_stop_above(void **state)
+{
+    (void)state;
+    const size_t n = 60;
+    const double thr = -0.01;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 11);
+    quartic q;
+    random_quartic(&q, n, 3.0, rng);
+    double x[60], f0[60], v0[60], v[60], vex[60], u[60], e, lam, lam_full;
+    double un = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = gsl_ran_gaussian(rng, 0.3);
+        v0[i] = gsl_ran_gaussian(rng, 1.0) / sqrt((double)n);
+        u[i] = gsl_ran_gaussian(rng, 1.0);
+        un += u[i] * u[i];
+    }
+    for (size_t i = 0; i < n; i++) /* overlap |v0.u| / |v0| ~ 0.45 */
+        v0[i] += 0.5 * u[i] / sqrt(un);
+    pel_lanczos_params p;
+    pel_lanczos_params_default(&p);
+    p.max_vectors = 40;
+    pel_lanczos *lz = NULL;
+    pel_error err = {0};
+    assert_int_equal(pel_lanczos_new(&lz, n, &p, &err), PEL_OK);
+    for (int neg = 0; neg < 2; neg++) {
+        if (neg) /* one isolated negative mode along u */
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++)
+                    q.a[i * n + j] -= 4.0 * u[i] * u[j] / un;
+        quartic_force(&q, x, f0, &e, NULL);
+        double lex = exact_lowest(&q, x, vex);
+        assert_true(neg ? lex < -0.5 : lex > 0.5);
+        long calls_full = 0, calls = 0;
+        memcpy(v, v0, sizeof v);
+        pel_lanczos_stop_above(lz, thr, 0); /* off: a converged run */
+        assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, v, &lam_full, &calls_full, &err), PEL_OK);
+        assert_close(lam_full, lex, 3e-2, 0);
+        memcpy(v, v0, sizeof v);
+        pel_lanczos_stop_above(lz, thr, 0.1);
+        assert_int_equal(pel_lanczos_lowest(lz, quartic_force, &q, x, f0, v, &lam, &calls, &err), PEL_OK);
+        assert_int_equal(calls, pel_lanczos_last_iterations(lz));
+        assert_true(calls >= 3);
+        if (neg) {
+            assert_int_equal(calls, calls_full);
+            assert_true(lam == lam_full);
+        } else {
+            assert_true(calls < calls_full);
+            assert_true(lam > thr && lam >= lex - 1e-6);
+        }
+    }
+    pel_lanczos_free(&lz);
+    free(q.a);
+    gsl_rng_free(rng);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -302,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_shifted),
         cmocka_unit_test(test_deflated),
+        cmocka_unit_test(test_stop_above),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
