@@ -151,6 +151,8 @@ typedef struct pel_art_params {
                                 threshold?" (basin exit: eig_threshold; climb and lost climb: 0)
                                 stop once the Ritz value is clearly above it
                                 (pel_lanczos_stop_above, include/pel/lanczos.h); 0: off (0.1) */
+    int lost_lanczos_max;    /* Krylov vectors at most while the climb's mode is lost (20, as
+                                lanczos.max_vectors) */
     double lost_lanczos_abs_tol; /* Lanczos abs_tol while the climb's mode is lost (lambda >= 0),
                                 eV/Å^2 (1e-4, as lanczos.abs_tol) */
     /* After the saddle. */

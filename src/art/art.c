@@ -66,6 +66,7 @@ void pel_art_params_default(pel_art_params *p)
     p->perp_dmax = 0.1;
     pel_lanczos_params_default(&p->lanczos);
     p->lanczos_above_frac = 0.1;
+    p->lost_lanczos_max = p->lanczos.max_vectors;
     p->lost_lanczos_abs_tol = p->lanczos.abs_tol; /* 3e-3 did not pay: bench/RESULTS.md */
     p->push_over = 0.2;
     p->push_drop = 0.01;
@@ -109,7 +110,7 @@ static const struct {
     {"lanczos_max_vectors", offsetof(pel_art_params, lanczos.max_vectors), PT_INT},
     {"lanczos_rel_tol", offsetof(pel_art_params, lanczos.rel_tol), PT_DOUBLE},
     {"lanczos_abs_tol", offsetof(pel_art_params, lanczos.abs_tol), PT_DOUBLE},
-    D(lanczos_above_frac), D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
+    D(lanczos_above_frac), I(lost_lanczos_max), D(lost_lanczos_abs_tol), D(push_over), D(push_drop), I(min_algo), D(min_ftol), D(same_energy_tol), D(same_disp_tol), D(order_tol),
     I(order_vectors), D(order_force_tol), D(connect_disp_tol), D(disp_threshold),
     {"max_force_calls", offsetof(pel_art_params, max_force_calls), PT_LONG}, I(lost_retries), D(retry_mix),
 #undef D
@@ -203,10 +204,11 @@ int pel_art_params_check(const pel_art_params *p, pel_error *err)
                                               "must be positive, eig_threshold negative)");
     /* Krylov and L-BFGS sizes are allocated from: bounded here */
     const pel_lanczos_params *l = &p->lanczos;
-    if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || !(l->rel_tol > 0) ||
+    if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || p->lost_lanczos_max < 2 ||
+        p->lost_lanczos_max > 1000 || !(l->rel_tol > 0) ||
         !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || !(p->lanczos_above_frac >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
         return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
-                                              "max_vectors, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
+                                              "max_vectors, lost_lanczos_max, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
     return PEL_OK;
 }
 
@@ -253,6 +255,7 @@ int pel_art_new(pel_art **out, const pel_art_surface *surf, const pel_art_params
     }
     pel_lanczos_params lp3 = p->lanczos;
     lp3.abs_tol = p->lost_lanczos_abs_tol;
+    lp3.max_vectors = p->lost_lanczos_max;
     st = pel_lanczos_new(&a->lz3, a->nd, &lp3, err);
     if (st) {
         pel_lanczos_free(&a->lz);
@@ -543,7 +546,8 @@ static int lanczos_at(pel_art *a, const double *x, const double *f, double *vec,
 static int lowest_mode(pel_art *a, int lost, double above, double *lambda, pel_error *err)
 {
     const double *shift = !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
-    int st = lanczos_run(a, lost ? a->lz3 : a->lz, a->p.lanczos.max_vectors, a->x, a->f, shift, NULL, a->eig, lambda,
+    int st = lanczos_run(a, lost ? a->lz3 : a->lz, lost ? a->p.lost_lanczos_max : a->p.lanczos.max_vectors, a->x, a->f,
+                         shift, NULL, a->eig, lambda,
                          above, err);
     if (!st)
         remove_translation(a, a->eig);

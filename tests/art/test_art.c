@@ -500,6 +500,14 @@ static void test_params_by_name(void **state)
     assert_int_equal(pel_art_params_set(&q, "kick_norm", &err), PEL_EINVAL);
     assert_int_equal(pel_art_params_set(&q, "kick_norm=1x", &err), PEL_EPARSE);
     assert_int_equal(pel_art_params_set(&q, "lost_max=99999999999", &err), PEL_EINVAL);
+    /* range checks of the Lanczos economy parameters */
+    pel_art_params r = d;
+    assert_int_equal(pel_art_params_check(&r, &err), PEL_OK);
+    r.lanczos_above_frac = -0.1;
+    assert_int_equal(pel_art_params_check(&r, &err), PEL_EINVAL);
+    r = d;
+    r.lost_lanczos_max = 1;
+    assert_int_equal(pel_art_params_check(&r, &err), PEL_EINVAL);
     /* a truncated description still reports the full length */
     assert_int_equal(pel_art_params_describe(&d, b, 10), n);
     assert_int_equal(strlen(b), 9);
