@@ -205,8 +205,8 @@ int pel_art_params_check(const pel_art_params *p, pel_error *err)
     /* Krylov and L-BFGS sizes are allocated from: bounded here */
     const pel_lanczos_params *l = &p->lanczos;
     if (!(l->fd_step > 0) || l->max_vectors < 2 || l->max_vectors > 1000 || p->lost_lanczos_max < 2 ||
-        p->lost_lanczos_max > 1000 || !(l->rel_tol > 0) ||
-        !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) || !(p->lanczos_above_frac >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
+        p->lost_lanczos_max > 1000 || !(l->rel_tol > 0) || !(l->abs_tol >= 0) || !(p->lost_lanczos_abs_tol >= 0) ||
+        !(p->lanczos_above_frac >= 0) || p->order_vectors > 1000 || p->lbfgs_memory > 1000)
         return pel_error_set(err, PEL_EINVAL, "art: Lanczos parameter out of range (fd_step > 0, 2 <= "
                                               "max_vectors, lost_lanczos_max, order_vectors, lbfgs_memory <= 1000, rel_tol > 0)");
     return PEL_OK;
@@ -547,8 +547,7 @@ static int lowest_mode(pel_art *a, int lost, double above, double *lambda, pel_e
 {
     const double *shift = !(a->p.local_stiffness > 0) ? NULL : a->local_shift;
     int st = lanczos_run(a, lost ? a->lz3 : a->lz, lost ? a->p.lost_lanczos_max : a->p.lanczos.max_vectors, a->x, a->f,
-                         shift, NULL, a->eig, lambda,
-                         above, err);
+                         shift, NULL, a->eig, lambda, above, err);
     if (!st)
         remove_translation(a, a->eig);
     return st;
