@@ -18,10 +18,10 @@
  *
  * Version 2 adds to the parameters the force engine (pel's EAM and a hash of
  * its splined tables, or LAMMPS and a hash of the --pair lines) and hashes
- * the start box's tilts.  A version-1 file (written before) carries neither;
- * every such file came from a build whose protocol runs the campaigns use, so
- * it is read as written by pel's EAM engine with the potential of the resume
- * (which cannot be checked) and refused for any other engine. */
+ * the start box's tilts.  A version-1 file (written before) carries neither:
+ * it is read as written by pel's EAM engine (what long campaigns ran) with
+ * the potential of the resume, which it cannot check, and refused for any
+ * other engine. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,8 +201,8 @@ int pel_mdrun_checkpoint_read(const char *path, const pel_mdrun_params *p, const
     if (ck_get(&b, &k, sizeof k)) goto corrupt;
     if (version == 1 && !pel_engine_spec_is_eam(p->engine)) {
         rc = pel_error_set(err, PEL_ESTATE,
-                           "checkpoint %s was written by pel's EAM engine (a checkpoint older than the engine "
-                           "record): resume it with --engine eam and its --potential",
+                           "checkpoint %s is older than the engine record and is read as pel's EAM engine's: "
+                           "resume it with --engine eam and its --potential",
                            path);
         goto out;
     }
