@@ -254,7 +254,7 @@ int cli_cmd_md(int argc, char **argv)
     mp.p_stop_bar = mp.p_start_bar;
     if (!cli_engine_is_eam(&eo) && cli_launched_by_mpi()) { /* LAMMPS runs the MD over the ranks */
         if (dump || ckpath) return cli_errorf(CMD, CLI_USAGE, "--dump and --checkpoint are not available under mpirun");
-        cli_md_lmp a = {in, out, elements, thermo_out, &eo, mp, steps, seed, thermo, !isnan(T), skin};
+        cli_md_lmp a = {in, out, elements, thermo_out, &eo, mp, steps, seed, thermo, !isnan(T), skin, json};
         return cli_md_lammps_mpi(CMD, &a, &argc, &argv);
     }
 

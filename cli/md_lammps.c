@@ -2,7 +2,7 @@
  * "MPI"): the MD itself is LAMMPS's `run` over the N ranks (its domain
  * decomposition, fix nve / nvt / npt iso with pel md's parameters); pel
  * prepares the start (velocities as pel md creates them), prints the thermo
- * table and writes the final data file from rank 0.
+ * table (and --json's final state) and writes the final data file from rank 0.
  *
  * Debian's LAMMPS ends the job on an error (no C++ exceptions).  Its screen
  * goes to a temporary file of rank 0, and an exit handler turns the last
@@ -18,6 +18,7 @@
 
 #include "art_mpi.h"
 #include "cli.h"
+#include "cli_model.h"
 #include "pel/md.h"
 
 #if defined(PEL_HAVE_MPI) && defined(PEL_HAVE_LAMMPS)
@@ -145,14 +146,21 @@ static int lmp_collect(void *h, pel_system *sys, pel_error *err)
     return PEL_OK;
 }
 
-/* Thermo of the current step (collective), in pel md's columns. */
-static int thermo_line(void *h, FILE *fp, int rank)
+/* Thermo of the current step (collective): T, PE, KE, Etotal, P, V as pel
+ * md's columns; returns the step. */
+static long thermo_now(void *h, double v[6])
 {
     static const char *const keys[] = {"temp", "pe", "ke", "etotal", "press", "vol"};
-    double v[6];
     for (int k = 0; k < 6; k++)
         v[k] = lammps_get_thermo(h, keys[k]);
-    long step = (long)lammps_get_thermo(h, "step");
+    return (long)lammps_get_thermo(h, "step");
+}
+
+/* Thermo line of the current step (collective), in pel md's columns. */
+static int thermo_line(void *h, FILE *fp, int rank)
+{
+    double v[6];
+    long step = thermo_now(h, v);
     if (rank)
         return 0;
     for (int k = 0; k < 6; k++)
@@ -228,6 +236,10 @@ static int run_ranks(const cli_md_lmp *a, int rank)
         if (bad)
             rc = pel_error_set(&err, PEL_EBLOWUP, "non-finite thermo: the run blew up");
     }
+    double fin[6] = {0};
+    long fin_step = 0;
+    if (!rc && a->json) /* the final state; thermo of the run's last step, which LAMMPS always evaluates */
+        fin_step = thermo_now(h, fin);
     if (!rc)
         rc = lmp_collect(h, sys, &err);
     if (h)
@@ -237,6 +249,16 @@ static int run_ranks(const cli_md_lmp *a, int rank)
     if (!rc && rank == 0) {
         pel_system_wrap(sys);
         rc = pel_system_write_data(sys, a->out, "pel md (LAMMPS run over MPI)", &err);
+    }
+    for (int k = 0; !rc && a->json && k < 6; k++)
+        if (!isfinite(fin[k]))
+            rc = pel_error_set(&err, PEL_EBLOWUP, "non-finite thermo: the run blew up");
+    if (!rc && rank == 0 && a->json) {
+        json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "step", (json_int_t)fin_step, "T_K", cli_jnum(fin[0]),
+                              "PE_eV", cli_jnum(fin[1]), "KE_eV", cli_jnum(fin[2]), "Etotal_eV", cli_jnum(fin[3]),
+                              "P_bar", cli_jnum(fin[4]), "V_A3", cli_jnum(fin[5]));
+        if (cli_json_print(screen_cmd, o) != CLI_OK)
+            rc = pel_error_set(&err, PEL_EIO, "cannot write the JSON summary");
     }
     pel_system_free(&sys);
     fflush(stdout);

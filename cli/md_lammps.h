@@ -14,6 +14,7 @@ typedef struct cli_md_lmp {
     long steps, seed, thermo;
     int have_T;
     double skin;
+    int json;                  /* rank 0 prints the final state as pel md --json does */
 } cli_md_lmp;
 
 /* Start MPI, run the MD in LAMMPS on every rank, write a->out from rank 0,

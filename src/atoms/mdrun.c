@@ -305,7 +305,7 @@ static int mr_save(void *ctx, long gstep, const pel_md_state *st, pel_error *err
     int rc;
     if (c->hooks->mark && (rc = c->hooks->mark(c->hooks->mark_ctx, gstep, &mark, err)))
         return rc;
-    return pel_mdrun_checkpoint_write(c->p->checkpoint_path, c->p, c->sys, c->seg, st, c->res,
+    return pel_mdrun_checkpoint_write(c->p->checkpoint_path, c->p, c->pot, c->sys, c->seg, st, c->res,
                                       c->hooks->mark ? &mark : NULL, err);
 }
 
@@ -349,7 +349,7 @@ int pel_mdrun_run(const pel_eam *pot, const pel_mdrun_params *p, const pel_mdrun
     if (p->resume) {
         int has_mark;
         uint64_t mark;
-        rc = pel_mdrun_checkpoint_read(p->checkpoint_path, p, &sys, &seg, &st, res, cap, &has_mark, &mark, err);
+        rc = pel_mdrun_checkpoint_read(p->checkpoint_path, p, pot, &sys, &seg, &st, res, cap, &has_mark, &mark, err);
         if (rc) goto out;
         have_state = 1;
         res->resumed = 1;

@@ -49,18 +49,35 @@ static int add_curve(plt_fig *f, const char *name, const char *label, const pel_
     return PEL_OK;
 }
 
-static int one_catalog(plt_fig *f, const pel_material *mat, const char *path, size_t c, double EA_max, char *notes,
-                       size_t notes_size, pel_error *err)
+/* The last two components of a path ("q1e13/art_events.csv"): catalogs of
+ * several samples are often files of one name in their sample's directory. */
+static const char *short_path(const char *path)
 {
+    const char *last = strrchr(path, '/'), *s = path;
+    for (const char *q = path; last && q < last; q++)
+        if (*q == '/')
+            s = q + 1;
+    return s;
+}
+
+static int one_catalog(plt_fig *f, const pel_material *mat, const char *path, size_t c, size_t ncat, double EA_max,
+                       char *notes, size_t notes_size, pel_error *err)
+{
+    /* several catalogs (e.g. Cu-Zr beside a-Si): each E_A histogram its colour and file */
+    static const int colors[] = {PLT_GREY, PLT_RED, PLT_BLUE, PLT_GREEN, PLT_ORANGE, PLT_PURPLE, PLT_SKY};
     pel_events *ev = NULL;
     int rc = pel_events_read(path, &ev, err);
     if (rc != PEL_OK)
         return pel_error_wrap(err, rc, "--events");
-    char name[48];
+    char name[48], label[96];
     int first = c == 0;
     snprintf(name, sizeof name, "hist_EA_%zu", c + 1);
-    rc = pel_fig_add_hist(f, name, first ? "E#dA#u histogram (events)" : "", ev->EA, ev->n, EA_max, EV_NBIN, 1, 2,
-                          PLT_GREY, 1, 2.5, err);
+    if (ncat > 1)
+        snprintf(label, sizeof label, "E#dA#u: %.80s", short_path(path));
+    else
+        snprintf(label, sizeof label, "E#dA#u histogram (events)");
+    rc = pel_fig_add_hist(f, name, label, ev->EA, ev->n, EA_max, EV_NBIN, 1, 2,
+                          colors[c % (sizeof colors / sizeof colors[0])], 1, 2.5, err);
     if (rc == PEL_OK && ev->ER) {
         snprintf(name, sizeof name, "hist_ER_%zu", c + 1);
         rc = pel_fig_add_hist(f, name, first ? "E#dR#u histogram (events)" : "", ev->ER, ev->n, EA_max, EV_NBIN, 5,
@@ -117,7 +134,7 @@ int pel_fig_add_events(plt_fig *f, const pel_material *mat, const pel_figure_opt
         f->panel[2].legend_inside = PL_POSITION_LEFT | PL_POSITION_BOTTOM;
     }
     for (size_t c = 0; c < o->nevents; c++) {
-        int rc = one_catalog(f, mat, o->events[c], c, EA_max, notes, notes_size, err);
+        int rc = one_catalog(f, mat, o->events[c], c, o->nevents, EA_max, notes, notes_size, err);
         if (rc != PEL_OK)
             return rc;
     }

@@ -69,6 +69,28 @@ cmpdata npt2.data npt1.data 1e-8 || fails=$((fails + 1))
 cmpthermo npt2.csv npt1.csv 1e-10 || fails=$((fails + 1))
 [ "$(awk -F, 'NR == 2 { v0 = $7 } END { print ($7 != v0) }' npt2.csv)" = 1 ] || { echo "FAIL: NPT volume did not change"; fails=$((fails + 1)); }
 
+# --json: rank 0 prints the final state once, as one object; PE and P equal
+# `pel energy` on the written data file (1e-8 eV, 1e-4 bar), V its box, and
+# the step the run's last
+"${MPI[@]}" -np 2 "$PEL" md "${ARGS[@]}" --ensemble npt --P 0 --out js.data --json "${PAIR[@]}" >js.json 2>err ||
+    { echo "FAIL: mpirun -np 2 --json"; cat err; exit 1; }
+"$PEL" energy --data js.data --json "${PAIR[@]}" >je.json 2>err || { echo "FAIL: pel energy of js.data"; cat err; exit 1; }
+python3 - js.json je.json js.data <<'PY' || { echo "FAIL: --json under mpirun"; cat js.json; fails=$((fails + 1)); }
+import json, sys
+md, en = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+L = {}
+for line in open(sys.argv[3]):
+    w = line.split()
+    if len(w) == 4 and w[2].endswith("lo") and w[3].endswith("hi"):
+        L[w[2]] = float(w[1]) - float(w[0])
+assert md["step"] == 200, md["step"]
+assert abs(md["PE_eV"] - en["E_total_eV"]) < 1e-8, (md["PE_eV"], en["E_total_eV"])
+assert abs(md["P_bar"] - en["P_bar"]) < 1e-4, (md["P_bar"], en["P_bar"])
+assert abs(md["V_A3"] - L["xlo"] * L["ylo"] * L["zlo"]) < 1e-6 * md["V_A3"], md["V_A3"]
+assert abs(md["Etotal_eV"] - md["PE_eV"] - md["KE_eV"]) < 1e-9 * abs(md["Etotal_eV"]), md
+print("mpirun --json: PE %.10f eV = pel energy %.10f eV" % (md["PE_eV"], en["E_total_eV"]))
+PY
+
 # a LAMMPS error: one line naming it, nonzero exit, no output file
 "${MPI[@]}" -np 2 "$PEL" md "${ARGS[@]}" --ensemble nve --out bad.data --engine lammps --pair "pair_style lj/nonsense" >/dev/null 2>err
 rc=$?
