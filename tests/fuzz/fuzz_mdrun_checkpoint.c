@@ -1,7 +1,7 @@
 /* fuzz_mdrun_checkpoint.c - checkpoints of `pel md --protocol` and `pel
  * quench` (pel_mdrun_checkpoint_read, src/atoms/mdrun_checkpoint.c).  The
  * harness runs with fixed parameters (64-atom Cu-Zr liquid, a four-segment
- * protocol).  First byte even: the rest is the payload after the parameter
+ * protocol, no EAM tables: the engine entry of a non-EAM run).  First byte even: the rest is the payload after the parameter
  * fingerprint, which the harness puts in front (taken from a checkpoint it
  * writes once), so that mutations reach the segment, state, system, rows and
  * mark; odd: the rest is the whole payload.  Either way the harness frames it
@@ -33,7 +33,7 @@ static void fuzz_setup(void)
     pel_mdrun_row row[1];
     pel_mdrun_result res = {.rows = row, .nrows = 0};
     const char *path = fuzz_file(NULL, 0, ".ck");
-    if (pel_mdrun_checkpoint_write(path, &params, sys, 0, &st, &res, NULL, &err))
+    if (pel_mdrun_checkpoint_write(path, &params, NULL, sys, 0, &st, &res, NULL, &err))
         abort();
     pel_system_free(&sys);
     FILE *f = fopen(path, "rb");
@@ -52,7 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_setup();
     if (size < 1)
         return 0;
-    const char *path = fuzz_ck_file("PELMRUN1", fp_prefix, data[0] & 1 ? 0 : fp_len, data + 1, size - 1);
+    /* bit 1: the version-1 magic, read by the older layout's path */
+    const char *path = fuzz_ck_file(data[0] & 2 ? "PELMRUN1" : "PELMRUN2", fp_prefix, data[0] & 1 ? 0 : fp_len,
+                                    data + 1, size - 1);
     pel_system *sys = NULL;
     pel_md_state st;
     pel_mdrun_row rows[FUZZ_CAP];
@@ -61,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int has_mark;
     uint64_t mark;
     pel_error err = {0};
-    int rc = pel_mdrun_checkpoint_read(path, &params, &sys, &seg, &st, &res, FUZZ_CAP, &has_mark, &mark, &err);
+    int rc = pel_mdrun_checkpoint_read(path, &params, NULL, &sys, &seg, &st, &res, FUZZ_CAP, &has_mark, &mark, &err);
     FUZZ_CHECK_ERROR(rc, err);
     if (rc == PEL_OK && (!sys || sys->n != params.liquid.n || seg >= proto.nseg || res.nrows > FUZZ_CAP))
         abort(); /* accepted, but not what the parameters allow */
